@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { CameraConfig } from './camera.js';
+
+/**
+ * Appliance settings: validated on load and on every change. `restartRequired` lists the dotted
+ * paths whose change only takes effect after a restart (Zigbee2MQTT style); the rest apply live.
+ */
+export const RetentionSettings = z.object({
+  /** Crops of faces that never became a person. */
+  unknownCropDays: z.number().int().min(1).max(3650).default(3),
+  /** Customers' best-face crops. */
+  customerCropDays: z.number().int().min(1).max(3650).default(30),
+  /** A customer unseen this long is forgotten (embeddings, crops, links). */
+  customerUnseenDays: z.number().int().min(1).max(3650).default(90),
+  /** Visit records (aggregates in the cloud are unaffected). */
+  visitDays: z.number().int().min(1).max(3650).default(400),
+});
+
+export const RecognitionSettings = z.object({
+  detectionThreshold: z.number().min(0.1).max(0.99).default(0.8),
+  /** Faces narrower than this (pixels, in the analysis frame) are counted but never decide identity. */
+  minFaceSize: z.number().int().min(12).max(400).default(40),
+  /** Laplacian-variance blur floor under which a face never decides identity. */
+  minSharpness: z.number().min(0).max(10000).default(15),
+  /** Tile large frames so distant faces are found. */
+  tiling: z.boolean().default(false),
+});
+
+export const Settings = z.object({
+  site: z
+    .object({
+      name: z.string().min(1).max(120).default('My shop'),
+      timezone: z.string().min(1).max(64).default('UTC'),
+    })
+    .prefault({}),
+  visitGapMinutes: z.number().min(1).max(24 * 60).default(30),
+  recognition: RecognitionSettings.prefault({}),
+  retention: RetentionSettings.prefault({}),
+  cameras: z.array(CameraConfig).max(16).default([]),
+  mqtt: z
+    .object({
+      port: z.number().int().min(0).max(65535).default(1883),
+      baseTopic: z.string().regex(/^[A-Za-z0-9_\-/]{1,64}$/).default('cva'),
+      healthIntervalSeconds: z.number().int().min(5).max(3600).default(60),
+      homeAssistantDiscovery: z.boolean().default(false),
+      maxClients: z.number().int().min(1).max(10000).default(100),
+      maxPayloadBytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
+      tls: z.object({ cert: z.string(), key: z.string(), port: z.number().int().default(8883) }).nullable().default(null),
+      bridge: z
+        .object({ url: z.string().url(), username: z.string().optional(), password: z.string().optional(), topicPrefix: z.string().default('cva') })
+        .nullable()
+        .default(null),
+    })
+    .prefault({}),
+  http: z
+    .object({ port: z.number().int().min(0).max(65535).default(8080), host: z.string().default('0.0.0.0') })
+    .prefault({}),
+  cloud: z
+    .object({
+      url: z.string().url().nullable().default(null),
+      /** Only visit metadata leaves the box unless this is turned on. */
+      uploadFaceImages: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
+
+/** Setting paths whose change needs a restart to take effect. */
+export const restartRequired: readonly string[] = ['mqtt.port', 'mqtt.tls', 'http.port', 'http.host', 'mqtt.maxClients'];
+
+export function defaultSettings(): Settings {
+  return Settings.parse({});
+}

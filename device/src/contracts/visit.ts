@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * The visit: one person's stay at one site, across cameras. Defined once here; the store, MQTT,
+ * HTTP, the device outbox and cloud-sync all import it.
+ */
+export const Gender = z.enum(['male', 'female']);
+export type Gender = z.infer<typeof Gender>;
+
+/** staff = enrolled employee; customer = anonymous returning-capable id; unknown = not yet decided. */
+export const PersonKind = z.enum(['staff', 'customer', 'unknown']);
+export type PersonKind = z.infer<typeof PersonKind>;
+
+export const IsoTime = z.iso.datetime({ offset: true });
+
+export const Demographics = z.object({
+  /** Median of per-face age estimates over the visit; null when no face was good enough. */
+  ageMedian: z.number().min(0).max(120).nullable(),
+  /** Majority vote of per-face gender over the visit; null when none. */
+  gender: Gender.nullable(),
+  /** How many faces contributed (0 means the figures above are null). */
+  samples: z.number().int().min(0),
+});
+export type Demographics = z.infer<typeof Demographics>;
+
+export const Visit = z.object({
+  id: z.string().min(1).max(64),
+  /** `S-…` for staff, `C-000123` for customers. Never a customer's name. */
+  personId: z.string().min(1).max(64),
+  kind: z.enum(['staff', 'customer']),
+  arrivedAt: IsoTime,
+  lastSeenAt: IsoTime,
+  /** Set when the visit closes (person unseen for visitGapMinutes). */
+  departedAt: IsoTime.nullable(),
+  dwellSeconds: z.number().min(0),
+  cameras: z.array(z.string().min(1).max(64)).max(64),
+  detections: z.number().int().min(0),
+  /** Store-relative id of the best face crop (JPEG), never sent to the cloud by default. */
+  bestCropId: z.string().max(128).nullable(),
+  demographics: Demographics,
+  /** The customer's visit ordinal at this site (1 = first visit); staff visits count attendance. */
+  visitNumber: z.number().int().min(1),
+  returning: z.boolean(),
+  status: z.enum(['open', 'closed']),
+});
+export type Visit = z.infer<typeof Visit>;
+
+export const VisitEventType = z.enum(['new', 'update', 'end']);
+export type VisitEventType = z.infer<typeof VisitEventType>;
+
+export const VisitEvent = z.object({
+  type: VisitEventType,
+  before: Visit.nullable(),
+  after: Visit,
+  at: IsoTime,
+});
+export type VisitEvent = z.infer<typeof VisitEvent>;

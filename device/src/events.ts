@@ -1,0 +1,20 @@
+import { EventEmitter } from 'node:events';
+import type { VisitEvent } from './contracts/visit.js';
+import type { CameraStats } from './contracts/camera.js';
+import type { Counts, FaceEvent } from './contracts/live.js';
+
+/** The appliance's internal event bus: producers (pipeline, visits, cameras) and consumers (MQTT, HTTP live, sync). */
+export interface ApplianceEvents {
+  face: [FaceEvent];
+  visit: [VisitEvent];
+  cameraStatus: [CameraStats];
+  counts: [Counts];
+}
+
+export class EventBus extends EventEmitter<ApplianceEvents> {
+  constructor() {
+    super();
+    // Many features listen to the same events; the default 10 is too low to mean a leak here.
+    this.setMaxListeners(100);
+  }
+}
