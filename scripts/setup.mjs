@@ -53,7 +53,8 @@ function ensureDebs(pkgs) {
   execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
-ensureDebs(forTests ? [...runtimeDebs, ...testDebs] : runtimeDebs);
+// Container builds install their own system packages (Dockerfile.template).
+if (!process.argv.includes('--skip-system-packages')) ensureDebs(forTests ? [...runtimeDebs, ...testDebs] : runtimeDebs);
 
 // ---- 2. npm dependencies ---------------------------------------------------------------------
 const sha = (buf) => createHash('sha256').update(buf).digest('hex');
