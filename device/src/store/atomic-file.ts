@@ -1,0 +1,71 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+
+/**
+ * Durable file replacement: write a temp file in the same directory, fsync it, rename it over the
+ * target, then fsync the directory so the rename itself survives power loss. After a crash the
+ * target is either the old or the new content, never a torn mix.
+ */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  const dir = dirname(file);
+  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fh = await open(tmp, 'w');
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } catch (e) {
+    await fh.close().catch(() => {});
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  await fh.close();
+  try {
+    await rename(tmp, file);
+  } catch (e) {
+    await unlink(tmp).catch(() => {});
+    throw e;
+  }
+  await fsyncDir(dir);
+}
+
+/** fsync a directory so entries created, renamed or removed in it are durable. */
+export async function fsyncDir(dir: string): Promise<void> {
+  const dh = await open(dir, 'r');
+  try {
+    await dh.sync();
+  } finally {
+    await dh.close();
+  }
+}
+
+/** Create a directory (and parents) and make its entry durable in the parent. */
+export async function ensureDir(dir: string): Promise<void> {
+  const created = await mkdir(dir, { recursive: true });
+  if (created !== undefined) await fsyncDir(dirname(dir));
+}
+
+/**
+ * Remove temp files a killed writer left behind for `file` (`.<name>.<pid>.<rand>.tmp`). Only
+ * this file's temps from other processes are touched, so concurrent writers of sibling files or
+ * of this process are never disturbed.
+ */
+export async function removeStaleTemps(file: string): Promise<number> {
+  const dir = dirname(file);
+  const prefix = `.${basename(file)}.`;
+  const mine = `${prefix}${process.pid}.`;
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (name.startsWith(prefix) && name.endsWith('.tmp') && !name.startsWith(mine)) {
+      await unlink(join(dir, name)).catch(() => {});
+      removed++;
+    }
+  }
+  return removed;
+}

@@ -1,0 +1,7 @@
+/** The on-box store's public surface (see docs/store.md). */
+export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
+export { openDocument, type JsonDocument } from './json-document.js';
+export { DayLog, encodeCursor, decodeCursor, type DayLogOptions, type Cursor, type Page, type PageRequest } from './day-log.js';
+export { newDayId, dayOfId, utcDayKey } from './day-id.js';
+export { writeFileAtomic, fsyncDir } from './atomic-file.js';
+export type { DeepReadonly } from './freeze.js';
