@@ -1,0 +1,72 @@
+/**
+ * Per-face quality: can this face decide an identity? Four measurements and one combined score.
+ * - size: face width in frame pixels. Faces 12–25 px wide gave embeddings that could not tell people apart
+ *   (models.md "Lessons"), so the size score is 0 up to MIN_IDENTITY_FACE_PX and full from GOOD_FACE_PX.
+ * - sharpness: variance of the Laplacian over a 64×64 gray chip of the face (blur lowers it).
+ * - frontal: 0..1 yaw symmetry from the landmarks (nose tip to either jaw side, smaller over larger).
+ * - score: the detector's face probability.
+ */
+import type { RgbFrame } from '../camera/frame.js';
+import type { Point } from './landmarks.js';
+import { warpInto, type Affine } from './warp.js';
+
+export interface FaceQuality {
+  /** Face width in pixels. */
+  size: number;
+  /** Laplacian variance of the 64×64 gray face chip (0–255 scale); above ~100 is sharp. */
+  sharpness: number;
+  /** 1 = frontal, → 0 as the head turns to profile. */
+  frontal: number;
+  /** Combined 0..1: how much an identity decision from this face can be trusted. */
+  score: number;
+}
+
+/** Faces narrower than this carry no usable identity. */
+export const MIN_IDENTITY_FACE_PX = 24;
+/** From this width on, size no longer limits identification. */
+export const GOOD_FACE_PX = 56;
+/** Laplacian variance at which sharpness no longer limits identification. */
+export const SHARP_LAPLACIAN_VARIANCE = 80;
+export const SHARPNESS_CHIP = 64;
+
+const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
+
+/** Variance of the 4-neighbour Laplacian over a gray chip sampled through `chipMap` (64×64 output pixels). */
+export function laplacianVariance(frame: RgbFrame, chipMap: Affine): number {
+  const n = SHARPNESS_CHIP;
+  const g = new Float32Array(n * n);
+  warpInto(frame, chipMap, n, n, g, 0, { layout: 'gray', border: 'zero' });
+  let sum = 0, sum2 = 0, count = 0;
+  for (let y = 1; y < n - 1; y++) {
+    for (let x = 1; x < n - 1; x++) {
+      const i = y * n + x;
+      const lap = g[i - 1] + g[i + 1] + g[i - n] + g[i + n] - 4 * g[i];
+      sum += lap;
+      sum2 += lap * lap;
+      count++;
+    }
+  }
+  const m = sum / count;
+  return sum2 / count - m * m;
+}
+
+/** Yaw symmetry: nose tip (30) to the jaw's image-left end (0) vs image-right end (16). */
+export function frontalScore(landmarks: Point[]): number {
+  const nose = landmarks[30];
+  const dl = Math.hypot(nose.x - landmarks[0].x, nose.y - landmarks[0].y);
+  const dr = Math.hypot(nose.x - landmarks[16].x, nose.y - landmarks[16].y);
+  const hi = Math.max(dl, dr);
+  return hi > 0 ? Math.min(dl, dr) / hi : 0;
+}
+
+export function combinedQuality(size: number, sharpness: number, frontal: number, detScore: number): number {
+  const sizeScore = clamp01((size - MIN_IDENTITY_FACE_PX) / (GOOD_FACE_PX - MIN_IDENTITY_FACE_PX));
+  const sharpScore = clamp01(sharpness / SHARP_LAPLACIAN_VARIANCE);
+  return sizeScore * Math.sqrt(sharpScore) * Math.sqrt(clamp01(frontal)) * clamp01(detScore);
+}
+
+export function measureQuality(frame: RgbFrame, width: number, landmarks: Point[], chipMap64: Affine, detScore: number): FaceQuality {
+  const sharpness = laplacianVariance(frame, chipMap64);
+  const frontal = frontalScore(landmarks);
+  return { size: width, sharpness, frontal, score: combinedQuality(width, sharpness, frontal, detScore) };
+}
