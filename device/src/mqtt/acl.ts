@@ -1,0 +1,34 @@
+import { filterWithinTree, topicMatches } from './topic-filter.js';
+import type { MqttPrincipal } from './accounts.js';
+
+/**
+ * Who may publish and subscribe where. Admins read everything and write the request topics plus
+ * their grants; integrations read the base tree (and the Home Assistant discovery tree) and write
+ * only where granted. The appliance's own publishes never pass through here.
+ */
+export interface AclOptions {
+  baseTopic: string;
+  /** Extra trees integrations may read, e.g. Home Assistant's `homeassistant`. */
+  readableRoots?: readonly string[];
+}
+
+export class TopicAcl {
+  private readonly readable: readonly string[];
+  private readonly adminWrites: readonly string[];
+
+  constructor(private readonly opts: AclOptions) {
+    this.readable = [opts.baseTopic, ...(opts.readableRoots ?? [])];
+    this.adminWrites = [`${opts.baseTopic}/bridge/request/#`];
+  }
+
+  canPublish(who: MqttPrincipal, topic: string): boolean {
+    if (topic.startsWith('$')) return false;
+    const grants = who.role === 'admin' ? [...this.adminWrites, ...who.canWrite] : who.canWrite;
+    return grants.some((g) => topicMatches(g, topic));
+  }
+
+  canSubscribe(who: MqttPrincipal, filter: string): boolean {
+    if (who.role === 'admin') return true;
+    return this.readable.some((root) => filterWithinTree(filter, root));
+  }
+}

@@ -1,0 +1,124 @@
+import type { z } from 'zod';
+import { BridgeHealth, OFFLINE, ONLINE, mqttTopics, topicContract, type BridgeInfo, type MqttTopics, type TopicName } from '../contracts/mqtt.js';
+import type { EventBus } from '../events.js';
+import type { Feature } from '../util/feature.js';
+import { createLogger, type Logger } from '../util/log.js';
+import type { InternalBus } from './broker.js';
+
+/** Extra health figures (CPU, memory, cameras…) merged into `bridge/health`. */
+export type HealthProvider = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+export type InfoProvider = () => Promise<BridgeInfo> | BridgeInfo;
+
+export interface MqttPublisherOptions {
+  bus: InternalBus;
+  events: EventBus;
+  baseTopic: string;
+  info: InfoProvider;
+  health?: HealthProvider;
+  healthIntervalSeconds: number;
+  /** Connected MQTT clients, reported in `bridge/health`. */
+  clientCount: () => number;
+  logger?: Logger;
+  now?: () => Date;
+}
+
+/**
+ * Publishes the appliance's events on the topic contract: bridge state/info/health, camera status,
+ * visits, faces and counts. Every payload is checked against its contract schema first; a payload
+ * that does not match is a producer bug, logged and not published.
+ */
+export class MqttPublisher implements Feature {
+  readonly name = 'mqtt-publisher';
+  readonly topics: MqttTopics;
+  private readonly log: Logger;
+  private readonly startedAt = Date.now();
+  private timer: NodeJS.Timeout | null = null;
+  private detach: (() => void) | null = null;
+  private counters = { published: 0, rejected: 0, failed: 0 };
+
+  constructor(private readonly opts: MqttPublisherOptions) {
+    this.topics = mqttTopics(opts.baseTopic);
+    this.log = opts.logger ?? createLogger('mqtt:publisher');
+  }
+
+  get stats(): { published: number; rejected: number; failed: number } {
+    return { ...this.counters };
+  }
+
+  async start(): Promise<void> {
+    await this.send('bridgeState', this.topics.bridgeState, ONLINE);
+    await this.publishInfo();
+    const { events } = this.opts;
+    const onFace = (e: unknown) => void this.send('faces', this.topics.faces, e);
+    const onVisit = (e: unknown) => void this.send('visits', this.topics.visits, e);
+    const onCounts = (e: unknown) => void this.send('counts', this.topics.counts, e);
+    const onCamera = (e: { cameraId: string }) => void this.send('cameraStatus', this.topics.cameraStatus(e.cameraId), e);
+    events.on('face', onFace);
+    events.on('visit', onVisit);
+    events.on('counts', onCounts);
+    events.on('cameraStatus', onCamera);
+    this.detach = () => {
+      events.off('face', onFace);
+      events.off('visit', onVisit);
+      events.off('counts', onCounts);
+      events.off('cameraStatus', onCamera);
+    };
+    this.timer = setInterval(() => void this.publishHealth(), this.opts.healthIntervalSeconds * 1000);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.detach?.();
+    this.detach = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.send('bridgeState', this.topics.bridgeState, OFFLINE);
+  }
+
+  /** Re-publish `bridge/info` (the composition root calls this when cameras or the site change). */
+  async publishInfo(): Promise<void> {
+    try {
+      await this.send('bridgeInfo', this.topics.bridgeInfo, await this.opts.info());
+    } catch (e) {
+      this.log.error('info provider failed', { error: (e as Error).message });
+    }
+  }
+
+  async publishHealth(): Promise<void> {
+    try {
+      await this.send('bridgeHealth', this.topics.bridgeHealth, await this.healthPayload());
+    } catch (e) {
+      this.log.error('health provider failed', { error: (e as Error).message });
+    }
+  }
+
+  /** The health document: the provider's figures plus the broker's own. */
+  async healthPayload(): Promise<BridgeHealth> {
+    const extra = (await this.opts.health?.()) ?? {};
+    const now = this.opts.now?.() ?? new Date();
+    return {
+      ...extra,
+      at: now.toISOString(),
+      uptimeSeconds: Math.round((now.getTime() - this.startedAt) / 1000),
+      mqtt: { clients: this.opts.clientCount() },
+    };
+  }
+
+  /** Validate against the contract, then publish with the topic's retain flag and QoS. */
+  private async send(name: TopicName, topic: string, payload: unknown): Promise<void> {
+    const spec = topicContract[name];
+    const parsed = (spec.schema as z.ZodType).safeParse(payload);
+    if (!parsed.success) {
+      this.counters.rejected++;
+      this.log.error('payload does not match the topic contract; not published', { topic, issues: parsed.error.issues.slice(0, 3) });
+      return;
+    }
+    try {
+      await this.opts.bus.publish(topic, JSON.stringify(parsed.data), { retain: spec.retained, qos: spec.qos });
+      this.counters.published++;
+    } catch (e) {
+      this.counters.failed++;
+      this.log.error('publish failed', { topic, error: (e as Error).message });
+    }
+  }
+}
