@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { ClaimRequest, type ClaimResponse } from '../../device/src/contracts/sync.js';
+import type { Db, Queryable } from './db/types.js';
+import { ApiError } from './http/errors.js';
+import { ROLES, type UserPrincipal } from './auth.js';
+import { hashToken, newClaimCode, newId, newToken } from './tokens.js';
+
+/** Organisation, site, user, claim-code and device management: the domain operations behind the admin API and CLI. */
+
+export const NewSite = z.object({ name: z.string().trim().min(1).max(120), timezone: z.string().min(1).max(64) });
+export const NewUser = z.object({
+  email: z.string().trim().toLowerCase().email().max(200),
+  role: z.enum(ROLES as [string, ...string[]]),
+  siteIds: z.array(z.string()).max(1000).default([]),
+});
+export const NewClaimCode = z.object({ ttlMinutes: z.number().int().min(5).max(7 * 24 * 60).default(24 * 60) });
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const r = schema.safeParse(body);
+  if (!r.success) throw new ApiError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+async function assertTimezone(q: Queryable, tz: string): Promise<void> {
+  const r = await q.query<{ n: number }>('select count(*)::int as n from pg_timezone_names where name = $1', [tz]);
+  if (!r.rows[0]?.n) throw new ApiError(400, 'invalid_timezone', `unknown time zone ${tz}`);
+}
+
+export async function createOrganisationWithAdmin(db: Db, orgName: string, email: string) {
+  const name = z.string().trim().min(1).max(120).parse(orgName);
+  const mail = z.string().trim().toLowerCase().email().parse(email);
+  const orgId = newId('org');
+  const userId = newId('usr');
+  const token = newToken('u');
+  await db.tx(async (q) => {
+    await q.query('insert into organisations(id, name) values ($1, $2)', [orgId, name]);
+    await q.query(`insert into users(id, org_id, email, role, token_hash) values ($1, $2, $3, 'org_admin', $4)`, [userId, orgId, mail, hashToken(token)]);
+  });
+  return { orgId, userId, email: mail, token };
+}
+
+export async function countUsers(db: Db): Promise<number> {
+  return (await db.query<{ n: number }>('select count(*)::int as n from users')).rows[0].n;
+}
+
+export async function createSite(db: Db, user: UserPrincipal, body: unknown) {
+  const s = parse(NewSite, body);
+  await assertTimezone(db, s.timezone);
+  const id = newId('site');
+  await db.query('insert into sites(id, org_id, name, timezone) values ($1, $2, $3, $4)', [id, user.orgId, s.name, s.timezone]);
+  return { id, name: s.name, timezone: s.timezone };
+}
+
+export async function listSites(db: Db, user: UserPrincipal) {
+  const r = await db.query('select id, name, timezone from sites where id = any($1::text[]) order by name, id', [user.siteIds]);
+  return r.rows;
+}
+
+export async function createUser(db: Db, admin: UserPrincipal, body: unknown) {
+  const u = parse(NewUser, body);
+  const own = new Set(admin.siteIds);
+  for (const s of u.siteIds) if (!own.has(s)) throw new ApiError(404, 'site_not_found', `site ${s} not found`);
+  if (u.role === 'regional_manager' && u.siteIds.length === 0) throw new ApiError(400, 'invalid_request', 'a regional manager needs siteIds');
+  const id = newId('usr');
+  const token = newToken('u');
+  await db.tx(async (q) => {
+    const dup = await q.query('select 1 from users where org_id = $1 and lower(email) = $2', [admin.orgId, u.email]);
+    if (dup.rows.length) throw new ApiError(409, 'email_taken', `${u.email} already exists in this organisation`);
+    await q.query('insert into users(id, org_id, email, role, token_hash) values ($1, $2, $3, $4, $5)', [id, admin.orgId, u.email, u.role, hashToken(token)]);
+    if (u.role === 'regional_manager') {
+      await q.query('insert into user_sites(user_id, site_id) select $1, unnest($2::text[])', [id, u.siteIds]);
+    }
+  });
+  return { id, email: u.email, role: u.role, siteIds: u.role === 'regional_manager' ? u.siteIds : [], token };
+}
+
+export async function createClaimCode(db: Db, admin: UserPrincipal, siteId: string, body: unknown) {
+  if (!admin.siteIds.includes(siteId)) throw new ApiError(404, 'site_not_found', `site ${siteId} not found`);
+  const { ttlMinutes } = parse(NewClaimCode, body ?? {});
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const code = newClaimCode();
+    const r = await db.query<{ expires_at: Date }>(
+      `insert into claim_codes(code, site_id, created_by, expires_at) values ($1, $2, $3, now() + make_interval(mins => $4))
+       on conflict do nothing returning expires_at`,
+      [code, siteId, admin.id, ttlMinutes],
+    );
+    if (r.rows[0]) return { code, siteId, expiresAt: r.rows[0].expires_at.toISOString() };
+  }
+  throw new ApiError(503, 'claim_code_exhausted', 'could not allocate a unique claim code, retry');
+}
+
+/** Exchanges a single-use, unexpired claim code for a device token bound to the code's site. */
+export async function claimDevice(db: Db, body: unknown): Promise<ClaimResponse> {
+  const req = parse(ClaimRequest, body);
+  const deviceId = newId('dev');
+  const token = newToken('d');
+  return db.tx(async (q) => {
+    const used = await q.query<{ site_id: string }>(
+      `update claim_codes set used_at = now(), used_by_device = $2
+       where code = $1 and used_at is null and expires_at > now() returning site_id`,
+      [req.claimCode, deviceId],
+    );
+    const siteId = used.rows[0]?.site_id;
+    if (!siteId) throw new ApiError(403, 'invalid_claim_code', 'claim code is unknown, expired or already used');
+    await q.query(
+      `insert into devices(id, site_id, name, balena_uuid, token_hash, claim_code, versions) values ($1, $2, $3, $4, $5, $6, $7)`,
+      [deviceId, siteId, req.deviceName, req.balenaUuid, hashToken(token), req.claimCode, req.versions ? JSON.stringify(req.versions) : null],
+    );
+    const site = (await q.query<{ name: string; timezone: string }>('select name, timezone from sites where id = $1', [siteId])).rows[0];
+    return { deviceId, siteId, siteName: site.name, timezone: site.timezone, token };
+  });
+}
+
+export async function revokeDevice(db: Db, admin: UserPrincipal, deviceId: string): Promise<void> {
+  const r = await db.query(
+    'update devices set revoked_at = coalesce(revoked_at, now()) where id = $1 and site_id = any($2::text[])',
+    [deviceId, admin.siteIds],
+  );
+  if (r.rowCount === 0) throw new ApiError(404, 'device_not_found', `device ${deviceId} not found`);
+}

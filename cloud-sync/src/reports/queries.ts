@@ -1,0 +1,249 @@
+import type { Db } from '../db/types.js';
+import { refreshRollup } from '../rollup.js';
+import { daysBetween, shiftDays, type Granularity, type ReportRange } from './range.js';
+
+/**
+ * Report queries. Every figure comes from the stored visit rows (or from `site_daily`, which is
+ * recomputed from them), bucketed in each site's own timezone. Params are always
+ * $1 site ids, $2 first local day, $3 last local day (inclusive).
+ */
+const BOUNDS = `b as (
+  select id as site_id, name, timezone as tz,
+         ($2::date::timestamp at time zone timezone) as lo,
+         (($3::date + 1)::timestamp at time zone timezone) as hi
+  from sites where id = any($1::text[]))`;
+const JOIN_VISITS = `b join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi`;
+const params = (r: ReportRange) => [r.siteIds, r.from, r.to];
+
+const BUCKET_FORMAT: Record<Granularity, string> = {
+  hour: 'YYYY-MM-DD"T"HH24:00',
+  day: 'YYYY-MM-DD',
+  week: 'YYYY-MM-DD',
+  month: 'YYYY-MM',
+};
+
+export interface VisitBucket {
+  siteId: string;
+  bucket: string;
+  visits: number;
+  uniqueVisitors: number;
+  newVisitors: number;
+  returningVisitors: number;
+  staffVisits: number;
+}
+
+/**
+ * Customer visits per bucket and site, with every bucket of the period present (zeros included).
+ * Days come from the exact daily rollup (refreshed for these sites first); hours, weeks and months
+ * from the raw rows (unique visitors are not additive across days).
+ */
+export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promise<VisitBucket[]> {
+  const step = `1 ${g}`;
+  const series = `select b.site_id, gs as bucket from b
+     cross join generate_series(date_trunc('${g}', $2::date::timestamp), ($3::date + 1)::timestamp - interval '1 second', interval '${step}') gs`;
+  let agg: string;
+  if (g === 'day') {
+    await refreshRollup(db, r.siteIds);
+    agg = `select sd.site_id, sd.day::timestamp as bucket, sd.customer_visits as visits, sd.unique_customers as uniq,
+             sd.new_customers as new_v, sd.returning_customers as ret_v, sd.staff_visits as staff
+           from site_daily sd where sd.site_id = any($1::text[]) and sd.day between $2::date and $3::date`;
+  } else {
+    agg = `select v.site_id, date_trunc('${g}', v.arrived_at at time zone b.tz) as bucket,
+             count(*) filter (where v.kind = 'customer') as visits,
+             count(distinct v.person_id) filter (where v.kind = 'customer') as uniq,
+             count(*) filter (where v.kind = 'customer' and not v.is_returning) as new_v,
+             count(*) filter (where v.kind = 'customer' and v.is_returning) as ret_v,
+             count(*) filter (where v.kind = 'staff') as staff
+           from ${JOIN_VISITS} group by 1, 2`;
+  }
+  const res = await db.query<{ site_id: string; bucket: string; visits: number; uniq: number; new_v: number; ret_v: number; staff: number }>(
+    `with ${BOUNDS}, s as (${series}), a as (${agg})
+     select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
+       coalesce(a.visits, 0)::int as visits, coalesce(a.uniq, 0)::int as uniq, coalesce(a.new_v, 0)::int as new_v,
+       coalesce(a.ret_v, 0)::int as ret_v, coalesce(a.staff, 0)::int as staff
+     from s left join a on a.site_id = s.site_id and a.bucket = s.bucket
+     order by s.site_id, s.bucket`,
+    params(r),
+  );
+  return res.rows.map((x) => ({
+    siteId: x.site_id,
+    bucket: x.bucket,
+    visits: x.visits,
+    uniqueVisitors: x.uniq,
+    newVisitors: x.new_v,
+    returningVisitors: x.ret_v,
+    staffVisits: x.staff,
+  }));
+}
+
+export interface SiteSummary {
+  siteId: string;
+  siteName: string;
+  timezone: string;
+  visits: number;
+  uniqueVisitors: number;
+  newVisitors: number;
+  returningVisitors: number;
+  staffVisits: number;
+  medianDwellSeconds: number | null;
+  meanDwellSeconds: number | null;
+}
+
+/** Per-site totals for the period; dwell figures use closed customer visits only. */
+export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary[]> {
+  const res = await db.query<{
+    site_id: string; name: string; tz: string; visits: number; uniq: number; new_v: number; ret_v: number; staff: number;
+    median: number | null; mean: number | null;
+  }>(
+    `with ${BOUNDS}
+     select b.site_id, b.name, b.tz,
+       count(v.visit_id) filter (where v.kind = 'customer')::int as visits,
+       count(distinct v.person_id) filter (where v.kind = 'customer')::int as uniq,
+       count(v.visit_id) filter (where v.kind = 'customer' and not v.is_returning)::int as new_v,
+       count(v.visit_id) filter (where v.kind = 'customer' and v.is_returning)::int as ret_v,
+       count(v.visit_id) filter (where v.kind = 'staff')::int as staff,
+       (percentile_cont(0.5) within group (order by v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as median,
+       (avg(v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as mean
+     from b left join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+     group by b.site_id, b.name, b.tz order by b.name, b.site_id`,
+    params(r),
+  );
+  return res.rows.map((x) => ({
+    siteId: x.site_id,
+    siteName: x.name,
+    timezone: x.tz,
+    visits: x.visits,
+    uniqueVisitors: x.uniq,
+    newVisitors: x.new_v,
+    returningVisitors: x.ret_v,
+    staffVisits: x.staff,
+    medianDwellSeconds: x.median,
+    meanDwellSeconds: x.mean,
+  }));
+}
+
+/** Dwell histogram bounds in seconds; the last bin is open-ended. */
+export const DWELL_BINS = [0, 60, 300, 900, 1800, 3600] as const;
+
+export async function dwellDistribution(db: Db, r: ReportRange) {
+  const res = await db.query<{ bin: number; n: number }>(
+    `with ${BOUNDS}
+     select width_bucket(v.dwell_seconds, $4::float8[]) as bin, count(*)::int as n
+     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed' group by 1 order by 1`,
+    [...params(r), DWELL_BINS],
+  );
+  const counts = new Map(res.rows.map((x) => [x.bin, x.n]));
+  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts.get(i + 1) ?? 0 }));
+  const median = await db.query<{ m: number | null }>(
+    `with ${BOUNDS} select (percentile_cont(0.5) within group (order by v.dwell_seconds))::float8 as m
+     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed'`,
+    params(r),
+  );
+  return { bins, medianSeconds: median.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
+}
+
+/** Staff presence per person and local day: summed visit durations (open visits count up to last sighting). */
+export async function staffAttendance(db: Db, r: ReportRange) {
+  const res = await db.query<{ site_id: string; person_id: string; day: string; visits: number; seconds: number; first_in: string; last_out: string }>(
+    `with ${BOUNDS}
+     select v.site_id, v.person_id, to_char(v.arrived_at at time zone b.tz, 'YYYY-MM-DD') as day, count(*)::int as visits,
+       sum(extract(epoch from coalesce(v.departed_at, v.last_seen_at) - v.arrived_at))::float8 as seconds,
+       to_char(min(v.arrived_at at time zone b.tz), 'HH24:MI') as first_in,
+       to_char(max(coalesce(v.departed_at, v.last_seen_at) at time zone b.tz), 'HH24:MI') as last_out
+     from ${JOIN_VISITS} where v.kind = 'staff'
+     group by 1, 2, 3 order by 1, 2, 3`,
+    params(r),
+  );
+  return res.rows.map((x) => ({
+    siteId: x.site_id,
+    personId: x.person_id,
+    day: x.day,
+    visits: x.visits,
+    hours: Math.round((x.seconds / 3600) * 100) / 100,
+    firstIn: x.first_in,
+    lastOut: x.last_out,
+  }));
+}
+
+export const AGE_BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
+
+/** Customer visits by age band and gender (visits whose demographics are unknown are counted as such). */
+export async function demographics(db: Db, r: ReportRange) {
+  const res = await db.query<{ band: number | null; gender: string | null; n: number }>(
+    `with ${BOUNDS}
+     select case when v.age_median is null then null else width_bucket(v.age_median, array[18,25,35,45,55,65]::real[]) end as band,
+       v.gender, count(*)::int as n
+     from ${JOIN_VISITS} where v.kind = 'customer' group by 1, 2`,
+    params(r),
+  );
+  const bands = AGE_BANDS.map((band) => ({ band, male: 0, female: 0, unknownGender: 0, total: 0 }));
+  let unknownAge = 0;
+  const gender = { male: 0, female: 0, unknown: 0 };
+  for (const x of res.rows) {
+    const g = x.gender === 'male' || x.gender === 'female' ? x.gender : null;
+    gender[g ?? 'unknown'] += x.n;
+    if (x.band === null) {
+      unknownAge += x.n;
+      continue;
+    }
+    const b = bands[x.band];
+    b.total += x.n;
+    if (g) b[g] += x.n;
+    else b.unknownGender += x.n;
+  }
+  return { ageBands: bands, unknownAge, gender };
+}
+
+/** Customer visits by local ISO weekday (1 = Monday) × hour of arrival. */
+export async function heatmap(db: Db, r: ReportRange) {
+  const res = await db.query<{ dow: number; hour: number; n: number }>(
+    `with ${BOUNDS}
+     select extract(isodow from v.arrived_at at time zone b.tz)::int as dow, extract(hour from v.arrived_at at time zone b.tz)::int as hour,
+       count(*)::int as n
+     from ${JOIN_VISITS} where v.kind = 'customer' group by 1, 2`,
+    params(r),
+  );
+  const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
+  for (const x of res.rows) cells[x.dow - 1][x.hour] = x.n;
+  return { weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], cells };
+}
+
+/** Hours of the day ranked by customer arrivals, with the mean per day of the period. */
+export async function peakHours(db: Db, r: ReportRange, top = 3) {
+  const res = await db.query<{ hour: number; n: number }>(
+    `with ${BOUNDS}
+     select extract(hour from v.arrived_at at time zone b.tz)::int as hour, count(*)::int as n
+     from ${JOIN_VISITS} where v.kind = 'customer' group by 1 order by 2 desc, 1 limit $4`,
+    [...params(r), top],
+  );
+  const days = daysBetween(r.from, r.to) * Math.max(1, r.siteIds.length);
+  return res.rows.map((x) => ({ hour: x.hour, visits: x.n, meanPerSiteDay: Math.round((x.n / days) * 100) / 100 }));
+}
+
+/** Each site's period against the previous period of the same length. */
+export async function comparison(db: Db, r: ReportRange) {
+  const n = daysBetween(r.from, r.to);
+  const prev: ReportRange = { siteIds: r.siteIds, from: shiftDays(r.from, -n), to: shiftDays(r.from, -1) };
+  const [cur, before] = await Promise.all([siteSummaries(db, r), siteSummaries(db, prev)]);
+  const byId = new Map(before.map((s) => [s.siteId, s]));
+  const change = (a: number, b: number) => (b === 0 ? null : Math.round(((a - b) / b) * 10000) / 100);
+  return {
+    period: { from: r.from, to: r.to },
+    previous: { from: prev.from, to: prev.to },
+    sites: cur.map((c) => {
+      const p = byId.get(c.siteId)!;
+      return {
+        siteId: c.siteId,
+        siteName: c.siteName,
+        visits: c.visits,
+        previousVisits: p.visits,
+        visitsChangePercent: change(c.visits, p.visits),
+        uniqueVisitors: c.uniqueVisitors,
+        previousUniqueVisitors: p.uniqueVisitors,
+        uniqueVisitorsChangePercent: change(c.uniqueVisitors, p.uniqueVisitors),
+        medianDwellSeconds: c.medianDwellSeconds,
+        previousMedianDwellSeconds: p.medianDwellSeconds,
+      };
+    }),
+  };
+}
