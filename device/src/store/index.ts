@@ -5,3 +5,6 @@ export { DayLog, encodeCursor, decodeCursor, type DayLogOptions, type Cursor, ty
 export { newDayId, dayOfId, utcDayKey } from './day-id.js';
 export { writeFileAtomic, fsyncDir } from './atomic-file.js';
 export type { DeepReadonly } from './freeze.js';
+export { EmbeddingStore, type EmbeddingEntry, type NewEmbedding, type EmbeddingStoreOptions } from './embedding-store.js';
+export { CropStore, CROP_KINDS, parseCropId, ownerToken, type CropKind, type CropRef, type CropSource, type SaveCrop } from './crop-store.js';
+export { encodeFaceCrop } from './crop-image.js';

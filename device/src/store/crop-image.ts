@@ -1,0 +1,52 @@
+import sharp from 'sharp';
+import type { RgbFrame } from '../camera/frame.js';
+import type { Box } from '../contracts/live.js';
+import { StoreError } from './errors.js';
+
+/** Longest side of a stored crop: enough for a person card, small on flash. */
+const MAX_SIDE = 256;
+const MAX_JPEG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * JPEG of a face region of a packed RGB frame. The box is widened by `margin` (share of its size)
+ * so hair and chin are kept, clamped to the frame, and copied row by row because camera frames
+ * are padded (`stride` may exceed width * 3).
+ */
+export async function encodeFaceCrop(frame: RgbFrame, box: Box, margin = 0.25): Promise<Buffer> {
+  const { width, height, stride, data } = frame;
+  if (!(width > 0 && height > 0 && stride >= width * 3 && data.length >= stride * (height - 1) + width * 3)) {
+    throw new StoreError('bad-input', 'frame dimensions do not match its buffer');
+  }
+  if (![box.x, box.y, box.width, box.height].every(Number.isFinite) || box.width <= 0 || box.height <= 0) {
+    throw new StoreError('bad-input', 'box must have finite position and positive size');
+  }
+  const x0 = Math.max(0, Math.floor(box.x - box.width * margin));
+  const y0 = Math.max(0, Math.floor(box.y - box.height * margin));
+  const x1 = Math.min(width, Math.ceil(box.x + box.width * (1 + margin)));
+  const y1 = Math.min(height, Math.ceil(box.y + box.height * (1 + margin)));
+  if (x1 - x0 < 2 || y1 - y0 < 2) throw new StoreError('bad-input', 'box lies outside the frame');
+  const w = x1 - x0;
+  const h = y1 - y0;
+  const packed = Buffer.alloc(w * h * 3);
+  for (let row = 0; row < h; row++) {
+    const src = (y0 + row) * stride + x0 * 3;
+    packed.set(data.subarray(src, src + w * 3), row * w * 3);
+  }
+  return sharp(packed, { raw: { width: w, height: h, channels: 3 } })
+    .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
+    .jpeg({ quality: 85, mozjpeg: false })
+    .toBuffer();
+}
+
+/** Accept a caller's JPEG only if it really is one that decodes. */
+export async function checkJpeg(buf: Buffer): Promise<void> {
+  if (!Buffer.isBuffer(buf) || buf.length < 4 || buf.length > MAX_JPEG_BYTES || buf[0] !== 0xff || buf[1] !== 0xd8 || buf[2] !== 0xff) {
+    throw new StoreError('bad-input', 'not a JPEG (or larger than 4 MB)');
+  }
+  try {
+    const meta = await sharp(buf).metadata();
+    if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new Error('not decodable');
+  } catch (e) {
+    throw new StoreError('bad-input', `JPEG does not decode: ${(e as Error).message}`);
+  }
+}
