@@ -1,0 +1,21 @@
+import type { TrackedFace } from './types.js';
+
+/** The size/blur floor (Settings.recognition.minFaceSize / minSharpness). */
+export interface QualityGate {
+  minFaceSize: number;
+  minSharpness: number;
+}
+
+/**
+ * Whether a face may take part in identity decisions. Tiny faces give embeddings that cannot tell
+ * people apart, and blurred ones drift: such faces are still tracked and counted, never used to decide.
+ */
+export function isDecisive(face: TrackedFace, gate: QualityGate): boolean {
+  return face.quality.size >= gate.minFaceSize && face.quality.sharpness >= gate.minSharpness;
+}
+
+/** A shot's weight in the track-averaged distance: detection score × a size factor saturating at 2× the floor. */
+export function shotWeight(face: TrackedFace, gate: QualityGate): number {
+  const sizeFactor = Math.min(1, face.quality.size / (2 * Math.max(1, gate.minFaceSize)));
+  return Math.max(0.01, face.score) * sizeFactor;
+}

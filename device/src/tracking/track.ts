@@ -1,0 +1,116 @@
+import type { Box } from '../contracts/live.js';
+import type { Gender } from '../contracts/visit.js';
+import { centerOf, predictBox, type Velocity } from './geometry.js';
+import type { IdentityDecision, Shot, TrackedFace, TrackState, TrackSummary } from './types.js';
+
+/** Bounded history for demographics; enough for a median and a vote. */
+const MAX_DEMOGRAPHIC_SAMPLES = 200;
+/** Velocity smoothing (exponential): new = a·measured + (1−a)·old. */
+const VELOCITY_ALPHA = 0.5;
+
+/** One face followed across frames of one camera. Plain state; the tracker drives it. */
+export class Track<F extends TrackedFace = TrackedFace> {
+  box: Box;
+  velocity: Velocity = { vx: 0, vy: 0 };
+  lastSeenAt: number;
+  missedFrames = 0;
+  detections = 1;
+  goodFaces = 0;
+  /** Best shots, best quality first. */
+  shots: Shot<F>[] = [];
+  /** Good shots added since the last identity evaluation. */
+  shotsSinceDecision = 0;
+  state: TrackState = 'collecting';
+  decision: IdentityDecision | null = null;
+  private ages: number[] = [];
+  private genders: Gender[] = [];
+
+  constructor(
+    readonly id: string,
+    readonly cameraId: string,
+    face: F,
+    readonly firstSeenAt: number,
+  ) {
+    this.box = face.box;
+    this.lastSeenAt = firstSeenAt;
+  }
+
+  predicted(at: number): Box {
+    return predictBox(this.box, this.velocity, at - this.lastSeenAt);
+  }
+
+  /** Moves the track to a new detection and updates its constant-velocity estimate. */
+  observe(face: F, at: number): void {
+    const dt = at - this.lastSeenAt;
+    if (dt > 0) {
+      const a = centerOf(this.box);
+      const b = centerOf(face.box);
+      this.velocity = {
+        vx: VELOCITY_ALPHA * ((b.x - a.x) / dt) + (1 - VELOCITY_ALPHA) * this.velocity.vx,
+        vy: VELOCITY_ALPHA * ((b.y - a.y) / dt) + (1 - VELOCITY_ALPHA) * this.velocity.vy,
+      };
+    }
+    this.box = face.box;
+    this.lastSeenAt = at;
+    this.missedFrames = 0;
+    this.detections++;
+  }
+
+  /** Records a face that passed the quality gate (demographics + counting). */
+  noteGoodFace(face: F): void {
+    this.goodFaces++;
+    if (typeof face.age === 'number' && Number.isFinite(face.age)) pushBounded(this.ages, face.age);
+    if (face.gender) pushBounded(this.genders, face.gender.value);
+  }
+
+  /** Whether a shot of this quality would enter the top-K. */
+  wouldKeep(quality: number, topK: number): boolean {
+    return this.shots.length < topK || quality > this.shots[this.shots.length - 1].face.quality.score;
+  }
+
+  /** Inserts a shot by quality, dropping the worst beyond topK. Returns whether it was kept. */
+  addShot(shot: Shot<F>, topK: number): boolean {
+    if (!this.wouldKeep(shot.face.quality.score, topK)) return false;
+    const q = shot.face.quality.score;
+    let i = this.shots.findIndex((s) => s.face.quality.score < q);
+    if (i < 0) i = this.shots.length;
+    this.shots.splice(i, 0, shot);
+    if (this.shots.length > topK) this.shots.length = topK;
+    this.shotsSinceDecision++;
+    return true;
+  }
+
+  summary(concurrentPersonIds: string[]): TrackSummary<F> {
+    return {
+      cameraId: this.cameraId,
+      trackId: this.id,
+      firstSeenAt: this.firstSeenAt,
+      lastSeenAt: this.lastSeenAt,
+      detections: this.detections,
+      goodFaces: this.goodFaces,
+      shots: [...this.shots],
+      concurrentPersonIds,
+      ageMedian: median(this.ages),
+      gender: majority(this.genders),
+    };
+  }
+}
+
+function pushBounded<T>(xs: T[], x: T): void {
+  xs.push(x);
+  if (xs.length > MAX_DEMOGRAPHIC_SAMPLES) xs.shift();
+}
+
+export function median(xs: readonly number[]): number | null {
+  if (xs.length === 0) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+function majority(xs: readonly Gender[]): Gender | null {
+  if (xs.length === 0) return null;
+  const male = xs.filter((g) => g === 'male').length;
+  if (male * 2 === xs.length) return null; // a tie says nothing
+  return male * 2 > xs.length ? 'male' : 'female';
+}

@@ -1,0 +1,243 @@
+import { createLogger } from '../util/log.js';
+import { assignDetections, defaultAssignmentOptions, type AssignmentOptions } from './assignment.js';
+import { isDecisive, shotWeight, type QualityGate } from './quality-gate.js';
+import { Track } from './track.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from './types.js';
+
+const log = createLogger('tracker');
+
+export interface TrackerOptions extends QualityGate {
+  /** Best shots kept per track. */
+  topK: number;
+  /** Good faces (with embeddings) a track needs before identity is asked at all: never one frame. */
+  minGoodFaces: number;
+  /** Occlusion budget: a track ends after this many frames without a match … */
+  maxMissedFrames: number;
+  /** … or after this long unseen, whichever comes first. */
+  maxMissedMs: number;
+  /** Once decided, the track is re-evaluated after this many new best shots. */
+  redecideEvery: number;
+  assignment: AssignmentOptions;
+}
+
+export const defaultTrackerOptions: TrackerOptions = {
+  minFaceSize: 40,
+  minSharpness: 15,
+  topK: 5,
+  minGoodFaces: 2,
+  maxMissedFrames: 15,
+  maxMissedMs: 1500,
+  redecideEvery: 5,
+  assignment: defaultAssignmentOptions,
+};
+
+interface Live<F extends TrackedFace> {
+  track: Track<F>;
+  /** Other tracks seen in the same frame as this one: they are never the same person. */
+  coSeen: Set<Live<F>>;
+  running: boolean;
+  again: boolean;
+  idle: Promise<void>;
+}
+
+/**
+ * Per-camera face tracker: pairs each frame's faces with tracks (constant-velocity prediction, greedy
+ * IoU then centre distance, one-to-one), keeps each track's best shots, asks the decider for the
+ * track's identity as good shots arrive, and ends tracks unseen past the occlusion budget.
+ * `update` is synchronous; identity decisions run asynchronously, serialised per track.
+ */
+export class FaceTracker<F extends TrackedFace = TrackedFace> {
+  private readonly opts: TrackerOptions;
+  private live: Live<F>[] = [];
+  private ending = new Set<Promise<void>>();
+  private seq = 0;
+  private readonly idPrefix: string;
+
+  constructor(
+    readonly cameraId: string,
+    opts: Partial<TrackerOptions>,
+    private readonly decider: TrackDecider<F> | null,
+    private readonly onEvent: (e: TrackEvent<F>) => void,
+  ) {
+    this.opts = { ...defaultTrackerOptions, ...opts };
+    this.idPrefix = `${cameraId}-${Date.now().toString(36)}`;
+  }
+
+  get activeTracks(): number {
+    return this.live.length;
+  }
+
+  /** Live change of the quality floor (settings). */
+  setQualityGate(gate: QualityGate): void {
+    this.opts.minFaceSize = gate.minFaceSize;
+    this.opts.minSharpness = gate.minSharpness;
+  }
+
+  /**
+   * Which of these detections are worth describing (embedding): decisive faces whose track is still
+   * undecided or would keep the shot. Call between detect and describe; `update` must follow with the
+   * same `at` and faces.
+   */
+  wantsEmbedding(at: number, faces: readonly TrackedFace[]): boolean[] {
+    const match = this.associate(at, faces);
+    return faces.map((f, i) => {
+      if (!isDecisive(f, this.opts)) return false;
+      const t = match[i] >= 0 ? this.live[match[i]].track : null;
+      return t === null || t.state !== 'decided' || t.wouldKeep(f.quality.score, this.opts.topK);
+    });
+  }
+
+  /** Feeds one analysed frame; returns the track id of each face, in order. */
+  update(at: number, faces: readonly F[]): string[] {
+    this.expire(at);
+    const match = this.associate(at, faces);
+    const matched = new Set<number>();
+    const frameLive: Live<F>[] = [];
+    const ids = faces.map((face, i) => {
+      let l: Live<F>;
+      if (match[i] >= 0) {
+        l = this.live[match[i]];
+        l.track.observe(face, at);
+        matched.add(match[i]);
+      } else {
+        l = { track: new Track<F>(`${this.idPrefix}-${++this.seq}`, this.cameraId, face, at), coSeen: new Set(), running: false, again: false, idle: Promise.resolve() };
+        this.onEvent({ type: 'started', cameraId: this.cameraId, trackId: l.track.id, at, box: face.box });
+      }
+      frameLive.push(l);
+      this.considerShot(l, face, at);
+      return l.track.id;
+    });
+    this.live.forEach((l, i) => {
+      if (!matched.has(i)) l.track.missedFrames++;
+    });
+    for (const l of frameLive) {
+      if (!this.live.includes(l)) this.live.push(l);
+      for (const other of frameLive) if (other !== l) l.coSeen.add(other);
+    }
+    faces.forEach((face, i) => {
+      const t = frameLive[i].track;
+      this.onEvent({ type: 'seen', cameraId: this.cameraId, trackId: t.id, at, face, state: t.state, decision: t.decision });
+    });
+    return ids;
+  }
+
+  /** Ends tracks past the occlusion budget when no frame arrives (camera stall). */
+  tick(at: number): void {
+    this.expire(at);
+  }
+
+  /** Ends every track (camera stopped) and waits for their last decisions and end events. */
+  async flush(at: number): Promise<void> {
+    const all = this.live;
+    this.live = [];
+    for (const l of all) this.end(l, at);
+    await this.idle();
+  }
+
+  /** Resolves when no identity decision or track end is in progress. */
+  async idle(): Promise<void> {
+    for (;;) {
+      const pending = [...this.live.map((l) => l.idle), ...this.ending];
+      await Promise.all(pending);
+      const again = [...this.live.map((l) => l.idle), ...this.ending];
+      if (again.length === pending.length && again.every((p, i) => p === pending[i])) return;
+    }
+  }
+
+  private associate(at: number, faces: readonly TrackedFace[]): number[] {
+    const live = this.live.filter((l) => !this.stale(l, at));
+    const idx = live.map((l) => this.live.indexOf(l));
+    const m = assignDetections(live.map((l) => l.track.predicted(at)), faces.map((f) => f.box), this.opts.assignment);
+    return m.map((j) => (j < 0 ? -1 : idx[j]));
+  }
+
+  private stale(l: Live<F>, at: number): boolean {
+    return l.track.missedFrames > this.opts.maxMissedFrames || at - l.track.lastSeenAt > this.opts.maxMissedMs;
+  }
+
+  private expire(at: number): void {
+    const keep: Live<F>[] = [];
+    for (const l of this.live) {
+      if (this.stale(l, at)) this.end(l, at);
+      else keep.push(l);
+    }
+    this.live = keep;
+  }
+
+  private considerShot(l: Live<F>, face: F, at: number): void {
+    if (!isDecisive(face, this.opts)) return;
+    l.track.noteGoodFace(face);
+    if (!face.embedding) return;
+    const shot = { face: face as F & { embedding: Float32Array }, at, weight: shotWeight(face, this.opts) };
+    if (!l.track.addShot(shot, this.opts.topK)) return;
+    const t = l.track;
+    if (t.shots.length < this.opts.minGoodFaces) return;
+    if (t.state === 'decided' && t.shotsSinceDecision < this.opts.redecideEvery) return;
+    this.scheduleDecision(l, at);
+  }
+
+  private concurrentPersons(l: Live<F>): string[] {
+    const out = new Set<string>();
+    for (const o of l.coSeen) if (o.track.decision?.personId) out.add(o.track.decision.personId);
+    return [...out];
+  }
+
+  private scheduleDecision(l: Live<F>, at: number): void {
+    if (!this.decider) return;
+    if (l.running) {
+      l.again = true; // coalesce: one more evaluation after the running one, with the newest shots
+      return;
+    }
+    l.running = true;
+    const decider = this.decider;
+    l.idle = (async () => {
+      try {
+        do {
+          l.again = false;
+          l.track.shotsSinceDecision = 0;
+          const decision = await decider.decide(l.track.summary(this.concurrentPersons(l)));
+          this.apply(l, decision, at);
+        } while (l.again);
+      } catch (e) {
+        log.warn('identity decision failed; the track keeps collecting', { trackId: l.track.id, error: String(e) });
+      } finally {
+        l.running = false;
+      }
+    })();
+  }
+
+  /** Applies a decision; a decided track stays decided unless a new decision names someone else. */
+  private apply(l: Live<F>, d: IdentityDecision, at: number): void {
+    const t = l.track;
+    let state: TrackState;
+    if (d.personId) state = 'decided';
+    else if (t.state === 'decided') return;
+    else state = d.reason === 'insufficient' ? 'collecting' : 'unknown';
+    const changed = state !== t.state || d.personId !== t.decision?.personId || d.reason !== t.decision?.reason;
+    t.state = state;
+    t.decision = d;
+    if (changed) {
+      this.onEvent({ type: 'decision', cameraId: this.cameraId, trackId: t.id, at, state, decision: d, summary: t.summary(this.concurrentPersons(l)) });
+    }
+  }
+
+  private end(l: Live<F>, at: number): void {
+    const p = (async () => {
+      await l.idle;
+      const t = l.track;
+      if (this.decider) {
+        // Always told: identity may form a customer from two tracks, or refresh a known customer's samples.
+        try {
+          const late = await this.decider.finish(t.summary(this.concurrentPersons(l)), t.decision);
+          if (late) this.apply(l, late, at);
+        } catch (e) {
+          log.warn('identity finish failed', { trackId: t.id, error: String(e) });
+        }
+      }
+      if (t.goodFaces === 0) t.state = 'too-small';
+      this.onEvent({ type: 'ended', cameraId: this.cameraId, trackId: t.id, at, state: t.state, decision: t.decision, summary: t.summary(this.concurrentPersons(l)) });
+    })();
+    this.ending.add(p);
+    void p.finally(() => this.ending.delete(p));
+  }
+}

@@ -1,0 +1,147 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { assignDetections } from '../../device/src/tracking/assignment.js';
+import { iou } from '../../device/src/tracking/geometry.js';
+import { FaceTracker } from '../../device/src/tracking/tracker.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackSummary } from '../../device/src/tracking/types.js';
+
+const box = (x: number, y: number, w = 60, h = 60) => ({ x, y, width: w, height: h });
+
+function face(x: number, y: number, opts: { size?: number; sharpness?: number; q?: number; emb?: number } = {}): TrackedFace {
+  const size = opts.size ?? 60;
+  const f: TrackedFace = {
+    box: box(x, y, size, size),
+    score: 0.95,
+    quality: { size, sharpness: opts.sharpness ?? 100, frontal: 0.9, score: opts.q ?? 0.8 },
+  };
+  if (opts.emb !== undefined) f.embedding = new Float32Array(128).fill(opts.emb);
+  return f;
+}
+
+/** Records what the tracker asks and answers "insufficient" until told otherwise. */
+class RecordingDecider implements TrackDecider {
+  asked: TrackSummary[] = [];
+  finished: TrackSummary[] = [];
+  answer: (s: TrackSummary) => IdentityDecision = () => ({ personId: null, kind: 'unknown', name: null, score: 0, distance: null, runnerUp: null, reason: 'insufficient' });
+  async decide(s: TrackSummary): Promise<IdentityDecision> {
+    this.asked.push(s);
+    return this.answer(s);
+  }
+  async finish(s: TrackSummary): Promise<IdentityDecision | null> {
+    this.finished.push(s);
+    return null;
+  }
+}
+
+test('iou and greedy one-to-one assignment pick the best overlaps', () => {
+  assert.equal(iou(box(0, 0, 10, 10), box(0, 0, 10, 10)), 1);
+  assert.equal(iou(box(0, 0, 10, 10), box(20, 20, 10, 10)), 0);
+  assert.ok(Math.abs(iou(box(0, 0, 10, 10), box(5, 0, 10, 10)) - 1 / 3) < 1e-9);
+  // Two tracks, three detections: each track takes its own best, the far one starts a new track.
+  const m = assignDetections([box(0, 0), box(100, 0)], [box(105, 2), box(3, 1), box(400, 400)]);
+  assert.deepEqual(m, [1, 0, -1]);
+  // Two detections both overlapping one track: only the better one joins it.
+  const m2 = assignDetections([box(0, 0)], [box(20, 0), box(2, 0)]);
+  assert.deepEqual(m2, [-1, 0]);
+});
+
+test('faces keep their track across frames while moving; constant velocity bridges a fast move', () => {
+  const events: TrackEvent[] = [];
+  const tr = new FaceTracker('cam', {}, null, (e) => events.push(e));
+  const ids: string[] = [];
+  // Moves 30 px per 100 ms: IoU with the last box would be low after a skipped frame, the prediction keeps it.
+  for (let i = 0; i < 10; i++) {
+    if (i === 5) continue; // one dropped frame
+    ids.push(tr.update(i * 100, [face(i * 30, 50)])[0]);
+  }
+  assert.equal(new Set(ids).size, 1);
+  assert.equal(events.filter((e) => e.type === 'started').length, 1);
+});
+
+test('two faces in one frame never join the same track, even when they overlap heavily', () => {
+  const tr = new FaceTracker('cam', {}, null, () => {});
+  const [a] = tr.update(0, [face(100, 100)]);
+  const [b, c] = tr.update(100, [face(104, 100), face(110, 100)]);
+  assert.notEqual(b, c);
+  assert.ok(b === a || c === a);
+  assert.equal(tr.activeTracks, 2);
+});
+
+test('a track survives a short occlusion and ends after the budget', async () => {
+  const events: TrackEvent[] = [];
+  const tr = new FaceTracker('cam', { maxMissedFrames: 5, maxMissedMs: 1000 }, null, (e) => events.push(e));
+  const [first] = tr.update(0, [face(100, 100)]);
+  for (let i = 1; i <= 4; i++) tr.update(i * 100, []); // occluded for 4 frames
+  const [again] = tr.update(500, [face(102, 100)]);
+  assert.equal(again, first);
+  for (let i = 6; i <= 12; i++) tr.update(i * 100, []);
+  await tr.idle();
+  const ended = events.filter((e) => e.type === 'ended');
+  assert.equal(ended.length, 1);
+  assert.equal(ended[0].trackId, first);
+  const [later] = tr.update(1300, [face(102, 100)]);
+  assert.notEqual(later, first);
+  // tick() ends tracks when frames stop coming altogether.
+  tr.tick(5000);
+  await tr.idle();
+  assert.equal(tr.activeTracks, 0);
+  assert.equal(events.filter((e) => e.type === 'ended').length, 2);
+});
+
+test('small or blurred faces are counted but never decide; the track ends as too-small', async () => {
+  const events: TrackEvent[] = [];
+  const decider = new RecordingDecider();
+  const tr = new FaceTracker('cam', { minFaceSize: 40, minSharpness: 15 }, decider, (e) => events.push(e));
+  for (let i = 0; i < 6; i++) tr.update(i * 100, [face(100, 100, { size: 30, emb: 0.1 })]);
+  for (let i = 6; i < 12; i++) tr.update(i * 100, [face(100, 100, { size: 44, sharpness: 3, emb: 0.1 })]);
+  assert.deepEqual(tr.wantsEmbedding(1200, [face(100, 100, { size: 24 }), face(300, 300, { size: 80 })]), [false, true]);
+  await tr.flush(2000);
+  assert.equal(decider.asked.length, 0, 'no decision from tiny or blurred faces');
+  const end = events.find((e) => e.type === 'ended');
+  assert.ok(end && end.type === 'ended');
+  assert.equal(end.state, 'too-small');
+  assert.equal(end.summary.detections, 12);
+  assert.equal(end.summary.goodFaces, 0);
+});
+
+test('identity is asked only with enough good faces, keeps the top-K shots, and a decision is announced', async () => {
+  const events: TrackEvent[] = [];
+  const decider = new RecordingDecider();
+  const tr = new FaceTracker('cam', { topK: 3, minGoodFaces: 2 }, decider, (e) => events.push(e));
+  tr.update(0, [face(100, 100, { emb: 0.1, q: 0.5 })]);
+  await tr.idle();
+  assert.equal(decider.asked.length, 0, 'one frame never decides');
+  tr.update(100, [face(100, 100, { emb: 0.1, q: 0.7 })]);
+  await tr.idle();
+  assert.equal(decider.asked.length, 1);
+  decider.answer = (s) => ({ personId: 'C-000001', kind: 'customer', name: null, score: 0.8, distance: 0.2, runnerUp: null, reason: s.shots.length >= 3 ? 'matched' : 'insufficient' });
+  for (const [i, q] of [0.9, 0.6, 0.95, 0.3].entries()) tr.update(200 + i * 100, [face(100, 100, { emb: 0.1, q })]);
+  await tr.idle();
+  const last = decider.asked[decider.asked.length - 1];
+  assert.deepEqual(last.shots.map((s) => s.face.quality.score), [0.95, 0.9, 0.7]);
+  const decisions = events.filter((e) => e.type === 'decision');
+  assert.ok(decisions.some((e) => e.type === 'decision' && e.state === 'decided' && e.decision.personId === 'C-000001'));
+  const seen = events.filter((e) => e.type === 'seen');
+  assert.equal(seen.length, 6);
+  await tr.flush(1000);
+  assert.equal(decider.finished.length, 1);
+});
+
+test('a person held by a track seen in the same frame is passed as excluded to identity', async () => {
+  const decider = new RecordingDecider();
+  decider.answer = (s) =>
+    s.trackId.endsWith('-1')
+      ? { personId: 'S-000001', kind: 'staff', name: 'Ann', score: 0.9, distance: 0.3, runnerUp: null, reason: 'matched' }
+      : { personId: null, kind: 'unknown', name: null, score: 0, distance: null, runnerUp: null, reason: 'uncertain' };
+  const tr = new FaceTracker('cam', {}, decider, () => {});
+  tr.update(0, [face(100, 100, { emb: 0.1 })]);
+  tr.update(100, [face(100, 100, { emb: 0.1 })]);
+  await tr.idle();
+  tr.update(200, [face(100, 100, { emb: 0.1 }), face(400, 100, { emb: 0.2 })]);
+  tr.update(300, [face(100, 100, { emb: 0.1 }), face(400, 100, { emb: 0.2 })]);
+  await tr.idle();
+  const second = decider.asked.filter((s) => s.trackId.endsWith('-2'));
+  assert.ok(second.length >= 1);
+  assert.deepEqual(second[second.length - 1].concurrentPersonIds, ['S-000001']);
+  await tr.flush(400);
+});
