@@ -115,6 +115,7 @@ export function readManifests(modelsDir: string = defaultModelsDir()): ModelMani
       const first = parsed.error.issues[0];
       throw new ModelManifestError(path, `${first?.path.join('.') || '(root)'}: ${first?.message ?? 'invalid'}`);
     }
+    if (name !== `${parsed.data.id}.json`) throw new ModelManifestError(path, `must be named ${parsed.data.id}.json after its id`);
     const other = seen.get(parsed.data.id);
     if (other) throw new ModelManifestError(path, `id ${parsed.data.id} is already declared in ${other}`);
     seen.set(parsed.data.id, path);
