@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { Role } from './roles.js';
+import type { Actor } from './actor.js';
+import { openJsonDoc, type Doc } from './document.js';
+import { decoyHash, hashPassword, randomSecret, sha256, safeEqual, verifyPassword } from './passwords.js';
+import { systemClock, type Clock } from './clock.js';
+import { err, ok, type Result } from '../util/result.js';
+
+const StoredUser = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: Role,
+  passwordHash: z.string(),
+  createdAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+  disabled: z.boolean(),
+});
+type StoredUser = z.infer<typeof StoredUser>;
+
+const StoredToken = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  /** SHA-256 of the secret: tokens are random 256-bit values, so a fast hash is safe at rest. */
+  hash: z.string(),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  lastUsedAt: z.string().nullable(),
+});
+type StoredToken = z.infer<typeof StoredToken>;
+
+const AccountsFile = z.object({ users: z.array(StoredUser), tokens: z.array(StoredToken) });
+type AccountsFile = z.infer<typeof AccountsFile>;
+
+export interface UserView {
+  id: string;
+  username: string;
+  role: Role;
+  createdAt: string;
+  lastLoginAt: string | null;
+  disabled: boolean;
+}
+export interface TokenView {
+  id: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  createdBy: string;
+  lastUsedAt: string | null;
+}
+
+export type AccountError =
+  | { code: 'conflict'; message: string }
+  | { code: 'not_found'; message: string }
+  | { code: 'last_admin'; message: string };
+
+const toUserView = ({ passwordHash: _h, ...u }: StoredUser): UserView => u;
+const toTokenView = ({ hash: _h, ...t }: StoredToken): TokenView => t;
+export const TOKEN_PREFIX = 'cva_';
+
+/** Users (scrypt passwords) and integration API tokens, persisted in `<dir>/accounts.json`. */
+export class AccountsStore {
+  private constructor(
+    private readonly doc: Doc<AccountsFile>,
+    private readonly clock: Clock,
+  ) {}
+
+  static async open(dir: string, clock: Clock = systemClock): Promise<AccountsStore> {
+    const doc = await openJsonDoc(join(dir, 'accounts.json'), AccountsFile, { users: [], tokens: [] });
+    return new AccountsStore(doc, clock);
+  }
+
+  private iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  hasUsers(): boolean {
+    return this.doc.data.users.length > 0;
+  }
+
+  listUsers(): UserView[] {
+    return this.doc.data.users.map(toUserView);
+  }
+
+  getUser(id: string): UserView | null {
+    const u = this.doc.data.users.find((x) => x.id === id);
+    return u ? toUserView(u) : null;
+  }
+
+  async createUser(input: { username: string; password: string; role: Role }): Promise<Result<UserView, AccountError>> {
+    const name = input.username.toLowerCase();
+    if (this.doc.data.users.some((u) => u.username === name)) return err({ code: 'conflict', message: `user ${name} exists` });
+    const user: StoredUser = {
+      id: randomUUID(),
+      username: name,
+      role: input.role,
+      passwordHash: await hashPassword(input.password),
+      createdAt: this.iso(),
+      lastLoginAt: null,
+      disabled: false,
+    };
+    try {
+      await this.doc.update((d) => {
+        // Re-check inside the serialised update: two concurrent creates must not both win.
+        if (d.users.some((u) => u.username === name)) throw new DuplicateUser(name);
+        d.users.push(user);
+      });
+    } catch (e) {
+      if (e instanceof DuplicateUser) return err({ code: 'conflict', message: `user ${name} exists` });
+      throw e;
+    }
+    return ok(toUserView(user));
+  }
+
+  async updateUser(
+    id: string,
+    patch: { role?: Role; password?: string; disabled?: boolean },
+  ): Promise<Result<UserView, AccountError>> {
+    const current = this.doc.data.users.find((u) => u.id === id);
+    if (!current) return err({ code: 'not_found', message: `no user ${id}` });
+    const demotes = (patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true;
+    if (current.role === 'admin' && demotes && this.activeAdmins() <= 1)
+      return err({ code: 'last_admin', message: 'the last active admin cannot be demoted or disabled' });
+    const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
+    await this.doc.update((d) => {
+      const u = d.users.find((x) => x.id === id);
+      if (!u) return;
+      if (patch.role !== undefined) u.role = patch.role;
+      if (patch.disabled !== undefined) u.disabled = patch.disabled;
+      if (passwordHash) u.passwordHash = passwordHash;
+    });
+    return ok(this.getUser(id)!);
+  }
+
+  async removeUser(id: string): Promise<Result<UserView, AccountError>> {
+    const current = this.doc.data.users.find((u) => u.id === id);
+    if (!current) return err({ code: 'not_found', message: `no user ${id}` });
+    if (current.role === 'admin' && !current.disabled && this.activeAdmins() <= 1)
+      return err({ code: 'last_admin', message: 'the last active admin cannot be removed' });
+    await this.doc.update((d) => {
+      d.users = d.users.filter((u) => u.id !== id);
+    });
+    return ok(toUserView(current));
+  }
+
+  private activeAdmins(): number {
+    return this.doc.data.users.filter((u) => u.role === 'admin' && !u.disabled).length;
+  }
+
+  /** Checks a password; unknown users cost the same scrypt time as known ones. */
+  async checkPassword(username: string, password: string): Promise<UserView | null> {
+    const u = this.doc.data.users.find((x) => x.username === username.toLowerCase());
+    const valid = await verifyPassword(password, u?.passwordHash ?? (await decoyHash));
+    if (!u || !valid || u.disabled) return null;
+    await this.doc.update((d) => {
+      const x = d.users.find((y) => y.id === u.id);
+      if (x) x.lastLoginAt = this.iso();
+    });
+    return this.getUser(u.id);
+  }
+
+  listTokens(): TokenView[] {
+    return this.doc.data.tokens.map(toTokenView);
+  }
+
+  /** Creates an API token; the secret is returned once and only its hash is kept. */
+  async createToken(input: { name: string; role: Role; createdBy: string }): Promise<{ view: TokenView; token: string }> {
+    const token = TOKEN_PREFIX + randomSecret(32);
+    const stored: StoredToken = {
+      id: randomUUID(),
+      name: input.name,
+      role: input.role,
+      hash: sha256(token),
+      createdAt: this.iso(),
+      createdBy: input.createdBy,
+      lastUsedAt: null,
+    };
+    await this.doc.update((d) => {
+      d.tokens.push(stored);
+    });
+    return { view: toTokenView(stored), token };
+  }
+
+  async revokeToken(id: string): Promise<Result<TokenView, AccountError>> {
+    const t = this.doc.data.tokens.find((x) => x.id === id);
+    if (!t) return err({ code: 'not_found', message: `no token ${id}` });
+    await this.doc.update((d) => {
+      d.tokens = d.tokens.filter((x) => x.id !== id);
+    });
+    return ok(toTokenView(t));
+  }
+
+  /** Resolves a bearer token to its actor, or null. lastUsedAt is refreshed at most once a minute. */
+  async verifyToken(token: string): Promise<Actor | null> {
+    if (!token.startsWith(TOKEN_PREFIX)) return null;
+    const hash = sha256(token);
+    const t = this.doc.data.tokens.find((x) => safeEqual(x.hash, hash));
+    if (!t) return null;
+    const now = this.clock.now();
+    if (!t.lastUsedAt || now - Date.parse(t.lastUsedAt) > 60_000) {
+      await this.doc.update((d) => {
+        const x = d.tokens.find((y) => y.id === t.id);
+        if (x) x.lastUsedAt = new Date(now).toISOString();
+      });
+    }
+    return { kind: 'token', id: t.id, name: t.name, role: t.role };
+  }
+}
+
+class DuplicateUser extends Error {}

@@ -1,0 +1,54 @@
+import { join } from 'node:path';
+import { AccountsStore } from './accounts-store.js';
+import { SessionStore, type SessionLimits } from './sessions.js';
+import { LoginLimiter, defaultLoginLimits, type LoginLimits } from './login-limiter.js';
+import { SetupGate, CloudClaimStore, type CloudClaim } from './setup.js';
+import { AuditLog } from './audit.js';
+import { loadDeviceId } from './device-identity.js';
+import { systemClock, type Clock } from './clock.js';
+import { createLogger, type Logger } from '../util/log.js';
+
+export interface AccountsOptions {
+  /** Folder for accounts.json, device.json, cloud-claim.json and audit/. */
+  dir: string;
+  clock?: Clock;
+  log?: Logger;
+  env?: NodeJS.ProcessEnv;
+  loginLimits?: LoginLimits;
+  sessionLimits?: SessionLimits;
+}
+
+/** Everything the HTTP layer needs to know about who may do what, opened from one folder. */
+export class Accounts {
+  private constructor(
+    readonly store: AccountsStore,
+    readonly sessions: SessionStore,
+    readonly limiter: LoginLimiter,
+    readonly setup: SetupGate,
+    readonly cloud: CloudClaimStore,
+    readonly audit: AuditLog,
+    readonly deviceId: string,
+  ) {}
+
+  static async open(opts: AccountsOptions): Promise<Accounts> {
+    const clock = opts.clock ?? systemClock;
+    const log = opts.log ?? createLogger('accounts');
+    const store = await AccountsStore.open(opts.dir, clock);
+    const setup = new SetupGate(() => store.hasUsers(), log);
+    setup.announce();
+    return new Accounts(
+      store,
+      new SessionStore(opts.sessionLimits, clock),
+      new LoginLimiter(opts.loginLimits ?? defaultLoginLimits, clock),
+      setup,
+      await CloudClaimStore.open(opts.dir),
+      new AuditLog(join(opts.dir, 'audit'), clock),
+      await loadDeviceId(opts.dir, opts.env),
+    );
+  }
+
+  /** For the cloud-sync client: the cloud URL and claim code entered at set-up, or null. */
+  getCloudClaim(): CloudClaim | null {
+    return this.cloud.getCloudClaim();
+  }
+}

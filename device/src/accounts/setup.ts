@@ -1,0 +1,87 @@
+import { join } from 'node:path';
+import { randomInt } from 'node:crypto';
+import { z } from 'zod';
+import { openJsonDoc, type Doc } from './document.js';
+import { safeEqual } from './passwords.js';
+import type { Logger } from '../util/log.js';
+
+/** Crockford-style alphabet: no 0/O/1/I/L confusion when typed from a log line. */
+const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+
+export function generateSetupCode(): string {
+  const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
+}
+
+/**
+ * The one-time set-up code. There is no default password: while no user exists, a code is generated
+ * at start and printed in the log; creating the first admin consumes it. It lives only in memory,
+ * so a restart before set-up prints a fresh one.
+ */
+export class SetupGate {
+  private code: string | null = null;
+
+  constructor(
+    private readonly hasUsers: () => boolean,
+    private readonly log: Logger,
+  ) {}
+
+  /** Called at start; prints the code when set-up is still needed. */
+  announce(): void {
+    if (this.hasUsers()) {
+      this.code = null;
+      return;
+    }
+    this.code ??= generateSetupCode();
+    this.log.info(`SET-UP CODE: ${this.code} (needed once, to create the first admin)`);
+  }
+
+  needsSetup(): boolean {
+    return !this.hasUsers();
+  }
+
+  /** True when the code matches; the caller creates the admin and then calls `consume()`. */
+  matches(candidate: string): boolean {
+    if (!this.code || !this.needsSetup()) return false;
+    return safeEqual(candidate.trim().toUpperCase(), this.code);
+  }
+
+  consume(): void {
+    this.code = null;
+  }
+}
+
+export const CloudClaim = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  claimCode: z.string().min(4).max(128),
+  storedAt: z.string(),
+});
+export type CloudClaim = z.infer<typeof CloudClaim>;
+
+const ClaimFile = z.object({ claim: CloudClaim.nullable() });
+
+/** The cloud URL and claim code entered at set-up, kept for the cloud-sync client (`getCloudClaim()`). */
+export class CloudClaimStore {
+  private constructor(private readonly doc: Doc<z.infer<typeof ClaimFile>>) {}
+
+  static async open(dir: string): Promise<CloudClaimStore> {
+    return new CloudClaimStore(await openJsonDoc(join(dir, 'cloud-claim.json'), ClaimFile, { claim: null }));
+  }
+
+  getCloudClaim(): CloudClaim | null {
+    return this.doc.data.claim;
+  }
+
+  async set(url: string, claimCode: string): Promise<CloudClaim> {
+    const next = await this.doc.update((d) => {
+      d.claim = { url, claimCode, storedAt: new Date().toISOString() };
+    });
+    return next.claim!;
+  }
+
+  async clear(): Promise<void> {
+    await this.doc.update((d) => {
+      d.claim = null;
+    });
+  }
+}

@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import { CameraConfig, CameraStats } from './camera.js';
+import { Settings } from './settings.js';
+import { IsoTime, Visit } from './visit.js';
+import { Box } from './live.js';
+import { Role } from '../accounts/roles.js';
+
+/** Request and response bodies of the HTTP API (/api/v1). The OpenAPI document is generated from these. */
+
+export const ErrorCode = z.enum([
+  'bad_request',
+  'malformed_json',
+  'validation_failed',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'not_found',
+  'conflict',
+  'payload_too_large',
+  'unsupported_media_type',
+  'rate_limited',
+  'locked',
+  'setup_required',
+  'setup_done',
+  'unavailable',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+/** The one error body shape, everywhere. */
+export const ErrorBody = z.object({
+  error: z.object({ code: ErrorCode, message: z.string(), details: z.unknown().optional() }),
+});
+export type ErrorBody = z.infer<typeof ErrorBody>;
+
+export const Ok = z.object({ ok: z.literal(true) });
+
+// ---- ids in paths -------------------------------------------------------------------------------
+const safeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'id: letters, digits, ., _ and - only');
+export const IdParams = z.object({ id: safeId });
+export const CropParams = z.object({ cropId: safeId });
+export const CameraIdParams = z.object({ id: CameraConfig.shape.id });
+export const UsernameParams = z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/) });
+
+// ---- accounts and set-up --------------------------------------------------------------------------
+const username = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/, 'username: letters, digits, ., _ and -');
+const password = z.string().min(10, 'password: at least 10 characters').max(256);
+
+export const UserView = z.object({
+  id: z.string(),
+  username: z.string(),
+  role: Role,
+  createdAt: IsoTime,
+  lastLoginAt: IsoTime.nullable(),
+  disabled: z.boolean(),
+});
+export const LoginRequest = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const SessionView = z.object({ user: UserView, csrfToken: z.string() });
+export const MeView = z.object({
+  actor: z.object({ kind: z.enum(['user', 'token']), id: z.string(), name: z.string(), role: Role }),
+  permissions: z.array(z.string()),
+});
+export const CreateUserRequest = z.object({ username, password, role: Role });
+export const UpdateUserRequest = z
+  .object({ role: Role.optional(), password: password.optional(), disabled: z.boolean().optional() })
+  .strict();
+export const UserList = z.object({ items: z.array(UserView) });
+
+export const TokenView = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: Role,
+  createdAt: IsoTime,
+  createdBy: z.string(),
+  lastUsedAt: IsoTime.nullable(),
+});
+export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(80), role: Role });
+export const CreatedToken = z.object({ token: z.string().describe('Shown once; only its hash is stored.'), info: TokenView });
+export const TokenList = z.object({ items: z.array(TokenView) });
+
+export const Timezone = z
+  .string()
+  .min(1)
+  .max(64)
+  .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), { message: 'unknown IANA timezone' });
+export const CloudClaimInput = z.object({
+  url: z.url({ protocol: /^https?$/ }),
+  claimCode: z.string().trim().min(4).max(128),
+});
+export const SetupStatus = z.object({
+  needsSetup: z.boolean(),
+  deviceId: z.string(),
+  site: z.object({ name: z.string(), timezone: z.string() }),
+  cloud: z.object({ url: z.string().nullable(), claimCodeSet: z.boolean() }),
+});
+export const SetupRequest = z.object({
+  setupCode: z.string().min(1).max(64),
+  admin: z.object({ username, password }),
+  site: z.object({ name: z.string().trim().min(1).max(120), timezone: Timezone }),
+  cloud: CloudClaimInput.optional(),
+});
+export const SiteUpdate = z.object({ name: z.string().trim().min(1).max(120).optional(), timezone: Timezone.optional() }).strict();
+
+// ---- settings --------------------------------------------------------------------------------------
+/** A deep-partial of Settings: merged into the current settings, then the whole result is validated. */
+export const SettingsPatch = z.record(z.string(), z.unknown()).describe('Deep-partial Settings; arrays replace.');
+export const SettingsView = z.object({ settings: Settings });
+export const SettingsUpdateView = z.object({
+  settings: Settings,
+  changed: z.array(z.string()).describe('Dotted paths whose value changed'),
+  restartRequired: z.array(z.string()).describe('Changed paths that only take effect after a restart'),
+});
+
+// ---- cameras ---------------------------------------------------------------------------------------
+export const CameraView = z.object({ config: CameraConfig, stats: CameraStats.nullable() });
+export const CameraList = z.object({ items: z.array(CameraView) });
+export const CameraUpdate = CameraConfig.omit({ id: true }).partial().strict();
+export const ConnectionTestResult = z.object({
+  ok: z.boolean(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+  codec: z.string().nullable(),
+  decoder: z.string().nullable(),
+  error: z.string().nullable(),
+});
+
+// ---- people ----------------------------------------------------------------------------------------
+export const StaffView = z.object({
+  id: z.string(),
+  name: z.string(),
+  samples: z.number().int(),
+  createdAt: IsoTime,
+});
+export const StaffList = z.object({ items: z.array(StaffView) });
+export const CreateStaffRequest = z.object({ name: z.string().trim().min(1).max(80) });
+export const UpdateStaffRequest = z.object({ name: z.string().trim().min(1).max(80) }).strict();
+export const PhotoFeedback = z.object({
+  file: z.string(),
+  accepted: z.boolean(),
+  /** Why a photo was refused: no-face, several-faces, too-small, blurry, outlier, not-an-image… */
+  reason: z.string().nullable(),
+  quality: z.number().nullable(),
+  sampleId: z.string().nullable(),
+});
+export const EnrolResult = z.object({ staff: StaffView, photos: z.array(PhotoFeedback) });
+export const RecognitionFace = z.object({
+  box: Box,
+  personId: z.string().nullable(),
+  kind: z.enum(['staff', 'customer', 'unknown']),
+  name: z.string().nullable(),
+  distance: z.number().nullable(),
+  score: z.number(),
+});
+export const RecognitionResult = z.object({ faces: z.array(RecognitionFace) });
+
+export const CustomerView = z.object({
+  id: z.string(),
+  note: z.string().nullable(),
+  samples: z.number().int(),
+  firstSeenAt: IsoTime.nullable(),
+  lastSeenAt: IsoTime.nullable(),
+  sampleIds: z.array(z.string()),
+  bestCropId: z.string().nullable(),
+});
+export const CustomerQuery = z.object({
+  cursor: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+});
+export const CustomerPage = z.object({ items: z.array(CustomerView), nextCursor: z.string().nullable() });
+export const MergeRequest = z.object({ from: z.array(safeId).min(1).max(50) });
+export const SplitRequest = z.object({ sampleIds: z.array(safeId).min(1).max(100) });
+export const UpdateCustomerRequest = z.object({ note: z.string().trim().max(500).nullable() }).strict();
+
+// ---- visits and reports -----------------------------------------------------------------------------
+export const VisitQuery = z.object({
+  from: IsoTime.optional(),
+  to: IsoTime.optional(),
+  kind: z.enum(['staff', 'customer']).optional(),
+  personId: safeId.optional(),
+  cameraId: z.string().max(64).optional(),
+  minDwell: z.coerce.number().min(0).optional().describe('Minimum dwell in seconds'),
+  cursor: z.string().max(256).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export type VisitQuery = z.infer<typeof VisitQuery>;
+export const VisitPage = z.object({ items: z.array(Visit), nextCursor: z.string().nullable() });
+
+export const ReportQuery = z.object({ from: IsoTime.optional(), to: IsoTime.optional() });
+export const LocalReport = z.object({
+  from: IsoTime,
+  to: IsoTime,
+  timezone: z.string(),
+  /** True when no customer visit falls in the range: every list below is then empty. */
+  empty: z.boolean(),
+  visitsByHour: z.array(z.object({ hour: z.number().int().min(0).max(23), visits: z.number().int() })),
+  visitsByDay: z.array(z.object({ day: z.string(), visits: z.number().int() })),
+  newVsReturning: z.object({ new: z.number().int(), returning: z.number().int() }),
+  dwell: z.array(z.object({ bucket: z.string(), visits: z.number().int() })),
+  demographics: z.object({
+    ageBands: z.array(z.object({ band: z.string(), visits: z.number().int() })),
+    gender: z.array(z.object({ gender: z.string(), visits: z.number().int() })),
+  }),
+});
+export type LocalReport = z.infer<typeof LocalReport>;
+
+// ---- review queue -----------------------------------------------------------------------------------
+export const ReviewItem = z.object({
+  id: z.string(),
+  createdAt: IsoTime,
+  cameraId: z.string().nullable(),
+  cropId: z.string().nullable(),
+  candidates: z.array(z.object({ personId: z.string(), kind: z.enum(['staff', 'customer']), distance: z.number() })),
+  reason: z.string(),
+});
+export const ReviewList = z.object({ items: z.array(ReviewItem) });
+export const AssignRequest = z.object({ personId: safeId });
+export const NotThisPersonRequest = z.object({ personId: safeId.optional() });
+
+// ---- MQTT accounts ----------------------------------------------------------------------------------
+export const MqttAccountView = z.object({
+  username: z.string(),
+  role: z.enum(['admin', 'integration']),
+  canWrite: z.array(z.string()),
+});
+export const MqttAccountList = z.object({ items: z.array(MqttAccountView) });
+export const CreateMqttAccountRequest = z.object({
+  username,
+  password,
+  role: z.enum(['admin', 'integration']),
+  canWrite: z.array(z.string().min(1).max(256)).max(32).default([]),
+});
+
+// ---- audit, system, health -----------------------------------------------------------------------------
+export const AuditQuery = z.object({
+  before: IsoTime.optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+export const AuditList = z.object({
+  items: z.array(
+    z.object({
+      at: IsoTime,
+      action: z.string(),
+      actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),
+      target: z.string().nullable(),
+      details: z.record(z.string(), z.unknown()).optional(),
+    }),
+  ),
+});
+
+export const SystemInfo = z.object({
+  version: z.string(),
+  deviceId: z.string(),
+  node: z.string(),
+  platform: z.string(),
+  arch: z.string(),
+  startedAt: IsoTime,
+  uptimeSeconds: z.number(),
+});
+export const RestartAccepted = z.object({ accepted: z.literal(true), at: IsoTime });
+
+export const Liveness = z.object({ status: z.literal('ok'), time: IsoTime, uptimeSeconds: z.number() });
+export const HealthReport = z.object({
+  time: IsoTime,
+  uptimeSeconds: z.number(),
+  cpu: z.object({ loadPercent: z.number().nullable(), cores: z.number().int(), temperatureC: z.number().nullable() }),
+  memory: z.object({ totalBytes: z.number(), usedBytes: z.number(), processRssBytes: z.number() }),
+  disk: z.array(z.object({ mount: z.string(), sizeBytes: z.number(), usedBytes: z.number() })),
+  network: z.array(z.object({ iface: z.string(), rxBytes: z.number(), txBytes: z.number() })),
+  gpu: z.array(z.object({ model: z.string(), vendor: z.string(), utilizationPercent: z.number().nullable(), temperatureC: z.number().nullable() })),
+  cameras: z.array(CameraStats),
+  detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
+});
+export type HealthReport = z.infer<typeof HealthReport>;
+
+export const LiveQuery = z.object({ fps: z.coerce.number().min(0.2).max(30).optional() });

@@ -1,0 +1,81 @@
+import express, { type Express } from 'express';
+import { createLogger } from '../util/log.js';
+import { RequestMetrics } from '../health/request-metrics.js';
+import { errorHandler, sendError } from './errors.js';
+import { mountRoute } from './register.js';
+import { buildOpenApi } from './openapi.js';
+import { route, type AnyRoute } from './route.js';
+import type { HttpDeps } from './deps.js';
+import { authRoutes } from './routes/auth.js';
+import { setupRoutes } from './routes/setup.js';
+import { settingsRoutes } from './routes/settings.js';
+import { cameraRoutes } from './routes/cameras.js';
+import { customerRoutes, staffRoutes } from './routes/people.js';
+import { visitRoutes } from './routes/visits.js';
+import { reviewRoutes } from './routes/review.js';
+import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
+import { systemRoutes } from './routes/system.js';
+import { liveRoutes } from './routes/live.js';
+import { z } from 'zod';
+
+export interface HttpApp {
+  app: Express;
+  /** Every route the server answers, the single source of the OpenAPI document. */
+  routes: readonly AnyRoute[];
+  openapi: Record<string, unknown>;
+}
+
+export const OPENAPI_PATH = '/api/v1/openapi.json';
+
+/** The route table: every group, in one list. */
+export function routeTable(deps: HttpDeps, requests: RequestMetrics): AnyRoute[] {
+  return [
+    ...authRoutes(deps),
+    ...setupRoutes(deps),
+    ...settingsRoutes(deps),
+    ...cameraRoutes(deps),
+    ...staffRoutes(deps),
+    ...customerRoutes(deps),
+    ...visitRoutes(deps),
+    ...reviewRoutes(deps),
+    ...userRoutes(deps),
+    ...mqttAccountRoutes(deps),
+    ...systemRoutes(deps, requests),
+    ...liveRoutes(deps),
+  ];
+}
+
+/** Builds the express app: security headers, metrics, every route (auth checked first), OpenAPI, one error shape. */
+export function createHttpApp(deps: HttpDeps): HttpApp {
+  const log = deps.log ?? createLogger('http');
+  const requests = new RequestMetrics();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use((_req, res, next) => {
+    res.set({ 'X-Content-Type-Options': 'nosniff', 'X-Frame-Options': 'DENY', 'Referrer-Policy': 'no-referrer' });
+    next();
+  });
+  app.use(requests.middleware());
+
+  let openapi: Record<string, unknown> = {};
+  const openapiRoute = route({
+    method: 'get',
+    path: OPENAPI_PATH,
+    tag: 'system',
+    summary: 'This OpenAPI document',
+    access: 'public',
+    response: { schema: z.record(z.string(), z.unknown()) },
+    async handle() {
+      return openapi;
+    },
+  });
+  const routes = [...routeTable(deps, requests), openapiRoute];
+  openapi = buildOpenApi(routes, { version: deps.version });
+  for (const r of routes) mountRoute(app, r, deps.accounts);
+
+  app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
+  app.use(errorHandler(log));
+  return { app, routes, openapi };
+}

@@ -1,0 +1,68 @@
+import { CameraIdParams, CropParams, LiveQuery } from '../../contracts/http.js';
+import { HttpError, notFound } from '../errors.js';
+import { route, type AnyRoute } from '../route.js';
+import { need, type HttpDeps } from '../deps.js';
+
+/** Face images and live pictures: signed-in users only, never cached by shared caches. */
+export function liveRoutes(deps: HttpDeps): AnyRoute[] {
+  const knownCamera = (id: string) => {
+    if (!deps.settings.get().cameras.some((c) => c.id === id)) throw notFound(`camera ${id}`);
+  };
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/live/:id/mjpeg',
+      tag: 'live',
+      summary: 'MJPEG stream of a camera with face boxes and names (or "unknown") drawn',
+      access: 'live.view',
+      params: CameraIdParams,
+      query: LiveQuery,
+      response: { contentType: 'multipart/x-mixed-replace', description: 'A JPEG per part, boundary "cvaframe"' },
+      async handle({ params, query, res }) {
+        knownCamera(params.id);
+        const r = need(deps.live, 'live view').attach(params.id, res, query.fps);
+        if (!r.ok) throw new HttpError(503, 'unavailable', 'too many live-view clients; try again later');
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/live/:id/snapshot',
+      tag: 'live',
+      summary: "The camera's latest frame as an annotated JPEG",
+      access: 'live.view',
+      params: CameraIdParams,
+      response: { contentType: 'image/jpeg', description: 'JPEG' },
+      async handle({ params, res }) {
+        knownCamera(params.id);
+        const jpeg = await need(deps.live, 'live view').snapshot(params.id);
+        if (!jpeg) throw new HttpError(503, 'unavailable', `camera ${params.id} has not delivered a frame yet`);
+        res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/events',
+      tag: 'live',
+      summary: 'Server-sent events mirroring the MQTT topics (visits, faces, counts, cameras/<id>/status)',
+      access: 'live.view',
+      response: { contentType: 'text/event-stream', description: 'event: <topic>, data: <JSON payload>' },
+      async handle({ res }) {
+        if (!deps.events.attach(res)) throw new HttpError(503, 'unavailable', 'too many event-stream clients');
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/crops/:cropId',
+      tag: 'live',
+      summary: 'A stored face crop (JPEG)',
+      access: 'faces.view',
+      params: CropParams,
+      response: { contentType: 'image/jpeg', description: 'JPEG' },
+      async handle({ params, res }) {
+        const jpeg = await need(deps.crops, 'face crops').read(params.cropId);
+        if (!jpeg) throw notFound(`crop ${params.cropId}`);
+        res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+      },
+    }),
+  ];
+}

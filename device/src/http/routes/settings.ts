@@ -1,0 +1,34 @@
+import { SettingsPatch, SettingsUpdateView, SettingsView } from '../../contracts/http.js';
+import { unwrap } from '../errors.js';
+import { route, type AnyRoute } from '../route.js';
+import type { HttpDeps } from '../deps.js';
+
+export function settingsRoutes({ settings }: HttpDeps): AnyRoute[] {
+  return [
+    route({
+      method: 'get',
+      path: '/api/v1/settings',
+      tag: 'settings',
+      summary: 'Current settings',
+      access: 'settings.read',
+      response: { schema: SettingsView },
+      async handle() {
+        return { settings: settings.get() };
+      },
+    }),
+    route({
+      method: 'patch',
+      path: '/api/v1/settings',
+      tag: 'settings',
+      summary: 'Change settings (deep-merge patch); says which changes need a restart',
+      access: 'settings.write',
+      body: SettingsPatch,
+      response: { schema: SettingsUpdateView },
+      async handle({ body, audit }) {
+        const r = unwrap(await settings.update(body));
+        if (r.changed.length) await audit('settings.changed', null, { changed: r.changed, restartRequired: r.restartRequired });
+        return r;
+      },
+    }),
+  ];
+}

@@ -1,0 +1,62 @@
+import { Settings, restartRequired } from '../contracts/settings.js';
+import type { Doc } from '../accounts/document.js';
+import { err, ok } from '../util/result.js';
+import type { ServiceResult, SettingsService } from './services.js';
+
+type Json = unknown;
+const isPlainObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Objects merge key by key; arrays, scalars and null replace. */
+export function deepMerge(base: Json, patch: Json): Json {
+  if (!isPlainObject(base) || !isPlainObject(patch)) return patch;
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(patch)) out[k] = k in base ? deepMerge(base[k], v) : v;
+  return out;
+}
+
+/** Dotted paths whose values differ (arrays compared whole). */
+export function changedPaths(a: Json, b: Json, prefix = ''): string[] {
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => changedPaths(a[k], b[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+export function needsRestart(paths: string[]): string[] {
+  return paths.filter((p) => restartRequired.some((r) => p === r || p.startsWith(r + '.')));
+}
+
+export type SettingsListener = (next: Settings, changed: string[]) => void;
+
+/** Settings kept in a validated JSON document; listeners (camera manager, MQTT…) hear live changes. */
+export class DocumentSettingsService implements SettingsService {
+  private readonly listeners = new Set<SettingsListener>();
+
+  constructor(private readonly doc: Doc<Settings>) {}
+
+  get(): Settings {
+    return this.doc.data;
+  }
+
+  onChange(listener: SettingsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async update(patch: Record<string, unknown>): ServiceResult<{ settings: Settings; changed: string[]; restartRequired: string[] }> {
+    const before = this.doc.data;
+    const parsed = Settings.safeParse(deepMerge(before, patch));
+    if (!parsed.success)
+      return err({
+        code: 'invalid',
+        message: 'settings would be invalid',
+        details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      });
+    const changed = changedPaths(before, parsed.data);
+    if (changed.length === 0) return ok({ settings: before, changed, restartRequired: [] });
+    const next = await this.doc.update(() => parsed.data);
+    for (const l of this.listeners) l(next, changed);
+    return ok({ settings: next, changed, restartRequired: needsRestart(changed) });
+  }
+}
