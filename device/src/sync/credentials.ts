@@ -1,0 +1,36 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { writeFileDurably } from './durable-file.js';
+
+/** What a successful claim leaves on the box: the device token bound to one site of one cloud. */
+export const CloudCredentials = z.object({
+  cloudUrl: z.string().url(),
+  deviceId: z.string(),
+  siteId: z.string(),
+  siteName: z.string(),
+  timezone: z.string(),
+  token: z.string(),
+  claimedAt: z.string(),
+});
+export type CloudCredentials = z.infer<typeof CloudCredentials>;
+
+/** The token file is readable by the appliance user only (mode 0600). */
+export class CredentialStore {
+  constructor(private readonly path: string) {}
+
+  load(): CloudCredentials | null {
+    if (!existsSync(this.path)) return null;
+    try {
+      const r = CloudCredentials.safeParse(JSON.parse(readFileSync(this.path, 'utf8')));
+      return r.success ? r.data : null;
+    } catch {
+      return null;
+    }
+  }
+
+  save(c: CloudCredentials): void {
+    mkdirSync(dirname(this.path), { recursive: true });
+    writeFileDurably(this.path, JSON.stringify(c, null, 2), 0o600);
+  }
+}

@@ -1,0 +1,18 @@
+import type { CameraStats } from '../contracts/camera.js';
+import type { VisitEvent } from '../contracts/visit.js';
+import { visitItemKey, type Heartbeat, type SyncItem } from '../contracts/sync.js';
+
+/** Turns a visit event into its outbox item: metadata only (the crop id never leaves the box). */
+export function visitItem(e: VisitEvent): SyncItem {
+  const { bestCropId: _crop, ...visit } = e.after;
+  const payload = { type: e.type, at: e.at, visit };
+  return { key: visitItemKey(payload), kind: 'visit', at: e.at, payload };
+}
+
+export function heartbeatItem(at: string, payload: Heartbeat): SyncItem {
+  return { key: `hb:${at}`, kind: 'heartbeat', at, payload };
+}
+
+export function cameraStatusItem(at: string, stats: CameraStats): SyncItem {
+  return { key: `cam:${stats.cameraId}:${at}`, kind: 'cameraStatus', at, payload: stats };
+}

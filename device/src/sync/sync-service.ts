@@ -1,0 +1,258 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { CameraStats } from '../contracts/camera.js';
+import type { VisitEvent } from '../contracts/visit.js';
+import { MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
+import type { EventBus } from '../events.js';
+import type { Feature } from '../util/feature.js';
+import { createLogger } from '../util/log.js';
+import { Backoff } from './backoff.js';
+import { CloudClient, type SyncError } from './client.js';
+import { CredentialStore, type CloudCredentials } from './credentials.js';
+import { collectHeartbeat } from './heartbeat.js';
+import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
+import { Outbox, type OutboxOptions } from './outbox.js';
+
+/** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
+export interface CloudTarget {
+  url: string | null;
+  claimCode: string | null;
+}
+
+export function cloudTargetFromEnv(env: NodeJS.ProcessEnv = process.env): CloudTarget {
+  return { url: env.CLOUD_URL || null, claimCode: env.CLAIM_CODE || null };
+}
+
+export type SyncState = 'unconfigured' | 'claiming' | 'ready' | 'uploading' | 'offline' | 'unauthorized' | 'refused';
+
+export interface SyncStatus {
+  state: SyncState;
+  cloudUrl: string | null;
+  deviceId: string | null;
+  siteId: string | null;
+  backlog: OutboxBacklog;
+  lastUploadAt: string | null;
+  lastError: SyncError | null;
+  consecutiveFailures: number;
+  rejectedItems: number;
+}
+
+export interface SyncServiceOptions {
+  bus: EventBus;
+  /** Holds the outbox segments and the credentials file, e.g. `<dataDir>/sync`. */
+  dir: string;
+  target: () => CloudTarget;
+  versions: Versions;
+  deviceName?: string;
+  balenaUuid?: string | null;
+  heartbeatIntervalMs?: number;
+  maxBatchItems?: number;
+  outbox?: OutboxOptions;
+  client?: CloudClient;
+  backoff?: Backoff;
+}
+
+/**
+ * Device → cloud synchronisation: visit events and camera status changes go into the durable
+ * outbox the moment they happen; a loop claims the box once, then uploads the outbox in batches
+ * and acknowledges only what the cloud answered for. Failures back off exponentially with jitter.
+ */
+export class SyncService implements Feature {
+  readonly name = 'sync';
+  private readonly log = createLogger('sync');
+  private readonly creds: CredentialStore;
+  private readonly client: CloudClient;
+  private readonly backoff: Backoff;
+  private outbox: Outbox | null = null;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wakeUp: (() => void) | null = null;
+  private backingOff = false;
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private readonly cameras = new Map<string, CameraStats>();
+  private readonly sentCameraState = new Map<string, string>();
+  private st: Omit<SyncStatus, 'backlog' | 'consecutiveFailures'> = {
+    state: 'unconfigured', cloudUrl: null, deviceId: null, siteId: null, lastUploadAt: null, lastError: null, rejectedItems: 0,
+  };
+  private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
+  private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
+
+  constructor(private readonly opts: SyncServiceOptions) {
+    this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
+    this.client = opts.client ?? new CloudClient();
+    this.backoff = opts.backoff ?? new Backoff();
+  }
+
+  async start(): Promise<void> {
+    this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
+    this.opts.bus.on('visit', this.onVisit);
+    this.opts.bus.on('cameraStatus', this.onCamera);
+    this.running = true;
+    const c = this.creds.load();
+    if (c) this.adopt(c);
+    this.loop = this.run();
+    const every = this.opts.heartbeatIntervalMs ?? 60_000;
+    this.heartbeatTimer = setInterval(() => void this.enqueueHeartbeat(), every);
+    this.heartbeatTimer.unref();
+    void this.enqueueHeartbeat();
+  }
+
+  async stop(): Promise<void> {
+    this.opts.bus.off('visit', this.onVisit);
+    this.opts.bus.off('cameraStatus', this.onCamera);
+    if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.running = false;
+    this.wakeUp?.();
+    await this.loop;
+    this.outbox?.close();
+    this.outbox = null;
+  }
+
+  status(): SyncStatus {
+    return { ...this.st, backlog: this.backlog(), consecutiveFailures: this.backoff.failures };
+  }
+
+  backlog(): OutboxBacklog {
+    return (
+      this.outbox?.backlog() ?? { pendingItems: 0, pendingVisits: 0, pendingBytes: 0, oldestPendingAt: null, droppedStatusItems: 0, overBudget: false }
+    );
+  }
+
+  /** Try now, skipping any backoff wait (after the installer enters a claim code, or from tests). */
+  syncNow(): void {
+    this.wakeUp?.();
+  }
+
+  async enqueueHeartbeat(): Promise<void> {
+    try {
+      const payload = await collectHeartbeat({
+        versions: this.opts.versions,
+        cameras: [...this.cameras.values()],
+        outbox: this.backlog(),
+        dataPath: this.opts.dir,
+      });
+      this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
+    } catch (e) {
+      this.log.warn('heartbeat not collected', { error: String(e) });
+    }
+  }
+
+  private cameraChanged(s: CameraStats): void {
+    this.cameras.set(s.cameraId, s);
+    // Only state changes travel as their own items; the figures ride along in every heartbeat.
+    const sig = `${s.state}|${s.lastError ?? ''}`;
+    if (this.sentCameraState.get(s.cameraId) === sig) return;
+    this.sentCameraState.set(s.cameraId, sig);
+    this.enqueue(() => cameraStatusItem(new Date().toISOString(), s));
+  }
+
+  private enqueue(make: () => Parameters<Outbox['append']>[0]): void {
+    if (!this.outbox) return;
+    try {
+      this.outbox.append(make());
+    } catch (e) {
+      // A failed append (disk full) must be loud: this is the only place data could be lost.
+      this.log.error('outbox append failed', { error: String(e) });
+      return;
+    }
+    if (!this.backingOff) this.wakeUp?.();
+  }
+
+  private adopt(c: CloudCredentials): void {
+    Object.assign(this.st, { cloudUrl: c.cloudUrl, deviceId: c.deviceId, siteId: c.siteId });
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      let wait: number;
+      try {
+        wait = await this.step();
+      } catch (e) {
+        this.log.error('sync step failed', { error: String((e as Error)?.stack ?? e) });
+        wait = this.backoff.next();
+      }
+      if (wait > 0 && this.running) await this.sleep(wait);
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((res) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        res();
+      }
+      this.wakeUp = () => {
+        this.wakeUp = null;
+        done();
+      };
+    });
+  }
+
+  private fail(state: SyncState, e: SyncError): number {
+    this.st.state = state;
+    this.st.lastError = e;
+    this.backingOff = true;
+    const wait = this.backoff.next();
+    this.log.warn(`sync: ${e.message}; retrying in ${Math.round(wait / 1000)} s`, { state, status: e.status, code: e.code });
+    return wait;
+  }
+
+  /** One unit of work; returns how long to wait before the next one. */
+  private async step(): Promise<number> {
+    const outbox = this.outbox!;
+    const creds = this.creds.load();
+    if (!creds) return this.claim();
+    if (outbox.size === 0) {
+      this.st.state = 'ready';
+      this.backingOff = false;
+      return 60_000;
+    }
+    const items = outbox.peek(Math.min(this.opts.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS));
+    this.st.state = 'uploading';
+    const r = await this.client.upload(creds.cloudUrl, creds.token, {
+      deviceId: creds.deviceId, siteId: creds.siteId, batchId: randomUUID(), items,
+    });
+    if (!r.ok) {
+      if (r.error.kind === 'unauthorized') return this.fail('unauthorized', r.error);
+      if (r.error.kind === 'refused') return this.fail('refused', r.error);
+      return this.fail('offline', r.error);
+    }
+    // Every item has an answer; rejected ones can never succeed by retrying, so they are logged and acked.
+    for (const x of r.value.results) {
+      if (x.status === 'rejected') this.log.error('cloud rejected an item', { key: x.key, error: x.error });
+    }
+    this.st.rejectedItems += r.value.rejected;
+    outbox.ack(items.length);
+    this.backoff.reset();
+    this.backingOff = false;
+    this.st.lastError = null;
+    this.st.lastUploadAt = new Date().toISOString();
+    return 0;
+  }
+
+  private async claim(): Promise<number> {
+    const t = this.opts.target();
+    if (!t.url || !t.claimCode) {
+      this.st.state = 'unconfigured';
+      return 30_000;
+    }
+    this.st.state = 'claiming';
+    const r = await this.client.claim(t.url, {
+      claimCode: t.claimCode,
+      deviceName: this.opts.deviceName ?? hostname(),
+      balenaUuid: this.opts.balenaUuid ?? process.env.BALENA_DEVICE_UUID ?? null,
+      versions: this.opts.versions,
+    });
+    if (!r.ok) return this.fail(r.error.kind === 'refused' ? 'refused' : 'offline', r.error);
+    const c: CloudCredentials = { cloudUrl: t.url, ...r.value, claimedAt: new Date().toISOString() };
+    this.creds.save(c);
+    this.adopt(c);
+    this.backoff.reset();
+    this.backingOff = false;
+    this.st.lastError = null;
+    this.log.info('claimed', { deviceId: c.deviceId, siteId: c.siteId, site: c.siteName });
+    return 0;
+  }
+}
