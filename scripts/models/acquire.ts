@@ -7,8 +7,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { repoRoot } from '../../device/src/util/paths.js';
-import { modelsDir as defaultModelsDir } from '../../device/src/util/paths.js';
+import { modelsDir as defaultModelsDir, repoRoot } from '../../device/src/util/paths.js';
 import {
   ModelIntegrityError,
   modelFilePath,
