@@ -111,6 +111,7 @@ describe('model manifests and options', () => {
     const plan = providerPlan('cuda', new Set(['cpu']));
     assert.deepEqual(plan.attempts, ['cpu']);
     assert.match(plan.skipped[0], /^cuda: not offered/);
+    assert.throws(() => providerPlan('gpu' as never, new Set(['cpu'])), RangeError);
   });
 
   it('cuda requested: runs on cuda where it works, else falls back to CPU and says why', async () => {

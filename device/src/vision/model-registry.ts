@@ -83,6 +83,7 @@ function listedBackends(): Set<string> {
  */
 export function providerPlan(choice: ExecutionProviderChoice, listed: Set<string> = listedBackends()): { attempts: string[]; skipped: string[] } {
   const wanted = PREFERENCE[choice];
+  if (!wanted) throw new RangeError(`unknown execution provider ${JSON.stringify(choice)} (use auto, cpu, cuda or tensorrt)`);
   const attempts = wanted.filter((p) => listed.has(p));
   const skipped = wanted.filter((p) => !listed.has(p)).map((p) => `${p}: not offered by this onnxruntime-node build`);
   return { attempts: [...attempts, 'cpu'], skipped };
@@ -151,7 +152,7 @@ export async function loadModels(opts: LoadOptions = {}): Promise<ModelSet> {
     }
   }
   const fallbackReason = failures.length ? failures.join('; ') : null;
-  if (fallbackReason) log.warn(`execution provider ${opts.provider} not used, running on cpu`, { reason: fallbackReason });
+  if (fallbackReason) log.warn(`execution provider ${opts.provider} not fully available, running on ${provider}`, { reason: fallbackReason });
   return createModelSet(loaded ?? [], provider, fallbackReason, performance.now() - t0);
 }
 
