@@ -1,0 +1,4 @@
+import { cloudSuite } from './suite.js';
+
+// Real PostgreSQL at DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test), own schema per run.
+cloudSuite('postgres');
