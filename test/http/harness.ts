@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounts } from '../../device/src/accounts/accounts.js';
-import { openJsonDoc } from '../../device/src/accounts/document.js';
+import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { defaultSettings, Settings } from '../../device/src/contracts/settings.js';
 import { EventBus } from '../../device/src/events.js';
 import { SystemHealth } from '../../device/src/health/system-health.js';
@@ -13,7 +13,7 @@ import { EventStream } from '../../device/src/http/live/event-stream.js';
 import { LiveView, type FrameFeed, type LiveViewOptions } from '../../device/src/http/live/live-view.js';
 import { HttpServer } from '../../device/src/http/server.js';
 import { DocumentSettingsService } from '../../device/src/http/settings-service.js';
-import { ProcessSystemService } from '../../device/src/http/system-service.js';
+import { ProcessSystemService, appVersion } from '../../device/src/http/system-service.js';
 import { createLogger } from '../../device/src/util/log.js';
 import type { CameraFrame } from '../../device/src/camera/frame.js';
 import type { Clock } from '../../device/src/accounts/clock.js';
@@ -32,6 +32,7 @@ export class PushFeed implements FrameFeed {
 
 export interface Harness {
   dir: string;
+  store: ApplianceStore;
   url: string;
   http: HttpApp;
   accounts: Accounts;
@@ -52,8 +53,9 @@ export async function startHarness(
   const logLines: string[] = [];
   const base = createLogger('test');
   const capture = { ...base, info: (m: string, e?: Record<string, unknown>) => logLines.push(m + (e ? JSON.stringify(e) : '')) };
-  const accounts = await Accounts.open({ dir, clock: opts.clock, log: capture, env: {}, loginLimits: opts.loginLimits });
-  const settings = new DocumentSettingsService(await openJsonDoc(join(dir, 'settings.json'), Settings, defaultSettings()));
+  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const accounts = await Accounts.open({ persistence: store, clock: opts.clock, log: capture, env: {}, loginLimits: opts.loginLimits });
+  const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
   const bus = new EventBus();
   const feed = new PushFeed();
   const live = new LiveView(feed, bus, opts.live);
@@ -68,8 +70,9 @@ export async function startHarness(
     health: new SystemHealth({ cameraStats: () => [], detectorMs: () => null }),
     events,
     bus,
-    version: '0.1.0',
+    version: appVersion(),
     cameras: new SettingsCameraService(settings, null),
+    crops: store.crops,
     live,
     ...opts.deps,
   };
@@ -78,6 +81,7 @@ export async function startHarness(
   await server.start();
   return {
     dir,
+    store,
     url: server.url(),
     http,
     accounts,

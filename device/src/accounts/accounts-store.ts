@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import { z } from 'zod';
 import { Role } from './roles.js';
 import type { Actor } from './actor.js';
-import { openJsonDoc, type Doc } from './document.js';
+import type { JsonDocument } from '../store/json-document.js';
+import type { AccountsPersistence } from './persistence.js';
 import { decoyHash, hashPassword, randomSecret, sha256, safeEqual, verifyPassword } from './passwords.js';
 import { systemClock, type Clock } from './clock.js';
 import { err, ok, type Result } from '../util/result.js';
@@ -60,15 +60,15 @@ const toUserView = ({ passwordHash: _h, ...u }: StoredUser): UserView => u;
 const toTokenView = ({ hash: _h, ...t }: StoredToken): TokenView => t;
 export const TOKEN_PREFIX = 'cva_';
 
-/** Users (scrypt passwords) and integration API tokens, persisted in `<dir>/accounts.json`. */
+/** Users (scrypt passwords) and integration API tokens, persisted in the `accounts` document. */
 export class AccountsStore {
   private constructor(
-    private readonly doc: Doc<AccountsFile>,
+    private readonly doc: JsonDocument<AccountsFile>,
     private readonly clock: Clock,
   ) {}
 
-  static async open(dir: string, clock: Clock = systemClock): Promise<AccountsStore> {
-    const doc = await openJsonDoc(join(dir, 'accounts.json'), AccountsFile, { users: [], tokens: [] });
+  static async open(persistence: AccountsPersistence, clock: Clock = systemClock): Promise<AccountsStore> {
+    const doc = await persistence.document('accounts', AccountsFile, { users: [], tokens: [] });
     return new AccountsStore(doc, clock);
   }
 

@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { AccountsStore } from './accounts-store.js';
 import { SessionStore, type SessionLimits } from './sessions.js';
 import { LoginLimiter, defaultLoginLimits, type LoginLimits } from './login-limiter.js';
@@ -6,11 +5,12 @@ import { SetupGate, CloudClaimStore, type CloudClaim } from './setup.js';
 import { AuditLog } from './audit.js';
 import { loadDeviceId } from './device-identity.js';
 import { systemClock, type Clock } from './clock.js';
+import type { AccountsPersistence } from './persistence.js';
 import { createLogger, type Logger } from '../util/log.js';
 
 export interface AccountsOptions {
-  /** Folder for accounts.json, device.json, cloud-claim.json and audit/. */
-  dir: string;
+  /** The appliance store (documents `accounts`, `device`, `cloud-claim`; log `audit/`). */
+  persistence: AccountsPersistence;
   clock?: Clock;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
@@ -18,7 +18,7 @@ export interface AccountsOptions {
   sessionLimits?: SessionLimits;
 }
 
-/** Everything the HTTP layer needs to know about who may do what, opened from one folder. */
+/** Everything the HTTP layer needs to know about who may do what. */
 export class Accounts {
   private constructor(
     readonly store: AccountsStore,
@@ -33,7 +33,7 @@ export class Accounts {
   static async open(opts: AccountsOptions): Promise<Accounts> {
     const clock = opts.clock ?? systemClock;
     const log = opts.log ?? createLogger('accounts');
-    const store = await AccountsStore.open(opts.dir, clock);
+    const store = await AccountsStore.open(opts.persistence, clock);
     const setup = new SetupGate(() => store.hasUsers(), log);
     setup.announce();
     return new Accounts(
@@ -41,9 +41,9 @@ export class Accounts {
       new SessionStore(opts.sessionLimits, clock),
       new LoginLimiter(opts.loginLimits ?? defaultLoginLimits, clock),
       setup,
-      await CloudClaimStore.open(opts.dir),
-      new AuditLog(join(opts.dir, 'audit'), clock),
-      await loadDeviceId(opts.dir, opts.env),
+      await CloudClaimStore.open(opts.persistence),
+      await AuditLog.open(opts.persistence, clock),
+      await loadDeviceId(opts.persistence, opts.env),
     );
   }
 

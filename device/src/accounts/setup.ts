@@ -1,7 +1,7 @@
-import { join } from 'node:path';
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
-import { openJsonDoc, type Doc } from './document.js';
+import type { JsonDocument } from '../store/json-document.js';
+import type { AccountsPersistence } from './persistence.js';
 import { safeEqual } from './passwords.js';
 import type { Logger } from '../util/log.js';
 
@@ -62,10 +62,10 @@ const ClaimFile = z.object({ claim: CloudClaim.nullable() });
 
 /** The cloud URL and claim code entered at set-up, kept for the cloud-sync client (`getCloudClaim()`). */
 export class CloudClaimStore {
-  private constructor(private readonly doc: Doc<z.infer<typeof ClaimFile>>) {}
+  private constructor(private readonly doc: JsonDocument<z.infer<typeof ClaimFile>>) {}
 
-  static async open(dir: string): Promise<CloudClaimStore> {
-    return new CloudClaimStore(await openJsonDoc(join(dir, 'cloud-claim.json'), ClaimFile, { claim: null }));
+  static async open(persistence: AccountsPersistence): Promise<CloudClaimStore> {
+    return new CloudClaimStore(await persistence.document('cloud-claim', ClaimFile, { claim: null }));
   }
 
   getCloudClaim(): CloudClaim | null {

@@ -38,9 +38,9 @@ export const Ok = z.object({ ok: z.literal(true) });
 // ---- ids in paths -------------------------------------------------------------------------------
 const safeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'id: letters, digits, ., _ and - only');
 export const IdParams = z.object({ id: safeId });
-export const CropParams = z.object({ cropId: safeId });
+/** Crop ids are the store's (`kind~owner~time~rand`): no slashes or dots, so never a path; the store checks the rest. */
+export const CropParams = z.object({ cropId: z.string().regex(/^[A-Za-z0-9_~-]{1,128}$/, 'not a crop id') });
 export const CameraIdParams = z.object({ id: CameraConfig.shape.id });
-export const UsernameParams = z.object({ username: z.string().regex(/^[a-z0-9][a-z0-9_.-]{0,63}$/) });
 
 // ---- accounts and set-up --------------------------------------------------------------------------
 const username = z
@@ -221,27 +221,27 @@ export const AssignRequest = z.object({ personId: safeId });
 export const NotThisPersonRequest = z.object({ personId: safeId.optional() });
 
 // ---- MQTT accounts ----------------------------------------------------------------------------------
+/** Request bodies are the MQTT module's own schemas (MqttAccountCreate); this is the listing shape. */
 export const MqttAccountView = z.object({
   username: z.string(),
   role: z.enum(['admin', 'integration']),
   canWrite: z.array(z.string()),
+  createdAt: IsoTime,
+  updatedAt: IsoTime,
 });
 export const MqttAccountList = z.object({ items: z.array(MqttAccountView) });
-export const CreateMqttAccountRequest = z.object({
-  username,
-  password,
-  role: z.enum(['admin', 'integration']),
-  canWrite: z.array(z.string().min(1).max(256)).max(32).default([]),
-});
+export const MqttUsernameParams = z.object({ username: z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/) });
 
 // ---- audit, system, health -----------------------------------------------------------------------------
 export const AuditQuery = z.object({
-  before: IsoTime.optional(),
+  cursor: z.string().max(256).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
 export const AuditList = z.object({
+  nextCursor: z.string().nullable(),
   items: z.array(
     z.object({
+      id: z.string(),
       at: IsoTime,
       action: z.string(),
       actor: z.object({ kind: z.string(), id: z.string().nullable(), name: z.string() }),

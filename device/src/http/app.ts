@@ -27,8 +27,8 @@ export interface HttpApp {
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
-/** The route table: every group, in one list. */
-export function routeTable(deps: HttpDeps, requests: RequestMetrics): AnyRoute[] {
+/** The route table: every group, in one list, plus the OpenAPI document route itself. */
+export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: () => Record<string, unknown>): AnyRoute[] {
   return [
     ...authRoutes(deps),
     ...setupRoutes(deps),
@@ -42,7 +42,27 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics): AnyRoute[]
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
     ...liveRoutes(deps),
+    route({
+      method: 'get',
+      path: OPENAPI_PATH,
+      tag: 'system',
+      summary: 'This OpenAPI document',
+      access: 'public',
+      response: { schema: z.record(z.string(), z.unknown()) },
+      async handle() {
+        return openapi();
+      },
+    }),
   ];
+}
+
+/**
+ * The OpenAPI document without a running appliance: route factories only touch their
+ * dependencies inside handlers, so the table can be built from an empty dependency object.
+ */
+export function apiDocument(version: string): Record<string, unknown> {
+  const routes = routeTable({} as HttpDeps, new RequestMetrics(), () => ({}));
+  return buildOpenApi(routes, { version });
 }
 
 /** Builds the express app: security headers, metrics, every route (auth checked first), OpenAPI, one error shape. */
@@ -59,20 +79,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   });
   app.use(requests.middleware());
 
-  let openapi: Record<string, unknown> = {};
-  const openapiRoute = route({
-    method: 'get',
-    path: OPENAPI_PATH,
-    tag: 'system',
-    summary: 'This OpenAPI document',
-    access: 'public',
-    response: { schema: z.record(z.string(), z.unknown()) },
-    async handle() {
-      return openapi;
-    },
-  });
-  const routes = [...routeTable(deps, requests), openapiRoute];
-  openapi = buildOpenApi(routes, { version: deps.version });
+  const routes = routeTable(deps, requests, () => openapi);
+  const openapi = buildOpenApi(routes, { version: deps.version });
   for (const r of routes) mountRoute(app, r, deps.accounts);
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));

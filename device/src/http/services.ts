@@ -5,6 +5,7 @@ import type { CameraConfig, CameraStats } from '../contracts/camera.js';
 import type { Visit } from '../contracts/visit.js';
 import type { Result } from '../util/result.js';
 import type * as H from '../contracts/http.js';
+import type { MqttAccountCreate } from '../mqtt/accounts.js';
 
 /**
  * The small interfaces the HTTP routes sit on. Each route group depends on one of these, never on a
@@ -86,7 +87,7 @@ export interface ReviewService {
 
 export interface MqttAccountService {
   list(): Promise<Out<typeof H.MqttAccountView>[]>;
-  create(input: Out<typeof H.CreateMqttAccountRequest>): ServiceResult<Out<typeof H.MqttAccountView>>;
+  create(input: z.output<typeof MqttAccountCreate>): ServiceResult<Out<typeof H.MqttAccountView>>;
   remove(username: string): ServiceResult<{ username: string }>;
 }
 

@@ -1,5 +1,5 @@
 import { Settings, restartRequired } from '../contracts/settings.js';
-import type { Doc } from '../accounts/document.js';
+import type { JsonDocument } from '../store/json-document.js';
 import { err, ok } from '../util/result.js';
 import type { ServiceResult, SettingsService } from './services.js';
 
@@ -33,10 +33,11 @@ export type SettingsListener = (next: Settings, changed: string[]) => void;
 export class DocumentSettingsService implements SettingsService {
   private readonly listeners = new Set<SettingsListener>();
 
-  constructor(private readonly doc: Doc<Settings>) {}
+  constructor(private readonly doc: JsonDocument<Settings>) {}
 
   get(): Settings {
-    return this.doc.data;
+    // The store hands out a deep-frozen value: read-only in fact, typed as Settings for callers.
+    return this.doc.data as Settings;
   }
 
   onChange(listener: SettingsListener): () => void {
@@ -45,7 +46,7 @@ export class DocumentSettingsService implements SettingsService {
   }
 
   async update(patch: Record<string, unknown>): ServiceResult<{ settings: Settings; changed: string[]; restartRequired: string[] }> {
-    const before = this.doc.data;
+    const before = this.get();
     const parsed = Settings.safeParse(deepMerge(before, patch));
     if (!parsed.success)
       return err({

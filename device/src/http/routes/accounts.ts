@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import {
   CreatedToken,
-  CreateMqttAccountRequest,
   CreateTokenRequest,
   CreateUserRequest,
   IdParams,
@@ -11,7 +10,7 @@ import {
   TokenView,
   UpdateUserRequest,
   UserList,
-  UsernameParams,
+  MqttUsernameParams,
   UserView,
 } from '../../contracts/http.js';
 import { HttpError, unwrap } from '../errors.js';
@@ -19,6 +18,7 @@ import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
 import type { AccountError } from '../../accounts/accounts-store.js';
 import type { Result } from '../../util/result.js';
+import { MqttAccountCreate } from '../../mqtt/accounts.js';
 
 function accountResult<T>(r: Result<T, AccountError>): T {
   if (r.ok) return r.value;
@@ -146,7 +146,7 @@ export function mqttAccountRoutes(deps: HttpDeps): AnyRoute[] {
       tag: 'mqtt',
       summary: 'Add an MQTT account',
       access: 'mqtt.manage',
-      body: CreateMqttAccountRequest,
+      body: MqttAccountCreate,
       response: { status: 201, schema: MqttAccountView },
       async handle({ body, audit }) {
         const a = unwrap(await mqtt().create(body));
@@ -160,7 +160,7 @@ export function mqttAccountRoutes(deps: HttpDeps): AnyRoute[] {
       tag: 'mqtt',
       summary: 'Remove an MQTT account',
       access: 'mqtt.manage',
-      params: UsernameParams,
+      params: MqttUsernameParams,
       response: { schema: z.object({ username: z.string() }) },
       async handle({ params, audit }) {
         const r = unwrap(await mqtt().remove(params.username));

@@ -3,6 +3,7 @@ import { healthMetrics } from '../../health/metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics, type MetricFamily } from '../../health/prometheus.js';
 import type { RequestMetrics } from '../../health/request-metrics.js';
 import { route, type AnyRoute } from '../route.js';
+import { HttpError } from '../errors.js';
 import type { HttpDeps } from '../deps.js';
 
 const startedAt = Date.now();
@@ -83,7 +84,9 @@ export function systemRoutes(deps: HttpDeps, requests: RequestMetrics): AnyRoute
       query: AuditQuery,
       response: { schema: AuditList },
       async handle({ query }) {
-        return { items: await deps.accounts.audit.list(query) };
+        const r = await deps.accounts.audit.list(query);
+        if (!r.ok) throw new HttpError(400, 'validation_failed', r.error);
+        return r.value;
       },
     }),
   ];
