@@ -1,0 +1,93 @@
+import type { Demographics, Visit } from '../contracts/visit.js';
+import type { Sighting } from './sighting.js';
+
+/**
+ * One visit in progress: the latest Visit value plus what it is derived from (every age estimate,
+ * gender votes, the best crop's quality) and what has been published so far.
+ */
+export class OpenVisit {
+  private readonly ages: number[] = [];
+  private readonly genders = { male: 0, female: 0 };
+  private samples = 0;
+  bestQuality = -1;
+  /** The version last persisted and announced (the `before` of the next event). */
+  published: Visit;
+  lastPublishedAt: number;
+  /** Crops replaced by a better one; deleted once a visit naming the new crop is durable. */
+  staleCrops: string[] = [];
+
+  constructor(
+    public current: Visit,
+    publishedAt: number,
+  ) {
+    this.published = current;
+    this.lastPublishedAt = publishedAt;
+    // Resumed after a restart: the raw samples are gone, keep the stored figures as one sample each.
+    const d = current.demographics;
+    if (d.samples > 0) {
+      if (d.ageMedian !== null) this.ages.push(d.ageMedian);
+      if (d.gender) this.genders[d.gender]++;
+      this.samples = d.samples;
+    }
+  }
+
+  get personId(): string {
+    return this.current.personId;
+  }
+
+  get lastSeenMs(): number {
+    return Date.parse(this.current.lastSeenAt);
+  }
+
+  get dirty(): boolean {
+    return this.current !== this.published;
+  }
+
+  /** Fold one sighting into the visit (pure bookkeeping; no I/O). */
+  add(s: Sighting): void {
+    if (s.age !== null) this.ages.push(s.age);
+    if (s.gender !== null) this.genders[s.gender]++;
+    if (s.age !== null || s.gender !== null) this.samples++;
+    const v = this.current;
+    // Arrival is fixed (it files the visit); a late, older sighting only counts as a detection.
+    const lastSeen = Math.max(this.lastSeenMs, s.at);
+    this.current = {
+      ...v,
+      lastSeenAt: new Date(lastSeen).toISOString(),
+      dwellSeconds: Math.max(0, (lastSeen - Date.parse(v.arrivedAt)) / 1000),
+      cameras: v.cameras.includes(s.cameraId) ? v.cameras : [...v.cameras, s.cameraId].slice(0, 64),
+      detections: v.detections + 1,
+      demographics: this.demographics(),
+    };
+  }
+
+  setBestCrop(cropId: string, quality: number): void {
+    if (this.current.bestCropId) this.staleCrops.push(this.current.bestCropId);
+    this.bestQuality = quality;
+    this.current = { ...this.current, bestCropId: cropId };
+  }
+
+  close(): Visit {
+    const v = this.current;
+    this.current = { ...v, status: 'closed', departedAt: v.lastSeenAt };
+    return this.current;
+  }
+
+  private demographics(): Demographics {
+    return { ageMedian: median(this.ages), gender: majority(this.genders), samples: this.samples };
+  }
+}
+
+export function median(xs: readonly number[]): number | null {
+  if (!xs.length) return null;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  const m = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+  return Math.round(m * 10) / 10;
+}
+
+/** The gender most faces voted for; null when there were no votes or a tie. */
+export function majority(votes: { male: number; female: number }): 'male' | 'female' | null {
+  if (votes.male === votes.female) return null;
+  return votes.male > votes.female ? 'male' : 'female';
+}

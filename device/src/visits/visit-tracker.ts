@@ -1,0 +1,279 @@
+import type { Counts } from '../contracts/live.js';
+import type { Visit, VisitEvent, VisitEventType } from '../contracts/visit.js';
+import type { EventBus } from '../events.js';
+import type { Clock } from '../store/clock.js';
+import type { CropStore } from '../store/crop-store.js';
+import type { DayLog } from '../store/day-log.js';
+import type { StoredVisitEvent } from '../store/appliance-store.js';
+import type { Feature } from '../util/feature.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { err, ok, type Result } from '../util/result.js';
+import { OpenVisit } from './open-visit.js';
+import type { PersonStats } from './person-stats.js';
+import { Sighting } from './sighting.js';
+import { zonedDayKey } from './site-time.js';
+
+export interface VisitTrackerDeps {
+  visits: DayLog<Visit>;
+  /** Events history; when given, every event is stored before it is emitted. */
+  visitEvents?: DayLog<StoredVisitEvent>;
+  stats: PersonStats;
+  crops: CropStore;
+  bus: EventBus;
+  clock: Clock;
+  /** Read on every use so settings changes apply live. */
+  settings: () => { visitGapMinutes: number; timezone: string };
+  /** At most one `update` event (and visit write) per visit per this many ms. Default 10 s. */
+  updateIntervalMs?: number;
+  /** How often open visits are checked for the gap and pending updates. Default 5 s. */
+  tickMs?: number;
+  /** How far back `start()` looks for visits left open by a crash or restart. Default 3 days. */
+  resumeWindowMs?: number;
+  logger?: Logger;
+}
+
+export type TrackerError = { code: 'invalid-sighting'; message: string } | { code: 'stopped'; message: string };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Turns decided sightings into visits: one open visit per person across all cameras; a sighting
+ * after `visitGapMinutes` of absence starts a new one. Every visit change is written to the store
+ * BEFORE its event goes on the bus, so anything announced survives a crash. Detections between
+ * announcements are folded in memory and written with the next (throttled) update.
+ */
+export class VisitTracker implements Feature {
+  readonly name = 'visits';
+  private readonly open = new Map<string, OpenVisit>();
+  /** Per-person promise chains: a person's sightings are handled strictly in order. */
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private today = { key: '', count: 0 };
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: VisitTrackerDeps) {
+    this.log = deps.logger ?? createLogger('visits');
+  }
+
+  private get gapMs(): number {
+    return this.deps.settings().visitGapMinutes * 60_000;
+  }
+
+  private get tz(): string {
+    return this.deps.settings().timezone;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const now = this.deps.clock.now();
+    await this.resumeOpenVisits(now);
+    await this.countToday(now);
+    this.emitCounts();
+    this.timer = setInterval(() => void this.tick().catch((e) => this.log.error('tick failed', { error: String(e) })), this.deps.tickMs ?? 5000);
+    this.timer.unref();
+  }
+
+  /** Closes every open visit (departure = last seen) and waits for all writes. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await Promise.allSettled([...this.queues.values()]);
+    for (const ov of [...this.open.values()]) await this.serial(ov.personId, () => this.closeVisit(ov));
+    this.emitCounts();
+  }
+
+  /** Record one decided sighting. Resolves to the person's current visit once it is safe to act on. */
+  observe(input: Sighting): Promise<Result<Visit, TrackerError>> {
+    if (!this.running) return Promise.resolve(err({ code: 'stopped', message: 'visit tracker is not running' }));
+    const parsed = Sighting.safeParse(input);
+    if (!parsed.success) {
+      const message = parsed.error.issues.map((i) => `${i.path.join('.') || 'sighting'}: ${i.message}`).join('; ');
+      return Promise.resolve(err({ code: 'invalid-sighting', message }));
+    }
+    const s = parsed.data;
+    return this.serial(s.personId, async () => ok(await this.apply(s)));
+  }
+
+  /** Close visits whose gap has elapsed and publish updates held back by the throttle. */
+  async tick(): Promise<void> {
+    const now = this.deps.clock.now();
+    const work: Promise<unknown>[] = [];
+    for (const ov of this.open.values()) {
+      if (now - ov.lastSeenMs > this.gapMs) work.push(this.serial(ov.personId, () => this.closeVisit(ov)));
+      else if (ov.dirty && now - ov.lastPublishedAt >= this.updateMs) work.push(this.serial(ov.personId, () => this.publishIfDue(ov, now)));
+    }
+    await Promise.all(work);
+    this.rollDay(now);
+  }
+
+  openVisits(): Visit[] {
+    return [...this.open.values()].map((ov) => ov.current);
+  }
+
+  /** A person's visits, newest first (open visit included as of its last write). */
+  async visitsOf(personId: string, limit = 100): Promise<Visit[]> {
+    const page = await this.deps.visits.page({ limit, filter: (v) => v.personId === personId });
+    const live = this.open.get(personId)?.current;
+    return page.items.map((v) => (live && v.id === live.id ? live : v));
+  }
+
+  counts(): Counts {
+    const now = this.deps.clock.now();
+    this.rollDay(now);
+    let inShopNow = 0;
+    let staffInShopNow = 0;
+    for (const ov of this.open.values()) ov.current.kind === 'staff' ? staffInShopNow++ : inShopNow++;
+    return { at: new Date(now).toISOString(), inShopNow, staffInShopNow, visitsToday: this.today.count };
+  }
+
+  private get updateMs(): number {
+    return this.deps.updateIntervalMs ?? 10_000;
+  }
+
+  private async apply(s: Sighting): Promise<Visit> {
+    let ov = this.open.get(s.personId);
+    if (ov && s.at - ov.lastSeenMs > this.gapMs) {
+      await this.closeVisit(ov);
+      ov = undefined;
+    }
+    if (!ov) return this.startVisit(s);
+    ov.add(s);
+    await this.maybeBetterCrop(ov, s);
+    await this.publishIfDue(ov, this.deps.clock.now());
+    return ov.current;
+  }
+
+  private async startVisit(s: Sighting): Promise<Visit> {
+    const visitNumber = await this.deps.stats.countVisit(s.personId, s.kind, s.at);
+    const at = new Date(s.at).toISOString();
+    const visit: Visit = {
+      id: this.deps.visits.newId(s.at),
+      personId: s.personId,
+      kind: s.kind,
+      arrivedAt: at,
+      lastSeenAt: at,
+      departedAt: null,
+      dwellSeconds: 0,
+      cameras: [s.cameraId],
+      detections: 0,
+      bestCropId: null,
+      demographics: { ageMedian: null, gender: null, samples: 0 },
+      visitNumber,
+      returning: visitNumber > 1,
+      status: 'open',
+    };
+    const ov = new OpenVisit(visit, this.deps.clock.now());
+    ov.add(s);
+    await this.maybeBetterCrop(ov, s);
+    await this.deps.visits.append(ov.current);
+    ov.published = ov.current;
+    this.open.set(s.personId, ov);
+    if (s.kind === 'customer') this.countArrival(s.at);
+    await this.announce('new', null, ov.current);
+    this.emitCounts();
+    this.log.info('visit opened', { id: visit.id, personId: s.personId, kind: s.kind, visitNumber, camera: s.cameraId });
+    return ov.current;
+  }
+
+  private async maybeBetterCrop(ov: OpenVisit, s: Sighting): Promise<void> {
+    if (!s.crop || s.quality <= ov.bestQuality) return;
+    try {
+      const source = Buffer.isBuffer(s.crop) ? { jpeg: s.crop } : s.crop;
+      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, source);
+      ov.setBestCrop(ref.id, s.quality);
+    } catch (e) {
+      // A bad crop never costs the visit itself.
+      this.log.warn('crop not stored', { personId: s.personId, error: (e as Error).message });
+    }
+  }
+
+  private async publishIfDue(ov: OpenVisit, now: number): Promise<void> {
+    if (!ov.dirty || now - ov.lastPublishedAt < this.updateMs) return;
+    const before = ov.published;
+    const after = ov.current;
+    await this.deps.visits.upsert(after.id, () => after);
+    ov.published = after;
+    ov.lastPublishedAt = now;
+    await this.dropStaleCrops(ov);
+    await this.announce('update', before, after);
+  }
+
+  private async closeVisit(ov: OpenVisit): Promise<void> {
+    if (this.open.get(ov.personId) !== ov) return;
+    const before = ov.published;
+    const after = ov.close();
+    await this.deps.visits.upsert(after.id, () => after);
+    ov.published = after;
+    this.open.delete(ov.personId);
+    await this.dropStaleCrops(ov);
+    await this.announce('end', before, after);
+    this.emitCounts();
+    this.log.info('visit closed', { id: after.id, personId: after.personId, dwellSeconds: after.dwellSeconds, detections: after.detections });
+  }
+
+  private async dropStaleCrops(ov: OpenVisit): Promise<void> {
+    for (const id of ov.staleCrops.splice(0)) await this.deps.crops.delete(id).catch(() => false);
+  }
+
+  private async announce(type: VisitEventType, before: Visit | null, after: Visit): Promise<void> {
+    const now = this.deps.clock.now();
+    const event: VisitEvent = { type, before, after, at: new Date(now).toISOString() };
+    if (this.deps.visitEvents) await this.deps.visitEvents.append({ id: this.deps.visitEvents.newId(now), ...event });
+    this.deps.bus.emit('visit', event);
+  }
+
+  private emitCounts(): void {
+    this.deps.bus.emit('counts', this.counts());
+  }
+
+  private countArrival(at: number): void {
+    const key = zonedDayKey(at, this.tz);
+    if (key === this.today.key) this.today.count++;
+    else if (key > this.today.key) this.today = { key, count: 1 };
+  }
+
+  /** At local midnight "visits today" starts again from zero. */
+  private rollDay(now: number): void {
+    const key = zonedDayKey(now, this.tz);
+    if (key > this.today.key) {
+      this.today = { key, count: 0 };
+      if (this.running) this.emitCounts();
+    }
+  }
+
+  /** Visits left open by a crash: close those whose gap has passed, keep tracking the rest. */
+  private async resumeOpenVisits(now: number): Promise<void> {
+    const from = now - (this.deps.resumeWindowMs ?? 3 * DAY_MS);
+    const found: Visit[] = [];
+    for await (const v of this.deps.visits.scan({ from })) if (v.status === 'open' && !this.open.has(v.personId)) found.push(v);
+    for (const v of found) {
+      const ov = new OpenVisit(v, now);
+      this.open.set(v.personId, ov);
+      if (now - ov.lastSeenMs > this.gapMs) await this.closeVisit(ov);
+    }
+    if (found.length) this.log.info('resumed open visits', { found: found.length, stillOpen: this.open.size });
+  }
+
+  private async countToday(now: number): Promise<void> {
+    const key = zonedDayKey(now, this.tz);
+    let count = 0;
+    // Local day ⊂ [now - 2 days, now]: scan that window and keep the customer arrivals of today.
+    for await (const v of this.deps.visits.scan({ from: now - 2 * DAY_MS, to: now + 1 })) {
+      if (v.kind === 'customer' && zonedDayKey(Date.parse(v.arrivedAt), this.tz) === key) count++;
+    }
+    this.today = { key, count };
+  }
+
+  private serial<R>(personId: string, fn: () => Promise<R> | R): Promise<R> {
+    const prev = this.queues.get(personId) ?? Promise.resolve();
+    const run = prev.then(fn);
+    const settled = run.catch(() => {});
+    this.queues.set(personId, settled);
+    void settled.then(() => this.queues.get(personId) === settled && this.queues.delete(personId));
+    return run;
+  }
+}

@@ -1,0 +1,210 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { ManualClock } from '../../device/src/store/clock.js';
+import { facesDataDir } from '../../device/src/util/paths.js';
+import { tempDir } from '../store/helpers.js';
+import { sighting, trackerRig } from './rig.js';
+
+const MIN = 60_000;
+const T0 = Date.parse('2026-05-04T09:00:00Z');
+
+test('one visit per person across cameras, with demographics, persisted before each event', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock);
+  // Every event must already be on disk when it is emitted (acknowledged = durable).
+  rig.bus.on('visit', (e) => {
+    const file = readFileSync(join(dir, 'visits', `${e.after.arrivedAt.slice(0, 10)}.json`), 'utf8');
+    const stored = JSON.parse(file).records.find((v: { id: string }) => v.id === e.after.id);
+    assert.deepEqual(stored, e.after, `${e.type} was emitted before it was written`);
+  });
+  await rig.tracker.start();
+  const ages = [30, 34, 31, 50, 33];
+  const genders = ['female', 'female', 'male', 'female', null] as const;
+  for (let i = 0; i < 5; i++) {
+    const r = await rig.tracker.observe(sighting(clock, 'C-000001', { cameraId: i % 2 ? 'till' : 'door', age: ages[i], gender: genders[i] }));
+    assert.ok(r.ok);
+    clock.advance(2000);
+  }
+  assert.equal(rig.tracker.openVisits().length, 1);
+  const v = rig.tracker.openVisits()[0];
+  assert.deepEqual(v.cameras, ['door', 'till']);
+  assert.equal(v.detections, 5);
+  assert.deepEqual(v.demographics, { ageMedian: 33, gender: 'female', samples: 5 });
+  assert.equal(v.dwellSeconds, 8);
+  assert.equal(v.visitNumber, 1);
+  assert.equal(v.returning, false);
+  assert.deepEqual(rig.events.map((e) => e.type), ['new'], 'no update within the 10 s throttle window');
+  assert.equal((await rig.store.visits.get(v.id))?.detections, 1, 'held back until the next update');
+  clock.advance(10_000);
+  await rig.tracker.tick();
+  assert.deepEqual(rig.events.map((e) => e.type), ['new', 'update'], 'the held-back update goes out on the next tick');
+  assert.equal(rig.events[1].before?.detections, 1);
+  assert.equal(rig.events[1].after.detections, 5);
+  await rig.tracker.tick();
+  assert.equal(rig.events.length, 2, 'nothing new, nothing sent');
+  await rig.tracker.observe(sighting(clock, 'C-000001'));
+  await rig.tracker.stop();
+  const end = rig.events.at(-1)!;
+  assert.equal(end.type, 'end');
+  assert.equal(end.after.status, 'closed');
+  assert.equal(end.after.departedAt, end.after.lastSeenAt);
+  assert.equal(end.after.detections, 6, 'detections held back by the throttle are written at the end');
+  assert.deepEqual(await rig.store.visits.get(v.id), end.after);
+  // The events history has every emitted event, in order.
+  const history = [];
+  for await (const e of rig.store.visitEvents.scan({ order: 'asc' })) history.push(e.type);
+  assert.deepEqual(history, ['new', 'update', 'end']);
+});
+
+test('gap closes the visit on tick; the next sighting is a returning visit counted once', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock, { gap: 30 });
+  await rig.tracker.start();
+  for (let i = 0; i < 20; i++) {
+    await rig.tracker.observe(sighting(clock, 'C-000007'));
+    clock.advance(1000);
+  }
+  clock.advance(29 * MIN);
+  await rig.tracker.tick();
+  assert.equal(rig.tracker.openVisits().length, 1, 'not yet: 29 min < gap');
+  clock.advance(2 * MIN);
+  await rig.tracker.tick();
+  assert.equal(rig.tracker.openVisits().length, 0);
+  const first = rig.events.find((e) => e.type === 'end')!.after;
+  assert.equal(first.detections, 20);
+  assert.equal(first.departedAt, new Date(T0 + 19_000).toISOString());
+  const r = await rig.tracker.observe(sighting(clock, 'C-000007'));
+  assert.ok(r.ok);
+  assert.equal(r.value.visitNumber, 2);
+  assert.equal(r.value.returning, true);
+  assert.notEqual(r.value.id, first.id);
+  assert.equal(rig.stats.visits('C-000007'), 2, 'twenty detections and two visits count two');
+  await rig.tracker.stop();
+});
+
+test('a sighting after the gap starts a new visit even before the timer runs', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock, { gap: 10 });
+  await rig.tracker.start();
+  const a = await rig.tracker.observe(sighting(clock, 'C-000002'));
+  clock.advance(11 * MIN);
+  const b = await rig.tracker.observe(sighting(clock, 'C-000002'));
+  assert.ok(a.ok && b.ok);
+  assert.notEqual(a.value.id, b.value.id);
+  assert.deepEqual(rig.events.map((e) => e.type), ['new', 'end', 'new']);
+  await rig.tracker.stop();
+});
+
+test('staff are attendance: excluded from customer counts; visits today follow the site timezone', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  // 23:30 in Auckland on 4 May = 11:30 UTC; local midnight is 30 minutes away.
+  const clock = new ManualClock(Date.parse('2026-05-04T11:30:00Z'));
+  const rig = await trackerRig(dir, clock, { timezone: 'Pacific/Auckland' });
+  await rig.tracker.start();
+  await rig.tracker.observe(sighting(clock, 'S-ana'));
+  await rig.tracker.observe(sighting(clock, 'C-000001'));
+  await rig.tracker.observe(sighting(clock, 'C-000002'));
+  await rig.tracker.observe(sighting(clock, 'C-000001'));
+  assert.deepEqual(rig.tracker.counts(), { at: new Date(clock.now()).toISOString(), inShopNow: 2, staffInShopNow: 1, visitsToday: 2 });
+  assert.deepEqual(rig.counts.at(-1), rig.tracker.counts(), 'counts are published on every change');
+  clock.advance(31 * MIN); // past local midnight; everyone's gap has elapsed too
+  await rig.tracker.tick();
+  assert.deepEqual(rig.tracker.counts().visitsToday, 0);
+  assert.equal(rig.tracker.counts().inShopNow, 0);
+  await rig.tracker.observe(sighting(clock, 'C-000003'));
+  assert.equal(rig.tracker.counts().visitsToday, 1);
+  const staffVisit = rig.events.find((e) => e.after.personId === 'S-ana')!.after;
+  assert.equal(staffVisit.kind, 'staff');
+  await rig.tracker.stop();
+  // A restarted tracker recounts today's customer visits from the store.
+  const again = await trackerRig(dir, clock, { timezone: 'Pacific/Auckland' });
+  await again.tracker.start();
+  assert.equal(again.tracker.counts().visitsToday, 1);
+  await again.tracker.stop();
+});
+
+test('best crop is the highest-quality face; replaced crops are deleted once the visit is durable', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock, { updateMs: 1000 });
+  await rig.tracker.start();
+  const photo = join(facesDataDir(), 'identities', 'obama', '1.jpg');
+  const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const frame = { data, width: info.width, height: info.height, stride: info.width * 3 };
+  const jpeg = await readFile(join(facesDataDir(), 'identities', 'obama', '5-small.jpg'));
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.4, crop: jpeg }));
+  const firstCrop = rig.tracker.openVisits()[0].bestCropId!;
+  clock.advance(2000);
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.9, crop: { frame, box: { x: 300, y: 250, width: 300, height: 360 } } }));
+  clock.advance(2000);
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.6, crop: jpeg }));
+  const v = rig.tracker.openVisits()[0];
+  assert.notEqual(v.bestCropId, firstCrop);
+  assert.equal(await rig.store.crops.read(firstCrop), null, 'the replaced crop is gone');
+  const best = await rig.store.crops.read(v.bestCropId!);
+  assert.ok(best);
+  const meta = await sharp(best).metadata();
+  assert.equal(meta.format, 'jpeg');
+  assert.deepEqual([meta.width, meta.height], [213, 256], 'the frame region, not the small photo');
+  assert.deepEqual(await readdir(join(dir, 'crops', 'customer')), [`${v.bestCropId}.jpg`]);
+  await rig.tracker.stop();
+});
+
+test('invalid sightings are refused with a typed error and change nothing', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  const bad = [
+    { ...sighting(clock, 'C-1'), kind: 'unknown' },
+    { ...sighting(clock, ''), kind: 'customer' },
+    { ...sighting(clock, 'C-1'), at: NaN },
+    { ...sighting(clock, 'C-1'), age: 400 },
+    { ...sighting(clock, 'C-1'), crop: 'not a crop' },
+  ];
+  for (const s of bad) {
+    const r = await rig.tracker.observe(s as never);
+    assert.equal(r.ok, false);
+    if (!r.ok) assert.equal(r.error.code, 'invalid-sighting');
+  }
+  assert.equal(rig.events.length, 0);
+  assert.deepEqual(await readdir(join(dir, 'visits')), []);
+  await rig.tracker.stop();
+  const r = await rig.tracker.observe(sighting(clock, 'C-1'));
+  assert.ok(!r.ok && r.error.code === 'stopped');
+});
+
+test('visits left open by a crash are resumed, or closed if their gap passed while down', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const crashed = await trackerRig(dir, clock);
+  await crashed.tracker.start();
+  await crashed.tracker.observe(sighting(clock, 'C-000001'));
+  clock.advance(20 * MIN);
+  await crashed.tracker.observe(sighting(clock, 'C-000002'));
+  // No stop(): the process "died" here. A new tracker comes up 15 minutes later.
+  clock.advance(15 * MIN);
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  assert.deepEqual(rig.tracker.openVisits().map((v) => v.personId), ['C-000002']);
+  assert.deepEqual(rig.events.map((e) => [e.type, e.after.personId]), [['end', 'C-000001']]);
+  const r = await rig.tracker.observe(sighting(clock, 'C-000002'));
+  assert.ok(r.ok);
+  assert.equal(r.value.visitNumber, 1, 'the resumed visit continues');
+  assert.equal(r.value.detections, 2);
+  await rig.tracker.stop();
+});
