@@ -36,6 +36,8 @@ export interface SyncStatus {
   lastError: SyncError | null;
   consecutiveFailures: number;
   rejectedItems: number;
+  /** Items the cloud already had: replays after a crash or a lost answer. */
+  duplicateItems: number;
 }
 
 export interface SyncServiceOptions {
@@ -73,7 +75,7 @@ export class SyncService implements Feature {
   private readonly cameras = new Map<string, CameraStats>();
   private readonly sentCameraState = new Map<string, string>();
   private st: Omit<SyncStatus, 'backlog' | 'consecutiveFailures'> = {
-    state: 'unconfigured', cloudUrl: null, deviceId: null, siteId: null, lastUploadAt: null, lastError: null, rejectedItems: 0,
+    state: 'unconfigured', cloudUrl: null, deviceId: null, siteId: null, lastUploadAt: null, lastError: null, rejectedItems: 0, duplicateItems: 0,
   };
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
@@ -224,6 +226,7 @@ export class SyncService implements Feature {
       if (x.status === 'rejected') this.log.error('cloud rejected an item', { key: x.key, error: x.error });
     }
     this.st.rejectedItems += r.value.rejected;
+    this.st.duplicateItems += r.value.duplicate;
     outbox.ack(items.length);
     this.backoff.reset();
     this.backingOff = false;
