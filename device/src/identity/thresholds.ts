@@ -1,12 +1,16 @@
 /**
- * Identity decision thresholds for the 128-D face-api descriptors (Euclidean distance).
+ * Track-level identity thresholds, built on the face engine's pairwise rule (vision/similarity.ts:
+ * Euclidean distance on the 128-D face-api descriptors, same person at <= SAME_PERSON_MAX_DISTANCE).
  *
- * Measured in /work/shared/models.md §3 / §7.5: same person when the distance is <= ~0.58
- * (genuine worst 0.582, impostor closest 0.577, genuine mean 0.43, impostor mean 0.84).
- * A track decision averages several faces, so its distance is less noisy than one pair's; we still
- * keep a grey zone between `assign` and `unknown` that goes to the review queue, and require a
- * margin over the runner-up person because look-alikes fail "a few thousandths inside the threshold".
+ * A track decision averages several faces, so its distance is steadier than one pair's. We still keep a
+ * grey zone between `assign` and `unknown` that goes to the review queue instead of being guessed, and
+ * require a margin over the runner-up PERSON, because look-alikes fail "a few thousandths inside the
+ * threshold" (models.md, lessons from other footage).
  */
+import { SAME_PERSON_MAX_DISTANCE, confidence, euclidean } from '../vision/similarity.js';
+
+export { euclidean };
+
 export interface IdentityThresholds {
   /** Track-averaged distance at or below which a known person is assigned (given the margin holds). */
   assign: number;
@@ -14,31 +18,21 @@ export interface IdentityThresholds {
   unknown: number;
   /** The runner-up person must be at least this much farther than the best one. */
   margin: number;
-  /** Two samples of one new person must be at least this close to count as "consistent". */
+  /** Samples of one new person must be at least this close to their medoid to count as "consistent". */
   consistent: number;
 }
 
 export const defaultThresholds: IdentityThresholds = {
-  assign: 0.55,
-  unknown: 0.62,
+  assign: SAME_PERSON_MAX_DISTANCE - 0.03, // 0.55
+  unknown: SAME_PERSON_MAX_DISTANCE + 0.04, // 0.62
   margin: 0.05,
-  consistent: 0.55,
+  consistent: SAME_PERSON_MAX_DISTANCE - 0.03,
 };
 
 /** Descriptor length of the face-api ResNet embedder. */
 export const EMBEDDING_DIM = 128;
 
-/** Euclidean distance between two descriptors of equal length. */
-export function euclidean(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i] - b[i];
-    s += d * d;
-  }
-  return Math.sqrt(s);
-}
-
-/** Confidence in [0, 1] for events: 1 at distance 0, 0 at the unknown threshold and beyond. */
-export function confidenceOf(distance: number, t: IdentityThresholds = defaultThresholds): number {
-  return Math.max(0, Math.min(1, 1 - distance / t.unknown));
+/** Confidence in [0, 1] for events (the engine's scale: 0.5 exactly at the pairwise threshold). */
+export function confidenceOf(distance: number): number {
+  return confidence(distance);
 }

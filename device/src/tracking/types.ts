@@ -1,5 +1,6 @@
 import type { Box } from '../contracts/live.js';
 import type { Gender } from '../contracts/visit.js';
+import type { CropSource } from '../store/crop-store.js';
 
 /** Per-face quality as the face engine reports it. */
 export interface FaceQuality {
@@ -26,6 +27,8 @@ export interface TrackedFace {
   embedding?: Float32Array;
   age?: number | null;
   gender?: { value: Gender; confidence: number } | null;
+  /** Where the face can be cut from (a JPEG, or the frame + box): kept with samples and review items. */
+  crop?: CropSource;
 }
 
 /** A good face kept by a track (only faces that pass the size/sharpness gate and carry an embedding). */
