@@ -1,0 +1,111 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { hashPassword, verifyPassword } from '../../device/src/accounts/passwords.js';
+import { LoginLimiter } from '../../device/src/accounts/login-limiter.js';
+import { SessionStore } from '../../device/src/accounts/sessions.js';
+import { Permission, Role, rolePermissions } from '../../device/src/accounts/roles.js';
+import { Accounts } from '../../device/src/accounts/accounts.js';
+import { ApplianceStore } from '../../device/src/store/appliance-store.js';
+import { createLogger } from '../../device/src/util/log.js';
+
+const clockAt = (t: number) => ({ t, now() { return this.t; } });
+const quiet = { ...createLogger('t'), info: () => {} };
+
+describe('passwords', () => {
+  it('scrypt hashes verify, are salted, and reject wrong passwords', async () => {
+    const a = await hashPassword('hunter2-hunter2');
+    const b = await hashPassword('hunter2-hunter2');
+    assert.match(a, /^scrypt\$32768\$/);
+    assert.notEqual(a, b);
+    assert.equal(await verifyPassword('hunter2-hunter2', a), true);
+    assert.equal(await verifyPassword('hunter2-hunter3', a), false);
+    assert.equal(await verifyPassword('x', 'garbage'), false);
+  });
+});
+
+describe('roles matrix', () => {
+  it('viewer ⊂ manager ⊂ admin, admin has everything, only admins manage users, tokens, MQTT, metrics', () => {
+    for (const p of rolePermissions.viewer) assert.ok(rolePermissions.manager.has(p), p);
+    for (const p of rolePermissions.manager) assert.ok(rolePermissions.admin.has(p), p);
+    assert.equal(rolePermissions.admin.size, Permission.options.length);
+    for (const p of ['users.manage', 'tokens.manage', 'mqtt.manage', 'metrics.read', 'settings.write', 'system.restart'] as const)
+      for (const r of Role.options) assert.equal(rolePermissions[r].has(p), r === 'admin', `${r} ${p}`);
+  });
+});
+
+describe('login limiter', () => {
+  it('locks after maxFailures, escalates, and unlocks after the lock time', () => {
+    const clock = clockAt(0);
+    const l = new LoginLimiter({ maxFailures: 3, lockMs: 1000, maxLockMs: 3000, perAddress: 100, windowMs: 60_000 }, clock);
+    for (let i = 0; i < 3; i++) {
+      assert.equal(l.check('Eve', 'a').allowed, true);
+      l.recordFailure('eve');
+    }
+    const g = l.check('EVE', 'a');
+    assert.deepEqual(g, { allowed: false, reason: 'locked', retryAfterMs: 1000 });
+    clock.t = 1001;
+    assert.equal(l.check('eve', 'a').allowed, true);
+    for (let i = 0; i < 3; i++) l.recordFailure('eve');
+    const second = l.check('eve', 'a');
+    assert.equal(second.allowed === false && second.retryAfterMs, 2000, 'second lock is twice as long');
+  });
+
+  it('limits attempts per address over a sliding window', () => {
+    const clock = clockAt(0);
+    const l = new LoginLimiter({ maxFailures: 100, lockMs: 1, maxLockMs: 1, perAddress: 2, windowMs: 1000 }, clock);
+    assert.equal(l.check('a', '10.0.0.1').allowed, true);
+    assert.equal(l.check('b', '10.0.0.1').allowed, true);
+    assert.equal(l.check('c', '10.0.0.1').allowed, false);
+    assert.equal(l.check('c', '10.0.0.2').allowed, true, 'other addresses are unaffected');
+    clock.t = 1001;
+    assert.equal(l.check('c', '10.0.0.1').allowed, true);
+  });
+});
+
+describe('sessions', () => {
+  it('expire when idle and at the absolute limit', () => {
+    const clock = clockAt(0);
+    const s = new SessionStore({ idleMs: 100, absoluteMs: 250 }, clock);
+    const { sessionId } = s.create('u1');
+    clock.t = 90;
+    assert.ok(s.get(sessionId));
+    clock.t = 180;
+    assert.ok(s.get(sessionId), 'activity extends the idle window');
+    clock.t = 260;
+    assert.equal(s.get(sessionId), null, 'absolute limit');
+    const b = s.create('u1').sessionId;
+    clock.t = 400;
+    assert.equal(s.get(b), null, 'idle limit');
+  });
+});
+
+describe('accounts on the appliance store', () => {
+  let dir: string;
+  before(async () => (dir = await mkdtemp(join(tmpdir(), 'cva-accounts-'))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('keeps the device id, prefers BALENA_DEVICE_UUID, and persists users across reopen', async () => {
+    const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+    const a = await Accounts.open({ persistence: store, env: {}, log: quiet });
+    assert.equal(a.setup.needsSetup(), true);
+    const created = await a.store.createUser({ username: 'Zoe', password: 'zoe-password-1', role: 'manager' });
+    assert.ok(created.ok);
+    assert.equal(created.value.username, 'zoe');
+    const dup = await a.store.createUser({ username: 'zoe', password: 'zoe-password-2', role: 'admin' });
+    assert.deepEqual(dup.ok ? null : dup.error.code, 'conflict');
+    const file = await readFile(join(dir, 'accounts.json'), 'utf8');
+    assert.ok(!file.includes('zoe-password-1'));
+
+    const again = await Accounts.open({ persistence: await ApplianceStore.open({ dir, embeddingDim: 128 }), env: {}, log: quiet });
+    assert.equal(again.deviceId, a.deviceId, 'generated once and kept');
+    assert.equal(again.setup.needsSetup(), false);
+    assert.ok(await again.store.checkPassword('ZOE', 'zoe-password-1'));
+    assert.equal(await again.store.checkPassword('zoe', 'wrong'), null);
+
+    const balena = await Accounts.open({ persistence: store, env: { BALENA_DEVICE_UUID: 'abc123balena' }, log: quiet });
+    assert.equal(balena.deviceId, 'abc123balena');
+  });
+});
