@@ -1,0 +1,9 @@
+/** Visits: the tracker (write side), queries, CSV and reports (read side). */
+export { VisitTracker, type VisitTrackerDeps, type TrackerError } from './visit-tracker.js';
+export { Sighting } from './sighting.js';
+export { PersonStats, PersonStatsData } from './person-stats.js';
+export { VisitQuery, type VisitQueryDeps } from './visit-query.js';
+export { VisitFilterParams, parseVisitFilter, visitPredicate } from './visit-filter.js';
+export { visitsCsv, visitCsvRow, VISIT_CSV_COLUMNS } from './visit-csv.js';
+export { buildVisitReport, type VisitReport, type DayRow } from './reports.js';
+export { zonedDayKey, startOfZonedDay, isValidTimeZone } from './site-time.js';
