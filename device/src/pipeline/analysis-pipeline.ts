@@ -1,0 +1,272 @@
+import type { CameraFrame } from '../camera/frame.js';
+import type { Settings } from '../contracts/settings.js';
+import type { EventBus } from '../events.js';
+import { systemClock, type Clock } from '../store/clock.js';
+import type { TrackerOptions } from '../tracking/tracker.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
+import type { Feature } from '../util/feature.js';
+import { createLogger, type Logger } from '../util/log.js';
+import type { FaceEngine } from '../vision/engine.js';
+import { CameraAnalysis } from './camera-analysis.js';
+import { cutFace } from './face-crop.js';
+import { LatestFrameSlots } from './frame-slots.js';
+import type { LiveFrame, LiveFrameSource } from './live-frames.js';
+import { SightingRelay, type SightingSink } from './sighting-relay.js';
+import { StageTimings, type Stage } from './stage-timings.js';
+
+/** Where frames come from: the camera manager's frame listener API. May return an unsubscribe function. */
+export interface FrameFeed {
+  onFrame(listener: (frame: CameraFrame) => void): (() => void) | void;
+}
+
+/** The face engine steps the pipeline uses (FaceEngine has them). */
+export type PipelineEngine = Pick<FaceEngine, 'detect' | 'locate' | 'describe'>;
+
+export type RecognitionSettings = Settings['recognition'];
+
+export interface AnalysisPipelineDeps {
+  engine: PipelineEngine;
+  /** Decides a track's identity (the IdentityService). */
+  decider: TrackDecider<TrackedFace>;
+  /** Takes decided sightings (the VisitTracker). */
+  visits: SightingSink;
+  bus: EventBus;
+  /** Read for every frame, so settings changes apply live. */
+  recognition: () => RecognitionSettings;
+  /**
+   * Time base for tracks and sightings. Frames are stamped `capturedAt + (clock.now() − Date.now())`, so the
+   * system clock keeps capture times and a shifted clock (tests, replays) moves the whole timeline.
+   */
+  clock?: Clock;
+  tracker?: Partial<Omit<TrackerOptions, 'minFaceSize' | 'minSharpness'>>;
+  /** How often tracks of cameras that stopped sending frames are checked for their end (ms, default 500). */
+  tickMs?: number;
+  log?: Logger;
+}
+
+export interface CameraPipelineStats {
+  cameraId: string;
+  /** Frames offered by the camera. */
+  receivedFrames: number;
+  analysedFrames: number;
+  /** Frames replaced by a newer one before analysis could take them (latest wins). */
+  droppedFrames: number;
+  failedFrames: number;
+  facesSeen: number;
+  activeTracks: number;
+  faceEvents: number;
+  lastAnalysedAt: string | null;
+}
+
+export interface PipelineStats {
+  running: boolean;
+  cameras: CameraPipelineStats[];
+  /** Medians of the recent samples per stage (ms). */
+  stageMs: Partial<Record<Stage, number>>;
+  sightings: { sent: number; refused: number };
+}
+
+/**
+ * The analysis pipeline: cameras → detect → locate/quality → track → (batched) describe → identity → visits.
+ *
+ * Back-pressure: each camera has ONE waiting-frame slot, latest wins (LatestFrameSlots); one analysis loop
+ * serves the slots round-robin, so a busy engine drops stale frames (counted) instead of queueing them.
+ * Per frame only faces that pass the quality gate AND whose track still needs evidence are described, in one
+ * batch. Identity is decided per track by the tracker through the decider, off the frame loop.
+ */
+export class AnalysisPipeline implements Feature, LiveFrameSource {
+  readonly name = 'pipeline';
+  readonly timings = new StageTimings();
+  private readonly slots = new LatestFrameSlots();
+  private readonly cameras = new Map<string, CameraAnalysis>();
+  private readonly failed = new Map<string, number>();
+  private readonly relay: SightingRelay;
+  private readonly decider: TrackDecider<TrackedFace>;
+  private readonly clock: Clock;
+  private readonly log: Logger;
+  private loop: Promise<void> | null = null;
+  private running = false;
+  private unsubscribe: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly deps: AnalysisPipelineDeps) {
+    this.log = deps.log ?? createLogger('pipeline');
+    this.clock = deps.clock ?? systemClock;
+    this.relay = new SightingRelay(deps.visits, this.log);
+    this.decider = timedDecider(deps.decider, this.timings);
+  }
+
+  /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
+  attach(feed: FrameFeed): void {
+    this.unsubscribe?.();
+    const off = feed.onFrame((f) => this.offer(f));
+    this.unsubscribe = typeof off === 'function' ? off : null;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    this.timer = setInterval(() => this.tick(), this.deps.tickMs ?? 500);
+    this.timer.unref();
+    this.log.info('analysis pipeline started');
+  }
+
+  /** Stops taking frames, finishes the frame in progress, ends every track and waits for the last sightings. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.loop;
+    const at = this.now();
+    await Promise.all([...this.cameras.values()].map((c) => c.flush(at)));
+    await this.relay.settled();
+    this.log.info('analysis pipeline stopped', { frames: this.stats().cameras.reduce((n, c) => n + c.analysedFrames, 0) });
+  }
+
+  /** Hands one camera frame to analysis (never blocks; a waiting older frame of that camera is dropped). */
+  offer(frame: CameraFrame): void {
+    if (!this.running) return;
+    this.slots.offer(frame);
+    this.loop ??= this.run().finally(() => {
+      this.loop = null;
+    });
+  }
+
+  /** Resolves once every offered frame is analysed and every decision and sighting so far has settled. */
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.loop;
+      await Promise.all([...this.cameras.values()].map((c) => c.tracker.idle()));
+      await this.relay.settled();
+      if (!this.loop && this.slots.size === 0) return;
+    }
+  }
+
+  /** Ends a camera's tracks now (e.g. the camera was removed, or a replay ended) and waits for their decisions. */
+  async endTracks(cameraId: string): Promise<void> {
+    const cam = this.cameras.get(cameraId);
+    if (!cam) return;
+    await this.drain();
+    await cam.flush(this.now());
+    await this.relay.settled();
+  }
+
+  /** Forgets a removed camera entirely. */
+  async removeCamera(cameraId: string): Promise<void> {
+    await this.endTracks(cameraId);
+    this.cameras.delete(cameraId);
+    this.slots.remove(cameraId);
+    this.failed.delete(cameraId);
+  }
+
+  latestAnnotatedFrame(cameraId: string): LiveFrame | null {
+    return this.cameras.get(cameraId)?.latestFrame() ?? null;
+  }
+
+  cameraIds(): string[] {
+    return [...this.cameras.keys()];
+  }
+
+  stats(): PipelineStats {
+    return {
+      running: this.running,
+      cameras: [...this.cameras.values()].map((c) => ({
+        cameraId: c.cameraId,
+        receivedFrames: this.slots.acceptedFrames(c.cameraId),
+        analysedFrames: c.analysedFrames,
+        droppedFrames: this.slots.droppedFrames(c.cameraId),
+        failedFrames: this.failed.get(c.cameraId) ?? 0,
+        facesSeen: c.facesSeen,
+        activeTracks: c.activeTracks,
+        faceEvents: c.faceEvents,
+        lastAnalysedAt: c.lastAnalysedAt === null ? null : new Date(c.lastAnalysedAt).toISOString(),
+      })),
+      stageMs: this.timings.medians(),
+      sightings: { sent: this.relay.sent, refused: this.relay.refused },
+    };
+  }
+
+  private now(): number {
+    return Math.round(this.clock.now());
+  }
+
+  private async run(): Promise<void> {
+    for (let frame = this.slots.take(); frame && this.running; frame = this.slots.take()) {
+      try {
+        await this.analyse(frame);
+      } catch (e) {
+        // One bad frame (or a transient engine error) never stops the cameras' analysis.
+        this.failed.set(frame.cameraId, (this.failed.get(frame.cameraId) ?? 0) + 1);
+        this.log.warn('frame analysis failed', { cameraId: frame.cameraId, seq: frame.seq, error: String(e) });
+      }
+    }
+  }
+
+  private camera(id: string, rec: RecognitionSettings): CameraAnalysis {
+    let cam = this.cameras.get(id);
+    const gate = { minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness };
+    if (!cam) {
+      cam = new CameraAnalysis(id, { decider: this.decider, bus: this.deps.bus, relay: this.relay, timings: this.timings, gate, tracker: this.deps.tracker });
+      this.cameras.set(id, cam);
+    } else cam.tracker.setQualityGate(gate);
+    return cam;
+  }
+
+  private async analyse(frame: CameraFrame): Promise<void> {
+    const { engine } = this.deps;
+    const rec = this.deps.recognition();
+    const cam = this.camera(frame.cameraId, rec);
+    const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
+    const t0 = performance.now();
+    this.timings.record('wait', Date.now() - frame.capturedAt);
+
+    const dets = await engine.detect(frame, { threshold: rec.detectionThreshold, tiling: rec.tiling });
+    const t1 = performance.now();
+    const located = dets.length ? await engine.locate(frame, dets) : [];
+    const t2 = performance.now();
+    const wants = cam.tracker.wantsEmbedding(at, located);
+    const chosen = located.filter((_, i) => wants[i]);
+    const described = chosen.length ? await engine.describe(frame, chosen) : [];
+    const t3 = performance.now();
+
+    let k = 0;
+    const faces: TrackedFace[] = located.map((f, i) => {
+      if (!wants[i]) return f;
+      // Only described faces can become a track's shots: cut their crop now, while the frame exists.
+      const d = described[k++];
+      const crop = cutFace(frame, d.box);
+      return crop ? { ...d, crop } : d;
+    });
+    cam.update(frame, at, faces);
+    const t4 = performance.now();
+
+    this.timings.record('detect', t1 - t0);
+    if (located.length) this.timings.record('locate', t2 - t1);
+    if (chosen.length) this.timings.record('embed', t3 - t2);
+    this.timings.record('track', t4 - t3);
+    this.timings.record('frame', t4 - t0);
+  }
+
+  private tick(): void {
+    const at = this.now();
+    for (const c of this.cameras.values()) c.tick(at);
+  }
+}
+
+/** Wraps the decider to time each decision (the `decision` stage). */
+function timedDecider(inner: TrackDecider<TrackedFace>, timings: StageTimings): TrackDecider<TrackedFace> {
+  return {
+    async decide(summary: TrackSummary<TrackedFace>): Promise<IdentityDecision> {
+      const t0 = performance.now();
+      try {
+        return await inner.decide(summary);
+      } finally {
+        timings.record('decision', performance.now() - t0);
+      }
+    },
+    finish: (summary, last) => inner.finish(summary, last),
+  };
+}

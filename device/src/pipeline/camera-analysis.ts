@@ -1,0 +1,136 @@
+import type { CameraFrame } from '../camera/frame.js';
+import type { FaceEvent } from '../contracts/live.js';
+import type { EventBus } from '../events.js';
+import { FaceTracker, type TrackerOptions } from '../tracking/tracker.js';
+import type { QualityGate } from '../tracking/quality-gate.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from '../tracking/types.js';
+import type { LiveFace, LiveFrame } from './live-frames.js';
+import type { SightingRelay } from './sighting-relay.js';
+import type { StageTimings } from './stage-timings.js';
+
+export interface CameraAnalysisDeps {
+  decider: TrackDecider<TrackedFace>;
+  bus: EventBus;
+  relay: SightingRelay;
+  timings: StageTimings;
+  gate: QualityGate;
+  tracker?: Partial<TrackerOptions>;
+}
+
+interface LiveTrack {
+  face: LiveFace;
+  /** Wall-clock capture time of the track's first frame (for the identity latency figure). */
+  firstCapturedAt: number;
+  /** Whether this track already had its first identity event. */
+  announced: boolean;
+}
+
+/**
+ * One camera's share of the analysis: its tracker, the faces currently on screen and the latest analysed frame.
+ * Turns tracker events into `face` events on the bus (when a track's decision is made or changes) and into visit
+ * sightings (through the relay).
+ */
+export class CameraAnalysis {
+  readonly tracker: FaceTracker<TrackedFace>;
+  private readonly tracks = new Map<string, LiveTrack>();
+  private latest: LiveFrame | null = null;
+  analysedFrames = 0;
+  facesSeen = 0;
+  faceEvents = 0;
+  lastAnalysedAt: number | null = null;
+
+  constructor(
+    readonly cameraId: string,
+    private readonly deps: CameraAnalysisDeps,
+  ) {
+    this.tracker = new FaceTracker<TrackedFace>(cameraId, { ...deps.tracker, ...deps.gate }, deps.decider, (e) => this.onTrackEvent(e));
+  }
+
+  /** Feeds one analysed frame's faces (at = analysis time base); records the frame for the live view. */
+  update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
+    const ids = this.tracker.update(at, faces);
+    ids.forEach((id, i) => {
+      const t = this.tracks.get(id);
+      if (t) t.face = { ...t.face, box: faces[i].box };
+      else {
+        this.tracks.set(id, {
+          face: { trackId: id, box: faces[i].box, state: 'collecting', personId: null, kind: 'unknown', name: null, score: null },
+          firstCapturedAt: frame.capturedAt,
+          announced: false,
+        });
+      }
+    });
+    this.analysedFrames++;
+    this.facesSeen += faces.length;
+    const now = Date.now();
+    this.lastAnalysedAt = now;
+    const onFrame = new Set(ids);
+    this.latest = {
+      cameraId: this.cameraId,
+      frame,
+      faces: [...this.tracks.values()].filter((t) => onFrame.has(t.face.trackId)).map((t) => t.face),
+      analysedAt: now,
+    };
+  }
+
+  latestFrame(): LiveFrame | null {
+    return this.latest;
+  }
+
+  /** Ends tracks unseen past the occlusion budget even when no frames come (camera stalled). */
+  tick(at: number): void {
+    this.tracker.tick(at);
+  }
+
+  /** Ends every track (camera gone or pipeline stopping) and waits for their last decisions. */
+  async flush(at: number): Promise<void> {
+    await this.tracker.flush(at);
+  }
+
+  get activeTracks(): number {
+    return this.tracker.activeTracks;
+  }
+
+  private onTrackEvent(e: TrackEvent<TrackedFace>): void {
+    switch (e.type) {
+      case 'seen':
+        if (e.state === 'decided') this.deps.relay.seen(e.trackId, e.cameraId, e.at, e.face);
+        return;
+      case 'decision':
+        this.onDecision(e.trackId, e.at, e.state, e.decision);
+        this.deps.relay.decided(e.decision, e.summary);
+        return;
+      case 'ended':
+        this.tracks.delete(e.trackId);
+        this.deps.relay.ended(e.trackId);
+        return;
+      case 'started':
+        return;
+    }
+  }
+
+  private onDecision(trackId: string, at: number, state: TrackState, d: IdentityDecision): void {
+    const t = this.tracks.get(trackId);
+    if (!t) return;
+    const name = d.kind === 'staff' ? d.name : null; // customers are never named
+    t.face = { ...t.face, state, personId: d.personId, kind: d.personId ? d.kind : 'unknown', name, score: d.score };
+    // "Still collecting" is not an identity event: nothing was decided yet.
+    if (state === 'collecting') return;
+    if (!t.announced) {
+      t.announced = true;
+      this.deps.timings.record('latency', Date.now() - t.firstCapturedAt);
+    }
+    const event: FaceEvent = {
+      at: new Date(at).toISOString(),
+      cameraId: this.cameraId,
+      trackId,
+      personId: d.personId,
+      kind: d.personId ? d.kind : 'unknown',
+      name,
+      score: d.score,
+      box: t.face.box,
+    };
+    this.faceEvents++;
+    this.deps.bus.emit('face', event);
+  }
+}

@@ -1,0 +1,40 @@
+import type { Settings } from '../contracts/settings.js';
+import type { EventBus } from '../events.js';
+import type { Clock } from '../store/clock.js';
+import type { TrackDecider, TrackedFace } from '../tracking/types.js';
+import type { Logger } from '../util/log.js';
+import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
+import type { SightingSink } from './sighting-relay.js';
+
+export interface AppliancePipelineDeps {
+  /** Current settings (read per frame: recognition thresholds apply live). */
+  settings: () => Settings;
+  bus: EventBus;
+  engine: PipelineEngine;
+  /** The IdentityService (decides tracks). */
+  identity: TrackDecider<TrackedFace>;
+  /** The VisitTracker (takes decided sightings). */
+  visits: SightingSink;
+  /** The CameraManager (frame listener API). */
+  cameras: FrameFeed;
+  clock?: Clock;
+  log?: Logger;
+}
+
+/**
+ * The composition root's one call: an AnalysisPipeline fed by the camera manager, deciding through identity and
+ * reporting to visits. Start it after identity and visits, before the cameras; stop it before them.
+ */
+export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPipeline {
+  const pipeline = new AnalysisPipeline({
+    engine: deps.engine,
+    decider: deps.identity,
+    visits: deps.visits,
+    bus: deps.bus,
+    recognition: () => deps.settings().recognition,
+    clock: deps.clock,
+    log: deps.log,
+  });
+  pipeline.attach(deps.cameras);
+  return pipeline;
+}
