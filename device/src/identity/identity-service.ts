@@ -148,7 +148,8 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
           return null;
         }
       }
-      return this.pairWithPending(summary, now);
+      // Pending samples live on the tracks' own clock (frame times), not the wall clock.
+      return this.pairWithPending(summary, summary.lastSeenAt);
     });
   }
 
