@@ -9,5 +9,5 @@ export { EmbeddingStore, type EmbeddingEntry, type NewEmbedding, type EmbeddingS
 export { CropStore, CROP_KINDS, parseCropId, ownerToken, type CropKind, type CropRef, type CropSource, type SaveCrop } from './crop-store.js';
 export { encodeFaceCrop } from './crop-image.js';
 export { ApplianceStore, StoredVisitEvent, type ApplianceStoreOptions, type ForgetReport } from './appliance-store.js';
-export { RetentionJob, type RetentionDeps, type RetentionReport } from './retention-job.js';
+export { RetentionJob, type RetentionDeps, type RetentionReport, type PrunableLog } from './retention-job.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';

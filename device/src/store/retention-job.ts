@@ -5,7 +5,12 @@ import { createLogger, type Logger } from '../util/log.js';
 import type { Clock } from './clock.js';
 import type { CropStore } from './crop-store.js';
 import { utcDayKey } from './day-id.js';
-import type { DayLog } from './day-log.js';
+
+/** What retention needs of a day log (any DayLog<T> fits). */
+export interface PrunableLog {
+  readonly dir: string;
+  deleteDaysBefore(day: string): Promise<string[]>;
+}
 
 const DAY_MS = 86_400_000;
 
@@ -15,7 +20,7 @@ export interface RetentionDeps {
   retention: () => z.infer<typeof RetentionSettings>;
   crops: CropStore;
   /** Logs pruned by `visitDays` (visits, visit events…), whole days at a time. */
-  dayLogs: readonly DayLog<{ id: string }>[];
+  dayLogs: readonly PrunableLog[];
   /** Customers whose last sighting is before `cutoff` (epoch ms). */
   unseenCustomers: (cutoff: number) => Promise<readonly string[]> | readonly string[];
   /**
