@@ -88,7 +88,7 @@ describe('accounts on the appliance store', () => {
   after(() => rm(dir, { recursive: true, force: true }));
 
   it('keeps the device id, prefers BALENA_DEVICE_UUID, and persists users across reopen', async () => {
-    const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+    const store = await ApplianceStore.open({ dir });
     const a = await Accounts.open({ persistence: store, env: {}, log: quiet });
     assert.equal(a.setup.needsSetup(), true);
     const created = await a.store.createUser({ username: 'Zoe', password: 'zoe-password-1', role: 'manager' });
@@ -99,7 +99,7 @@ describe('accounts on the appliance store', () => {
     const file = await readFile(join(dir, 'accounts.json'), 'utf8');
     assert.ok(!file.includes('zoe-password-1'));
 
-    const again = await Accounts.open({ persistence: await ApplianceStore.open({ dir, embeddingDim: 128 }), env: {}, log: quiet });
+    const again = await Accounts.open({ persistence: await ApplianceStore.open({ dir }), env: {}, log: quiet });
     assert.equal(again.deviceId, a.deviceId, 'generated once and kept');
     assert.equal(again.setup.needsSetup(), false);
     assert.ok(await again.store.checkPassword('ZOE', 'zoe-password-1'));

@@ -46,14 +46,21 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(
-  opts: { clock?: Clock; deps?: Partial<HttpDeps>; live?: Partial<LiveViewOptions>; loginLimits?: Parameters<typeof Accounts.open>[0]['loginLimits'] } = {},
-): Promise<Harness> {
+export interface HarnessOptions {
+  clock?: Clock;
+  deps?: Partial<HttpDeps>;
+  /** Services built on the harness's own store (identity, visits…), after it is open. */
+  late?: (h: { dir: string; store: ApplianceStore; bus: EventBus; settings: DocumentSettingsService }) => Promise<Partial<HttpDeps>>;
+  live?: Partial<LiveViewOptions>;
+  loginLimits?: Parameters<typeof Accounts.open>[0]['loginLimits'];
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const dir = await mkdtemp(join(tmpdir(), 'cva-http-'));
   const logLines: string[] = [];
   const base = createLogger('test');
   const capture = { ...base, info: (m: string, e?: Record<string, unknown>) => logLines.push(m + (e ? JSON.stringify(e) : '')) };
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const store = await ApplianceStore.open({ dir });
   const accounts = await Accounts.open({ persistence: store, clock: opts.clock, log: capture, env: {}, loginLimits: opts.loginLimits });
   const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
   const bus = new EventBus();
@@ -75,6 +82,7 @@ export async function startHarness(
     crops: store.crops,
     live,
     ...opts.deps,
+    ...(await opts.late?.({ dir, store, bus, settings })),
   };
   const http = createHttpApp(deps);
   const server = new HttpServer(http.app, { port: 0, host: '127.0.0.1' });

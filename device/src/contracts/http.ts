@@ -129,80 +129,97 @@ export const ConnectionTestResult = z.object({
 });
 
 // ---- people ----------------------------------------------------------------------------------------
+export const SampleView = z.object({
+  sampleId: z.string(),
+  quality: z.number(),
+  createdAt: IsoTime,
+  cropId: z.string().nullable(),
+});
 export const StaffView = z.object({
   id: z.string(),
   name: z.string(),
   samples: z.number().int(),
+  /** Whether a robust template exists yet (needs a few consistent photos). */
+  hasTemplate: z.boolean(),
   createdAt: IsoTime,
+  lastSeenAt: IsoTime.nullable(),
 });
+export const StaffDetail = StaffView.extend({ sampleList: z.array(SampleView) });
 export const StaffList = z.object({ items: z.array(StaffView) });
 export const CreateStaffRequest = z.object({ name: z.string().trim().min(1).max(80) });
 export const UpdateStaffRequest = z.object({ name: z.string().trim().min(1).max(80) }).strict();
 export const PhotoFeedback = z.object({
-  file: z.string(),
-  accepted: z.boolean(),
-  /** Why a photo was refused: no-face, several-faces, too-small, blurry, outlier, not-an-image… */
-  reason: z.string().nullable(),
-  quality: z.number().nullable(),
-  sampleId: z.string().nullable(),
+  /** The uploaded file's name (feedback only). */
+  source: z.string(),
+  verdict: z.enum(['accepted', 'unreadable', 'no-face', 'several-faces', 'too-small', 'blurry', 'outlier', 'other-person']),
+  message: z.string(),
+  sampleId: z.string().optional(),
+  distance: z.number().optional(),
 });
-export const EnrolResult = z.object({ staff: StaffView, photos: z.array(PhotoFeedback) });
+export const EnrolResult = z.object({
+  staffId: z.string(),
+  accepted: z.number().int(),
+  rejected: z.number().int(),
+  samples: z.number().int(),
+  photos: z.array(PhotoFeedback),
+});
 export const RecognitionFace = z.object({
   box: Box,
   personId: z.string().nullable(),
   kind: z.enum(['staff', 'customer', 'unknown']),
   name: z.string().nullable(),
   distance: z.number().nullable(),
-  score: z.number(),
+  runnerUp: z.object({ personId: z.string(), distance: z.number() }).nullable(),
+  verdict: z.enum(['match', 'uncertain', 'unknown']),
 });
 export const RecognitionResult = z.object({ faces: z.array(RecognitionFace) });
 
 export const CustomerView = z.object({
   id: z.string(),
-  note: z.string().nullable(),
+  /** Free text for staff use; customers are never named by the system. */
+  note: z.string(),
   samples: z.number().int(),
-  firstSeenAt: IsoTime.nullable(),
+  createdAt: IsoTime,
   lastSeenAt: IsoTime.nullable(),
-  sampleIds: z.array(z.string()),
-  bestCropId: z.string().nullable(),
 });
+export const CustomerDetail = CustomerView.extend({ sampleList: z.array(SampleView) });
 export const CustomerQuery = z.object({
   cursor: z.string().max(256).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 export const CustomerPage = z.object({ items: z.array(CustomerView), nextCursor: z.string().nullable() });
 export const MergeRequest = z.object({ from: z.array(safeId).min(1).max(50) });
+export const MergeResult = z.object({ target: z.string(), merged: z.array(z.string()) });
 export const SplitRequest = z.object({ sampleIds: z.array(safeId).min(1).max(100) });
-export const UpdateCustomerRequest = z.object({ note: z.string().trim().max(500).nullable() }).strict();
+export const UpdateCustomerRequest = z.object({ note: z.string().trim().max(500) }).strict();
+export const Forgotten = z.object({ personId: z.string(), samples: z.number().int(), crops: z.number().int() });
 
 // ---- visits and reports -----------------------------------------------------------------------------
-export const VisitQuery = z.object({
-  from: IsoTime.optional(),
-  to: IsoTime.optional(),
-  kind: z.enum(['staff', 'customer']).optional(),
-  personId: safeId.optional(),
-  cameraId: z.string().max(64).optional(),
-  minDwell: z.coerce.number().min(0).optional().describe('Minimum dwell in seconds'),
-  cursor: z.string().max(256).optional(),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-});
-export type VisitQuery = z.infer<typeof VisitQuery>;
+// The visit filters are the visits module's own schema (VisitFilterParams in device/src/visits/).
 export const VisitPage = z.object({ items: z.array(Visit), nextCursor: z.string().nullable() });
 
 export const ReportQuery = z.object({ from: IsoTime.optional(), to: IsoTime.optional() });
+const Count = z.number().int().min(0);
 export const LocalReport = z.object({
   from: IsoTime,
   to: IsoTime,
   timezone: z.string(),
-  /** True when no customer visit falls in the range: every list below is then empty. */
+  /** True when no visit at all falls in the range: every list below is then empty, nothing is invented. */
   empty: z.boolean(),
-  visitsByHour: z.array(z.object({ hour: z.number().int().min(0).max(23), visits: z.number().int() })),
-  visitsByDay: z.array(z.object({ day: z.string(), visits: z.number().int() })),
-  newVsReturning: z.object({ new: z.number().int(), returning: z.number().int() }),
-  dwell: z.array(z.object({ bucket: z.string(), visits: z.number().int() })),
+  customers: z.object({ visits: Count, uniqueCustomers: Count, newVisits: Count, returningVisits: Count }),
+  staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
+  /** Customer arrivals by local hour (index 0–23). */
+  byHour: z.array(Count),
+  byDay: z.array(z.object({ date: z.string(), visits: Count, newVisits: Count, returningVisits: Count, uniqueCustomers: Count })),
+  dwell: z.object({
+    buckets: z.array(z.object({ label: z.string(), visits: Count })),
+    medianSeconds: z.number().nullable(),
+    meanSeconds: z.number().nullable(),
+  }),
   demographics: z.object({
-    ageBands: z.array(z.object({ band: z.string(), visits: z.number().int() })),
-    gender: z.array(z.object({ gender: z.string(), visits: z.number().int() })),
+    ageBands: z.array(z.object({ band: z.string(), visits: Count })),
+    ageUnknown: Count,
+    gender: z.object({ male: Count, female: Count, unknown: Count }),
   }),
 });
 export type LocalReport = z.infer<typeof LocalReport>;
@@ -211,14 +228,18 @@ export type LocalReport = z.infer<typeof LocalReport>;
 export const ReviewItem = z.object({
   id: z.string(),
   createdAt: IsoTime,
-  cameraId: z.string().nullable(),
+  cameraId: z.string(),
+  trackId: z.string(),
   cropId: z.string().nullable(),
-  candidates: z.array(z.object({ personId: z.string(), kind: z.enum(['staff', 'customer']), distance: z.number() })),
-  reason: z.string(),
+  reason: z.enum(['grey-zone', 'small-margin']),
+  candidates: z.array(
+    z.object({ personId: z.string(), distance: z.number(), kind: z.enum(['staff', 'customer']).nullable(), name: z.string().nullable() }),
+  ),
 });
 export const ReviewList = z.object({ items: z.array(ReviewItem) });
 export const AssignRequest = z.object({ personId: safeId });
 export const NotThisPersonRequest = z.object({ personId: safeId.optional() });
+export const ReviewDone = z.object({ id: z.string(), personId: z.string().nullable() });
 
 // ---- MQTT accounts ----------------------------------------------------------------------------------
 /** Request bodies are the MQTT module's own schemas (MqttAccountCreate); this is the listing shape. */

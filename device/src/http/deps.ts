@@ -20,7 +20,6 @@ export interface HttpDeps {
   staff?: S.StaffService;
   customers?: S.CustomerService;
   visits?: S.VisitService;
-  reports?: S.ReportService;
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;

@@ -51,38 +51,40 @@ export interface UploadedPhoto {
 
 export interface StaffService {
   list(): Out<typeof H.StaffView>[];
-  get(id: string): Out<typeof H.StaffView> | null;
+  get(id: string): ServiceResult<Out<typeof H.StaffDetail>>;
   create(input: Out<typeof H.CreateStaffRequest>): ServiceResult<Out<typeof H.StaffView>>;
   update(id: string, input: Out<typeof H.UpdateStaffRequest>): ServiceResult<Out<typeof H.StaffView>>;
-  remove(id: string): ServiceResult<Out<typeof H.StaffView>>;
+  /** Removes the staff member with every sample and crop. */
+  remove(id: string): ServiceResult<Out<typeof H.Forgotten>>;
+  /** Analyses the photos with the face engine and enrols the usable ones; feedback per photo. */
   enrol(id: string, photos: UploadedPhoto[]): ServiceResult<Out<typeof H.EnrolResult>>;
+  /** "Test recognition": who the appliance sees in one photo. */
   recognise(photo: UploadedPhoto): ServiceResult<Out<typeof H.RecognitionResult>>;
 }
 
 export interface CustomerService {
-  list(query: Out<typeof H.CustomerQuery>): Promise<Out<typeof H.CustomerPage>>;
-  get(id: string): Out<typeof H.CustomerView> | null;
-  merge(intoId: string, fromIds: string[]): ServiceResult<Out<typeof H.CustomerView>>;
-  split(id: string, sampleIds: string[]): ServiceResult<Out<typeof H.CustomerView>>;
+  list(query: Out<typeof H.CustomerQuery>): ServiceResult<Out<typeof H.CustomerPage>>;
+  get(id: string): ServiceResult<Out<typeof H.CustomerDetail>>;
+  merge(intoId: string, fromIds: string[]): ServiceResult<Out<typeof H.MergeResult>>;
+  /** Moves the samples to a new customer id and returns that customer. */
+  split(id: string, sampleIds: string[]): ServiceResult<Out<typeof H.CustomerDetail>>;
   update(id: string, input: Out<typeof H.UpdateCustomerRequest>): ServiceResult<Out<typeof H.CustomerView>>;
-  forget(id: string): ServiceResult<{ id: string }>;
+  forget(id: string): ServiceResult<Out<typeof H.Forgotten>>;
 }
 
 export interface VisitService {
-  list(query: H.VisitQuery): Promise<{ items: Visit[]; nextCursor: string | null }>;
-  /** CSV rows (header first) for every visit matching the filters, streamed, newest first. */
-  exportCsv(query: Omit<H.VisitQuery, 'cursor' | 'limit'>): Readable;
-}
-
-export interface ReportService {
-  report(range: { from: string; to: string }): Promise<H.LocalReport>;
+  /** Raw query object (validated by the visits module's own filter schema). */
+  list(query: unknown): ServiceResult<{ items: Visit[]; nextCursor: string | null }>;
+  /** CSV (header first) of every visit matching the filters, newest first, as a stream. */
+  exportCsv(query: unknown): Result<Readable, ServiceError>;
+  report(query: { from?: string; to?: string }): ServiceResult<H.LocalReport>;
 }
 
 export interface ReviewService {
   list(): Out<typeof H.ReviewItem>[];
-  assign(id: string, personId: string): ServiceResult<{ id: string }>;
-  notThisPerson(id: string, personId?: string): ServiceResult<{ id: string }>;
-  dismiss(id: string): ServiceResult<{ id: string }>;
+  assign(id: string, personId: string): ServiceResult<Out<typeof H.ReviewDone>>;
+  notThisPerson(id: string, personId?: string): ServiceResult<Out<typeof H.ReviewDone>>;
+  dismiss(id: string): ServiceResult<Out<typeof H.ReviewDone>>;
 }
 
 export interface MqttAccountService {

@@ -1,20 +1,23 @@
 import {
   CreateStaffRequest,
+  CustomerDetail,
   CustomerPage,
   CustomerQuery,
   CustomerView,
   EnrolResult,
+  Forgotten,
+  MergeResult,
   IdParams,
   MergeRequest,
   RecognitionResult,
   SplitRequest,
+  StaffDetail,
   StaffList,
   StaffView,
   UpdateCustomerRequest,
   UpdateStaffRequest,
 } from '../../contracts/http.js';
-import { z } from 'zod';
-import { notFound, unwrap } from '../errors.js';
+import { unwrap } from '../errors.js';
 import { route, type AnyRoute, type Upload } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
 
@@ -57,11 +60,9 @@ export function staffRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'One staff member',
       access: 'people.read',
       params: IdParams,
-      response: { schema: StaffView },
+      response: { schema: StaffDetail },
       async handle({ params }) {
-        const s = staff().get(params.id);
-        if (!s) throw notFound(`staff ${params.id}`);
-        return s;
+        return unwrap(await staff().get(params.id));
       },
     }),
     route({
@@ -83,10 +84,10 @@ export function staffRoutes(deps: HttpDeps): AnyRoute[] {
       method: 'delete',
       path: '/api/v1/staff/:id',
       tag: 'staff',
-      summary: 'Remove a staff member with their face samples',
+      summary: 'Remove a staff member with their face samples and crops',
       access: 'staff.write',
       params: IdParams,
-      response: { schema: StaffView },
+      response: { schema: Forgotten },
       async handle({ params, audit }) {
         const s = unwrap(await staff().remove(params.id));
         await audit('staff.deleted', params.id);
@@ -103,9 +104,8 @@ export function staffRoutes(deps: HttpDeps): AnyRoute[] {
       upload: PHOTO_UPLOAD,
       response: { schema: EnrolResult },
       async handle({ params, files, audit }) {
-        if (!staff().get(params.id)) throw notFound(`staff ${params.id}`);
         const r = unwrap(await staff().enrol(params.id, files));
-        await audit('staff.enrolled', params.id, { accepted: r.photos.filter((p) => p.accepted).length, offered: files.length });
+        await audit('staff.enrolled', params.id, { accepted: r.accepted, rejected: r.rejected });
         return r;
       },
     }),
@@ -136,7 +136,7 @@ export function customerRoutes(deps: HttpDeps): AnyRoute[] {
       query: CustomerQuery,
       response: { schema: CustomerPage },
       async handle({ query }) {
-        return customers().list(query);
+        return unwrap(await customers().list(query));
       },
     }),
     route({
@@ -146,11 +146,9 @@ export function customerRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'One customer',
       access: 'people.read',
       params: IdParams,
-      response: { schema: CustomerView },
+      response: { schema: CustomerDetail },
       async handle({ params }) {
-        const c = customers().get(params.id);
-        if (!c) throw notFound(`customer ${params.id}`);
-        return c;
+        return unwrap(await customers().get(params.id));
       },
     }),
     route({
@@ -172,15 +170,15 @@ export function customerRoutes(deps: HttpDeps): AnyRoute[] {
       method: 'post',
       path: '/api/v1/customers/:id/merge',
       tag: 'customers',
-      summary: 'Merge other customers into this one',
+      summary: 'Merge other customers into this person (a customer, or a staff member the customers turned out to be)',
       access: 'customers.write',
       params: IdParams,
       body: MergeRequest,
-      response: { schema: CustomerView },
+      response: { schema: MergeResult },
       async handle({ params, body, audit }) {
-        const c = unwrap(await customers().merge(params.id, body.from));
-        await audit('customer.merged', params.id, { from: body.from });
-        return c;
+        const r = unwrap(await customers().merge(params.id, body.from));
+        await audit('customer.merged', params.id, { from: r.merged });
+        return r;
       },
     }),
     route({
@@ -191,7 +189,7 @@ export function customerRoutes(deps: HttpDeps): AnyRoute[] {
       access: 'customers.write',
       params: IdParams,
       body: SplitRequest,
-      response: { status: 201, schema: CustomerView },
+      response: { status: 201, schema: CustomerDetail },
       async handle({ params, body, audit }) {
         const c = unwrap(await customers().split(params.id, body.sampleIds));
         await audit('customer.split', params.id, { newId: c.id, samples: body.sampleIds.length });
@@ -205,10 +203,10 @@ export function customerRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'Forget a customer: embeddings, crops and links are removed',
       access: 'customers.write',
       params: IdParams,
-      response: { schema: z.object({ id: z.string() }) },
+      response: { schema: Forgotten },
       async handle({ params, audit }) {
         const r = unwrap(await customers().forget(params.id));
-        await audit('customer.forgotten', params.id);
+        await audit('customer.forgotten', params.id, { samples: r.samples, crops: r.crops });
         return r;
       },
     }),

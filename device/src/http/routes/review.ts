@@ -1,10 +1,7 @@
-import { z } from 'zod';
-import { AssignRequest, IdParams, NotThisPersonRequest, ReviewList } from '../../contracts/http.js';
+import { AssignRequest, IdParams, NotThisPersonRequest, ReviewDone, ReviewList } from '../../contracts/http.js';
 import { unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
-
-const Done = z.object({ id: z.string() });
 
 export function reviewRoutes(deps: HttpDeps): AnyRoute[] {
   const review = () => need(deps.review, 'the review queue');
@@ -28,7 +25,7 @@ export function reviewRoutes(deps: HttpDeps): AnyRoute[] {
       access: 'review.act',
       params: IdParams,
       body: AssignRequest,
-      response: { schema: Done },
+      response: { schema: ReviewDone },
       async handle({ params, body, audit }) {
         const r = unwrap(await review().assign(params.id, body.personId));
         await audit('review.assigned', params.id, { personId: body.personId });
@@ -43,10 +40,10 @@ export function reviewRoutes(deps: HttpDeps): AnyRoute[] {
       access: 'review.act',
       params: IdParams,
       body: NotThisPersonRequest,
-      response: { schema: Done },
+      response: { schema: ReviewDone },
       async handle({ params, body, audit }) {
         const r = unwrap(await review().notThisPerson(params.id, body.personId));
-        await audit('review.rejected', params.id, { personId: body.personId ?? null });
+        await audit('review.rejected', params.id, { personId: r.personId });
         return r;
       },
     }),
@@ -57,7 +54,7 @@ export function reviewRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'Drop the item without a decision',
       access: 'review.act',
       params: IdParams,
-      response: { schema: Done },
+      response: { schema: ReviewDone },
       async handle({ params, audit }) {
         const r = unwrap(await review().dismiss(params.id));
         await audit('review.dismissed', params.id);
