@@ -12,7 +12,10 @@ import { ImageDecodeError } from '../vision/image.js';
 import type { VisitQuery } from '../visits/visit-query.js';
 import type { VisitReport } from '../visits/reports.js';
 import type { LocalReport } from '../contracts/http.js';
-import type { CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from './services.js';
+import type { CameraManager } from '../camera/manager.js';
+import type { PlatformFacts } from '../camera/platform.js';
+import { testConnection } from '../camera/test-connection.js';
+import type { CameraRuntime, CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from './services.js';
 
 /**
  * Adapters from the real modules to the HTTP service interfaces (services.ts). The composition
@@ -188,5 +191,20 @@ export function withEmptyFlag(r: VisitReport): LocalReport {
     byDay: [],
     dwell: { buckets: [], medianSeconds: null, meanSeconds: null },
     demographics: { ageBands: [], ageUnknown: 0, gender: { male: 0, female: 0, unknown: 0 } },
+  };
+}
+
+// ---- cameras (helper C's CameraManager and testConnection) ---------------------------------------------
+
+/** Live camera stats and the "test connection" probe for the camera routes and health. */
+export function bindCameraRuntime(manager: Pick<CameraManager, 'stats'>, facts: PlatformFacts): CameraRuntime {
+  return {
+    stats: () => manager.stats(),
+    async testConnection(config, timeoutMs) {
+      const r = await testConnection(config, timeoutMs, facts);
+      return r.ok
+        ? { ok: true, width: r.width, height: r.height, codec: r.codec, decoder: r.decoder, error: null }
+        : { ok: false, width: null, height: null, codec: null, decoder: null, error: r.error.message };
+    },
   };
 }
