@@ -93,7 +93,7 @@ test('small or blurred faces are counted but never decide; the track ends as too
   const decider = new RecordingDecider();
   const tr = new FaceTracker('cam', { minFaceSize: 40, minSharpness: 15 }, decider, (e) => events.push(e));
   for (let i = 0; i < 6; i++) tr.update(i * 100, [face(100, 100, { size: 30, emb: 0.1 })]);
-  for (let i = 6; i < 12; i++) tr.update(i * 100, [face(100, 100, { size: 44, sharpness: 3, emb: 0.1 })]);
+  for (let i = 6; i < 12; i++) tr.update(i * 100, [face(100, 100, { size: 40, sharpness: 3, emb: 0.1 })]);
   assert.deepEqual(tr.wantsEmbedding(1200, [face(100, 100, { size: 24 }), face(300, 300, { size: 80 })]), [false, true]);
   await tr.flush(2000);
   assert.equal(decider.asked.length, 0, 'no decision from tiny or blurred faces');
@@ -144,4 +144,18 @@ test('a person held by a track seen in the same frame is passed as excluded to i
   assert.ok(second.length >= 1);
   assert.deepEqual(second[second.length - 1].concurrentPersonIds, ['S-000001']);
   await tr.flush(400);
+});
+
+test('a different face in the same place (shot cut) starts a new track; the same face continues', () => {
+  const tr = new FaceTracker('cam', {}, null, () => {});
+  const [a] = tr.update(0, [face(100, 100, { emb: 0.1 })]);
+  const [same] = tr.update(100, [face(102, 100, { emb: 0.11 })]); // distance 0.11: the same person
+  assert.equal(same, a);
+  const [other] = tr.update(200, [face(102, 100, { emb: 0.2 })]); // distance ~1.0 from the last good face
+  assert.notEqual(other, a);
+  // A face that shrinks by half between two frames is not the same track either.
+  const [shrunk] = tr.update(300, [face(110, 110, { size: 30 })]);
+  assert.notEqual(shrunk, other);
+  // A decided track still asks for a descriptor now and then, so the check keeps working.
+  assert.deepEqual(tr.wantsEmbedding(5000, [face(400, 400)]), [true]);
 });

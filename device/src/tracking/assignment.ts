@@ -6,11 +6,18 @@ export interface AssignmentOptions {
   minIou: number;
   /** Second pass for fast or small faces: pair by centre distance (relative to box width) below this. */
   maxCenterDistance: number;
-  /** Second pass only pairs boxes whose widths differ by less than this factor. */
+  /**
+   * Never pair boxes whose widths differ by more than this factor: a face does not grow or shrink that much
+   * between two analysed frames, while a shot cut often puts a smaller or larger face where one just was.
+   */
   maxSizeRatio: number;
 }
 
-export const defaultAssignmentOptions: AssignmentOptions = { minIou: 0.2, maxCenterDistance: 0.6, maxSizeRatio: 1.6 };
+export const defaultAssignmentOptions: AssignmentOptions = { minIou: 0.2, maxCenterDistance: 0.6, maxSizeRatio: 1.4 };
+
+function sizeRatio(a: Box, b: Box): number {
+  return Math.max(a.width, b.width) / Math.max(1e-6, Math.min(a.width, b.width));
+}
 
 /**
  * One-to-one pairing of predicted track boxes with detections, greedy by IoU (best pair first), then a
@@ -24,6 +31,7 @@ export function assignDetections(tracks: readonly Box[], detections: readonly Bo
   const pairs: Array<{ t: number; d: number; key: number }> = [];
   for (let t = 0; t < tracks.length; t++) {
     for (let d = 0; d < detections.length; d++) {
+      if (sizeRatio(tracks[t], detections[d]) > opts.maxSizeRatio) continue;
       const o = iou(tracks[t], detections[d]);
       if (o >= opts.minIou) pairs.push({ t, d, key: -o });
     }
@@ -34,8 +42,7 @@ export function assignDetections(tracks: readonly Box[], detections: readonly Bo
     if (trackUsed[t]) continue;
     for (let d = 0; d < detections.length; d++) {
       if (result[d] !== -1) continue;
-      const ratio = Math.max(tracks[t].width, detections[d].width) / Math.max(1e-6, Math.min(tracks[t].width, detections[d].width));
-      if (ratio > opts.maxSizeRatio) continue;
+      if (sizeRatio(tracks[t], detections[d]) > opts.maxSizeRatio) continue;
       const dist = relativeCenterDistance(tracks[t], detections[d]);
       if (dist <= opts.maxCenterDistance) rest.push({ t, d, key: dist });
     }

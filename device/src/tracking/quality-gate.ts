@@ -4,14 +4,25 @@ import type { TrackedFace } from './types.js';
 export interface QualityGate {
   minFaceSize: number;
   minSharpness: number;
+  /**
+   * Floor on the engine's combined quality (size, sharpness, frontal pose, detection score). The engine
+   * gives 0 when identity is impossible; near-profile faces score low and match each other too easily.
+   */
+  minQuality?: number;
 }
+
+export const DEFAULT_MIN_QUALITY = 0.2;
 
 /**
  * Whether a face may take part in identity decisions. Tiny faces give embeddings that cannot tell
  * people apart, and blurred ones drift: such faces are still tracked and counted, never used to decide.
  */
 export function isDecisive(face: TrackedFace, gate: QualityGate): boolean {
-  return face.quality.size >= gate.minFaceSize && face.quality.sharpness >= gate.minSharpness;
+  return (
+    face.quality.size >= gate.minFaceSize &&
+    face.quality.sharpness >= gate.minSharpness &&
+    face.quality.score >= (gate.minQuality ?? DEFAULT_MIN_QUALITY)
+  );
 }
 
 /** A shot's weight in the track-averaged distance: detection score × a size factor saturating at 2× the floor. */

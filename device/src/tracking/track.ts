@@ -20,6 +20,9 @@ export class Track<F extends TrackedFace = TrackedFace> {
   shots: Shot<F>[] = [];
   /** Good shots added since the last identity evaluation. */
   shotsSinceDecision = 0;
+  /** The newest good face's descriptor and when it was seen: checks that the track still follows the same face. */
+  lastEmbedding: Float32Array | null = null;
+  lastEmbeddingAt = -Infinity;
   state: TrackState = 'collecting';
   decision: IdentityDecision | null = null;
   private ages: number[] = [];

@@ -1,5 +1,6 @@
 import { createLogger } from '../util/log.js';
 import { assignDetections, defaultAssignmentOptions, type AssignmentOptions } from './assignment.js';
+import { euclidean } from '../vision/similarity.js';
 import { isDecisive, shotWeight, type QualityGate } from './quality-gate.js';
 import { Track } from './track.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from './types.js';
@@ -17,6 +18,13 @@ export interface TrackerOptions extends QualityGate {
   maxMissedMs: number;
   /** Once decided, the track is re-evaluated after this many new best shots. */
   redecideEvery: number;
+  /**
+   * A face further than this (descriptor distance) from the track's last good face does not continue the
+   * track even when the boxes overlap: a shot cut or a passer-by put another person in the same place.
+   */
+  maxAppearanceDistance: number;
+  /** A decided track asks for a descriptor at least this often, so the check above keeps working. */
+  verifyEveryMs: number;
   assignment: AssignmentOptions;
 }
 
@@ -28,6 +36,8 @@ export const defaultTrackerOptions: TrackerOptions = {
   maxMissedFrames: 15,
   maxMissedMs: 1500,
   redecideEvery: 5,
+  maxAppearanceDistance: 0.6,
+  verifyEveryMs: 1000,
   assignment: defaultAssignmentOptions,
 };
 
@@ -71,6 +81,7 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
   setQualityGate(gate: QualityGate): void {
     this.opts.minFaceSize = gate.minFaceSize;
     this.opts.minSharpness = gate.minSharpness;
+    if (gate.minQuality !== undefined) this.opts.minQuality = gate.minQuality;
   }
 
   /**
@@ -83,14 +94,14 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     return faces.map((f, i) => {
       if (!isDecisive(f, this.opts)) return false;
       const t = match[i] >= 0 ? this.live[match[i]].track : null;
-      return t === null || t.state !== 'decided' || t.wouldKeep(f.quality.score, this.opts.topK);
+      return t === null || t.state !== 'decided' || t.wouldKeep(f.quality.score, this.opts.topK) || at - t.lastEmbeddingAt >= this.opts.verifyEveryMs;
     });
   }
 
   /** Feeds one analysed frame; returns the track id of each face, in order. */
   update(at: number, faces: readonly F[]): string[] {
     this.expire(at);
-    const match = this.associate(at, faces);
+    const match = this.associate(at, faces).map((j, i) => (j >= 0 && this.looksDifferent(this.live[j].track, faces[i]) ? -1 : j));
     const matched = new Set<number>();
     const frameLive: Live<F>[] = [];
     const ids = faces.map((face, i) => {
@@ -151,6 +162,11 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     return m.map((j) => (j < 0 ? -1 : idx[j]));
   }
 
+  private looksDifferent(t: Track<F>, face: F): boolean {
+    if (!t.lastEmbedding || !face.embedding || !isDecisive(face, this.opts)) return false;
+    return euclidean(t.lastEmbedding, face.embedding) > this.opts.maxAppearanceDistance;
+  }
+
   private stale(l: Live<F>, at: number): boolean {
     return l.track.missedFrames > this.opts.maxMissedFrames || at - l.track.lastSeenAt > this.opts.maxMissedMs;
   }
@@ -168,6 +184,8 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     if (!isDecisive(face, this.opts)) return;
     l.track.noteGoodFace(face);
     if (!face.embedding) return;
+    l.track.lastEmbedding = face.embedding;
+    l.track.lastEmbeddingAt = at;
     const shot = { face: face as F & { embedding: Float32Array }, at, weight: shotWeight(face, this.opts) };
     if (!l.track.addShot(shot, this.opts.topK)) return;
     const t = l.track;
