@@ -59,7 +59,7 @@ async function verify(dir: string, acks: string[]) {
     if (kind === 'V') visits.set(id, Math.max(visits.get(id) ?? 0, Number(n)));
     if (kind === 'D') lastDoc = Math.max(lastDoc, Number(id));
     if (kind === 'E') {
-      const got = await store.embeddings.vector(id);
+      const got = await store.embeddings!.vector(id);
       // Removed later by removePerson is legitimate; present means intact.
       if (got) assert.deepEqual(got, crashVector(Number(n), 64), `embedding ${id} is intact`);
     }
@@ -70,8 +70,8 @@ async function verify(dir: string, acks: string[]) {
     assert.ok(v.detections >= detections, `visit ${id} lost an acknowledged update`);
   }
   assert.ok(doc.data.n >= lastDoc, `document went back from ${lastDoc} to ${doc.data.n}`);
-  const matrix = await store.embeddings.matrix();
-  assert.equal(matrix.ids.length, store.embeddings.size);
+  const matrix = await store.embeddings!.matrix();
+  assert.equal(matrix.ids.length, store.embeddings!.size);
   await store.close();
   return { visits: visits.size, stored, leftovers, doc: doc.data.n };
 }
@@ -86,6 +86,7 @@ test('SIGKILL in the middle of a write storm loses no acknowledged write and lea
     assert.ok(acks.length >= n);
     const r = await verify(dir, acks);
     assert.ok(r.visits > 0 && r.stored >= r.visits);
+    assert.deepEqual(r.leftovers, [], 'temp files of the killed writer are cleaned up on open');
     total += r.visits;
   }
   assert.ok(total > 100);

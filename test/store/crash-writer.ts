@@ -44,9 +44,9 @@ async function visitsLoop(store: ApplianceStore, lane: number) {
 
 async function embeddingsLoop(store: ApplianceStore) {
   for (let seed = 0; ; seed++) {
-    const e = await store.embeddings.add({ personId: `C-${seed % 50}`, vector: crashVector(seed, store.embeddings.dim), quality: 0.5 });
+    const e = await store.embeddings!.add({ personId: `C-${seed % 50}`, vector: crashVector(seed, store.embeddings!.dim), quality: 0.5 });
     say(`E ${e.sampleId} ${seed}`);
-    if (seed % 7 === 6) await store.embeddings.removePerson(`C-${(seed + 13) % 50}`);
+    if (seed % 7 === 6) await store.embeddings!.removePerson(`C-${(seed + 13) % 50}`);
   }
 }
 

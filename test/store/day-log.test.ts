@@ -42,8 +42,10 @@ test('appends land in one file per UTC day and reopen finds them by id', async (
   assert.deepEqual((await readdir(dir)).sort(), ['2026-03-01.json', '2026-03-02.json']);
   const day1 = JSON.parse(await readFile(join(dir, '2026-03-01.json'), 'utf8'));
   assert.deepEqual(day1.records.map((r: Visit) => r.id), [a.id], 'the second day did not rewrite the first');
+  await writeFile(join(dir, '.2026-03-01.json.999999.deadbeef.tmp'), '{"day":"2026-03-01","rec');
   const reopened = await openVisits(dir);
   assert.deepEqual(reopened.days(), ['2026-03-01', '2026-03-02']);
+  assert.deepEqual((await readdir(dir)).sort(), ['2026-03-01.json', '2026-03-02.json'], 'a killed writer’s temp file is removed');
   assert.equal((await reopened.get(b.id))?.arrivedAt, b.arrivedAt);
   assert.equal(await reopened.get('V-20260305-aaaaaaaaaa'), undefined);
   assert.equal(await reopened.get('../../etc/passwd'), undefined);

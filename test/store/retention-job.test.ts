@@ -26,14 +26,14 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   await tracker.observe(sighting(clock, 'C-000001', { quality: 0.8, crop: jpeg }));
   const oldUnknown = await store.crops.save({ kind: 'unknown', at: clock.now() }, { jpeg });
   const galleryCrop = await store.crops.save({ kind: 'customer', personId: 'C-000001', at: clock.now() }, { jpeg });
-  await store.embeddings.add({ personId: 'C-000001', vector: vec(), quality: 0.9, cropId: galleryCrop.id });
-  await store.embeddings.add({ personId: 'C-000001', vector: vec(), quality: 0.8 });
+  await store.embeddings!.add({ personId: 'C-000001', vector: vec(), quality: 0.9, cropId: galleryCrop.id });
+  await store.embeddings!.add({ personId: 'C-000001', vector: vec(), quality: 0.8 });
   // Day 60: customer B visits; a fresh unknown crop; staff crops are never aged out.
   clock.set(T0 + 60 * DAY);
   await tracker.tick();
   await tracker.observe(sighting(clock, 'C-000002', { quality: 0.8, crop: jpeg }));
   await tracker.observe(sighting(clock, 'S-ana', { quality: 0.8, crop: jpeg }));
-  await store.embeddings.add({ personId: 'C-000002', vector: vec(), quality: 0.9 });
+  await store.embeddings!.add({ personId: 'C-000002', vector: vec(), quality: 0.9 });
   const freshUnknown = await store.crops.save({ kind: 'unknown', at: clock.now() - DAY }, { jpeg });
   await tracker.stop();
 
@@ -61,7 +61,7 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   assert.equal(await store.crops.read(oldUnknown.id), null);
   assert.equal(await store.crops.read(freshUnknown.id), null);
   assert.equal((await store.crops.list({ kind: 'staff' })).length, 1, 'staff crops are kept');
-  assert.deepEqual(store.embeddings.entries().map((e) => e.personId), ['C-000002']);
+  assert.deepEqual(store.embeddings!.entries().map((e) => e.personId), ['C-000002']);
   assert.equal(stats.visits('C-000001'), 0);
   assert.equal(stats.visits('C-000002'), 1);
   // visitDays 50 at day 100: day-0 files go, day-60 files stay.
@@ -75,7 +75,7 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   clock.set(T0 + 151 * DAY);
   const later = await job.runNow();
   assert.deepEqual(later.customersForgotten, ['C-000002']);
-  assert.equal(store.embeddings.size, 0);
+  assert.equal(store.embeddings!.size, 0);
   assert.deepEqual(await readdir(join(dir, 'visits')), []);
   await store.close();
 });

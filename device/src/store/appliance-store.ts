@@ -14,8 +14,13 @@ export type StoredVisitEvent = z.infer<typeof StoredVisitEvent>;
 export interface ApplianceStoreOptions {
   /** Root of the appliance's state; defaults to dataDir() (CVA_DATA_DIR). */
   dir?: string;
-  /** Embedding length of the recognition model in use (128 for the face-api ResNet). */
-  embeddingDim: number;
+  /**
+   * The embeddings: an EmbeddingStore already open elsewhere (e.g. the identity store's, so there is
+   * one writer per file). Omit both this and `embeddingDim` for none.
+   */
+  embeddings?: EmbeddingStore;
+  /** Open `<dir>/embeddings` here with this vector length (128 for the face-api ResNet). */
+  embeddingDim?: number;
   /** Day files of each log kept parsed in memory. */
   cacheDays?: number;
 }
@@ -38,7 +43,8 @@ export class ApplianceStore {
     readonly dir: string,
     readonly visits: DayLog<Visit>,
     readonly visitEvents: DayLog<StoredVisitEvent>,
-    readonly embeddings: EmbeddingStore,
+    readonly embeddings: EmbeddingStore | null,
+    private readonly ownsEmbeddings: boolean,
     readonly crops: CropStore,
     private readonly cacheDays: number,
   ) {}
@@ -54,9 +60,10 @@ export class ApplianceStore {
       idPrefix: 'EV',
       cacheDays: 2,
     });
-    const embeddings = await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: options.embeddingDim });
+    const owns = !options.embeddings && options.embeddingDim !== undefined;
+    const embeddings = options.embeddings ?? (owns ? await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: options.embeddingDim! }) : null);
     const crops = await CropStore.open(join(dir, 'crops'));
-    return new ApplianceStore(dir, visits, visitEvents, embeddings, crops, cacheDays);
+    return new ApplianceStore(dir, visits, visitEvents, embeddings, owns, crops, cacheDays);
   }
 
   /** A validated document `<dir>/<name>.json` (name: lowercase letters, digits, - and _). */
@@ -78,7 +85,7 @@ export class ApplianceStore {
    * embedding referenced under another owner). Identity links are the identity module's part.
    */
   async forgetPerson(personId: string): Promise<ForgetReport> {
-    const removed = await this.embeddings.removePerson(personId);
+    const removed = this.embeddings ? await this.embeddings.removePerson(personId) : [];
     let crops = 0;
     for (const e of removed) if (e.cropId && (await this.crops.delete(e.cropId))) crops++;
     crops += await this.crops.deleteForPerson(personId);
@@ -88,6 +95,6 @@ export class ApplianceStore {
   async close(): Promise<void> {
     await this.visits.flush();
     await this.visitEvents.flush();
-    await this.embeddings.close();
+    if (this.ownsEmbeddings) await this.embeddings?.close();
   }
 }

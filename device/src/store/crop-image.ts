@@ -1,4 +1,3 @@
-import sharp from 'sharp';
 import type { RgbFrame } from '../camera/frame.js';
 import type { Box } from '../contracts/live.js';
 import { StoreError } from './errors.js';
@@ -6,6 +5,9 @@ import { StoreError } from './errors.js';
 /** Longest side of a stored crop: enough for a person card, small on flash. */
 const MAX_SIDE = 256;
 const MAX_JPEG_BYTES = 4 * 1024 * 1024;
+
+/** sharp (libvips) is loaded on first use: opening the store must not pay for it. */
+const loadSharp = async () => (await import('sharp')).default;
 
 /**
  * JPEG of a face region of a packed RGB frame. The box is widened by `margin` (share of its size)
@@ -32,6 +34,7 @@ export async function encodeFaceCrop(frame: RgbFrame, box: Box, margin = 0.25): 
     const src = (y0 + row) * stride + x0 * 3;
     packed.set(data.subarray(src, src + w * 3), row * w * 3);
   }
+  const sharp = await loadSharp();
   return sharp(packed, { raw: { width: w, height: h, channels: 3 } })
     .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 85, mozjpeg: false })
@@ -44,6 +47,7 @@ export async function checkJpeg(buf: Buffer): Promise<void> {
     throw new StoreError('bad-input', 'not a JPEG (or larger than 4 MB)');
   }
   try {
+    const sharp = await loadSharp();
     const meta = await sharp(buf).metadata();
     if (meta.format !== 'jpeg' || !meta.width || !meta.height) throw new Error('not decodable');
   } catch (e) {

@@ -1,7 +1,7 @@
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import { ensureDir, fsyncDir, removeStaleTemps } from './atomic-file.js';
+import { ensureDir, fsyncDir } from './atomic-file.js';
 import { dayKeyStart, dayOfId, isDayKey, newDayId, utcDayKey } from './day-id.js';
 import { compareNewestFirst, DaySegment } from './day-segment.js';
 import { StoreError } from './errors.js';
@@ -73,12 +73,13 @@ export class DayLog<T extends { id: string }> {
   static async open<T extends { id: string }>(options: DayLogOptions<T>): Promise<DayLog<T>> {
     const log = new DayLog<T>({ cacheDays: 8, ...options });
     await ensureDir(options.dir);
+    const stale = new RegExp(`^\\.\\d{4}-\\d{2}-\\d{2}\\.json\\.(?!${process.pid}\\.)\\d+\\.[0-9a-f]+\\.tmp$`);
+    // One listing serves both: day files are indexed by name only (nothing parsed), and temp files a
+    // killed writer left behind are removed.
     for (const name of await readdir(options.dir)) {
       const day = name.endsWith('.json') ? name.slice(0, -5) : '';
-      if (isDayKey(day)) {
-        log.dayKeys.add(day);
-        await removeStaleTemps(join(options.dir, name));
-      }
+      if (isDayKey(day)) log.dayKeys.add(day);
+      else if (stale.test(name)) await unlink(join(options.dir, name)).catch(() => {});
     }
     return log;
   }

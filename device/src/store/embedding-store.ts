@@ -17,6 +17,8 @@ import { StoreError } from './errors.js';
  * atomically) points at them, so the index only ever references durable records. A torn tail is
  * truncated on open; unreferenced records are dead space that `compact()` reclaims by writing the
  * next generation file and atomically switching the index to it.
+ * One instance per directory: two open stores on the same files would each append at their own
+ * idea of the end (share the instance instead — ApplianceStore accepts an open one).
  */
 const MAGIC = Buffer.from('CVAEMB01', 'latin1');
 const HEADER_BYTES = 16;
