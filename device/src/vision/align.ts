@@ -11,6 +11,7 @@
  */
 import type { RgbFrame } from '../camera/frame.js';
 import { eyesAndMouth, rollAngle, type Point } from './landmarks.js';
+import { frontalScore } from './quality.js';
 import { applyAffine, invertAffine, rectToSize, warpInto, type Affine } from './warp.js';
 
 export const CHIP_SIZE = 150;
@@ -20,7 +21,7 @@ export const AGE_GENDER_SIZE = 112;
  * When to rotate the chip upright: never (face-api's own chip), always, or only when the roll exceeds the given
  * number of degrees (upright faces keep the plain chip, tilted heads are levelled).
  */
-export type RollPolicy = 'never' | 'always' | { minDegrees: number };
+export type RollPolicy = 'never' | 'always' | { minDegrees: number; minFrontal?: number } | { deadbandDegrees: number };
 
 /** The chip square in frame coordinates before any rotation, with the roll it would be rotated by. */
 export interface ChipGeometry {
@@ -38,8 +39,17 @@ export function chipGeometry(landmarks: Point[], policy: RollPolicy): ChipGeomet
   const size = Math.floor((Math.hypot(mouth.x - leftEye.x, mouth.y - leftEye.y) + Math.hypot(mouth.x - rightEye.x, mouth.y - rightEye.y)) / 2 / 0.45);
   const ref = { x: (leftEye.x + rightEye.x + mouth.x) / 3, y: (leftEye.y + rightEye.y + mouth.y) / 3 };
   const roll = rollAngle(landmarks);
-  const applied = policy === 'never' ? 0 : policy === 'always' ? roll : Math.abs(roll) * 180 / Math.PI >= policy.minDegrees ? roll : 0;
-  return { ref, size: Math.max(1, size), roll, applied };
+  return { ref, size: Math.max(1, size), roll, applied: appliedRoll(roll, frontalScore(landmarks), policy) };
+}
+
+/** The rotation a policy applies for a measured roll (radians). */
+export function appliedRoll(roll: number, frontal: number, policy: RollPolicy): number {
+  if (policy === 'never') return 0;
+  if (policy === 'always') return roll;
+  const deg = Math.abs(roll) * 180 / Math.PI;
+  if ('minDegrees' in policy) return deg >= policy.minDegrees && frontal >= (policy.minFrontal ?? 0) ? roll : 0;
+  // deadband: level the head only down to ±deadband; small residual tilts are what the upright chip is used to
+  return Math.sign(roll) * Math.max(0, deg - policy.deadbandDegrees) * Math.PI / 180;
 }
 
 /** Affine map from chip pixels (0..149) to frame coordinates. */

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { annotate } from './annotate.js';
 import { FaceEngine, type FaceAnalysis } from './engine.js';
-import { analyzePrimary, enrolDirectory, identify, loadGalleryFile, saveGalleryFile, toGallery } from './enrolment.js';
+import { analyzePrimary, enrolDirectory, identifyFrame, loadGalleryFile, saveGalleryFile, toGallery } from './enrolment.js';
 import { encodeJpeg, ImageDecodeError } from './image.js';
 import { confidence, euclidean, isSamePerson, SAME_PERSON_MAX_DISTANCE } from './similarity.js';
 
@@ -90,9 +90,9 @@ async function run(argv: string[]): Promise<unknown> {
       const faces = (await engine.analyze(args[0])).sort((a, b) => a.box.x - b.box.x);
       return {
         image: args[0],
-        faces: faces.map((f) => {
-          const d = identify(gallery, f.embedding, { threshold });
-          const best = d.kind === 'match' ? { label: d.label, distance: d.distance } : d.best;
+        faces: identifyFrame(gallery, faces, { threshold }).map((d, i) => {
+          const f = faces[i];
+          const best = d.kind === 'match' ? { label: d.label, distance: d.distance } : d.kind === 'unusable' ? null : d.best;
           return {
             box: faceJson(f).box,
             name: d.kind === 'match' ? d.label : null,

@@ -11,6 +11,7 @@ import { err, ok, type Result } from '../util/result.js';
 import { DESCRIPTOR_LENGTH } from './embedder.js';
 import type { FaceAnalysis, FaceEngine } from './engine.js';
 import { ImageDecodeError } from './image.js';
+import { canIdentify } from './quality.js';
 import { decide, type Decision, type DecisionRule } from './similarity.js';
 
 export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
@@ -108,3 +109,23 @@ export async function loadGalleryFile(path: string): Promise<Result<GalleryFile,
   const parsed = GalleryFileSchema.safeParse(json);
   return parsed.success ? ok(parsed.data) : err(`gallery ${path} is not a face gallery (${parsed.error.issues[0]?.message ?? 'invalid'})`);
 }
+
+/**
+ * Identify every face of one frame together. Two faces in one frame are never the same person, so faces are
+ * decided closest-first and a person already named in the frame is excluded for the rest.
+ */
+export function identifyFrame(gallery: Gallery, faces: Array<Pick<FaceAnalysis, 'embedding' | 'quality'>>, rule?: DecisionRule): FaceDecision[] {
+  const out: FaceDecision[] = faces.map(() => ({ kind: 'unusable' }));
+  const usable = faces.flatMap((f, i) => (canIdentify(f.quality) ? [{ i, d: gallery.search(f.embedding).best?.distance ?? Infinity }] : []));
+  usable.sort((a, b) => a.d - b.d);
+  const claimed = new Set<string>();
+  for (const { i } of usable) {
+    const d = identify(gallery, faces[i].embedding, rule, claimed);
+    if (d.kind === 'match') claimed.add(d.label);
+    out[i] = d;
+  }
+  return out;
+}
+
+/** A frame-level decision: a similarity decision, or `unusable` when the face is too small or blurred to name. */
+export type FaceDecision = Decision<string> | { kind: 'unusable' };

@@ -1,8 +1,11 @@
 /**
  * Per-face quality: can this face decide an identity? Four measurements and one combined score.
  * - size: face width in frame pixels. Faces 12–25 px wide gave embeddings that could not tell people apart
- *   (models.md "Lessons"), so the size score is 0 up to MIN_IDENTITY_FACE_PX and full from GOOD_FACE_PX.
+ *   (models.md "Lessons"), and UltraFace is reliable only from ~36 px (§2.3); so identity needs ≥ 36 px, and the
+ *   size score grows from there to GOOD_FACE_PX.
  * - sharpness: variance of the Laplacian over a 64×64 gray chip of the face (blur lowers it).
+ * On the hamilton clip every wrong name given by a single frame came from a face below one of these two gates
+ * (34–35 px wide, or Laplacian variance 1–21) while every correct one passed them; the gates were chosen there.
  * - frontal: 0..1 yaw symmetry from the landmarks (nose tip to either jaw side, smaller over larger).
  * - score: the detector's face probability.
  */
@@ -13,7 +16,7 @@ import { warpInto, type Affine } from './warp.js';
 export interface FaceQuality {
   /** Face width in pixels. */
   size: number;
-  /** Laplacian variance of the 64×64 gray face chip (0–255 scale); above ~100 is sharp. */
+  /** Laplacian variance of the 64×64 gray face chip (0–255 scale); below 40 is too blurred to identify. */
   sharpness: number;
   /** 1 = frontal, → 0 as the head turns to profile. */
   frontal: number;
@@ -22,11 +25,13 @@ export interface FaceQuality {
 }
 
 /** Faces narrower than this carry no usable identity. */
-export const MIN_IDENTITY_FACE_PX = 24;
+export const MIN_IDENTITY_FACE_PX = 36;
 /** From this width on, size no longer limits identification. */
-export const GOOD_FACE_PX = 56;
+export const GOOD_FACE_PX = 72;
+/** Blurrier than this (Laplacian variance of the 64×64 chip) carries no usable identity. */
+export const MIN_IDENTITY_SHARPNESS = 40;
 /** Laplacian variance at which sharpness no longer limits identification. */
-export const SHARP_LAPLACIAN_VARIANCE = 80;
+export const SHARP_LAPLACIAN_VARIANCE = 160;
 export const SHARPNESS_CHIP = 64;
 
 const clamp01 = (v: number) => (v < 0 ? 0 : v > 1 ? 1 : v);
@@ -59,9 +64,16 @@ export function frontalScore(landmarks: Point[]): number {
   return hi > 0 ? Math.min(dl, dr) / hi : 0;
 }
 
+/** Whether a descriptor of this face may name someone (false: track it, but wait for a better view). */
+export function canIdentify(q: Pick<FaceQuality, 'size' | 'sharpness'>): boolean {
+  return q.size >= MIN_IDENTITY_FACE_PX && q.sharpness >= MIN_IDENTITY_SHARPNESS;
+}
+
+/** 0 when identity is impossible (below either gate), rising to 1 for large, sharp, frontal, certain faces. */
 export function combinedQuality(size: number, sharpness: number, frontal: number, detScore: number): number {
-  const sizeScore = clamp01((size - MIN_IDENTITY_FACE_PX) / (GOOD_FACE_PX - MIN_IDENTITY_FACE_PX));
-  const sharpScore = clamp01(sharpness / SHARP_LAPLACIAN_VARIANCE);
+  if (!canIdentify({ size, sharpness })) return 0;
+  const sizeScore = 0.5 + 0.5 * clamp01((size - MIN_IDENTITY_FACE_PX) / (GOOD_FACE_PX - MIN_IDENTITY_FACE_PX));
+  const sharpScore = 0.5 + 0.5 * clamp01((sharpness - MIN_IDENTITY_SHARPNESS) / (SHARP_LAPLACIAN_VARIANCE - MIN_IDENTITY_SHARPNESS));
   return sizeScore * Math.sqrt(sharpScore) * Math.sqrt(clamp01(frontal)) * clamp01(detScore);
 }
 
