@@ -10,6 +10,7 @@ import { createLogger, type Logger } from '../util/log.js';
 import type { MqttAccountStore, MqttPrincipal } from './accounts.js';
 import { TopicAcl } from './acl.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
+import { deliverOutOfOrderMessages } from './delivery-order-fix.js';
 import { attachWebSocket } from './websocket.js';
 
 export type MqttSettings = Settings['mqtt'];
@@ -134,7 +135,7 @@ export class MqttBroker implements Feature, InternalBus {
   accept(conn: Duplex, req?: import('node:http').IncomingMessage): void {
     const guarded = new PacketSizeGuard(conn, this.opts.settings.maxPayloadBytes + PACKET_OVERHEAD);
     guarded.on('error', (e) => this.log.debug('connection closed', { error: e.message }));
-    this.aedes.handle(guarded, req);
+    deliverOutOfOrderMessages(this.aedes.handle(guarded, req));
   }
 
   /** Serve MQTT over WebSocket on `path` of an HTTP server; returns a detach function. */

@@ -85,6 +85,8 @@ export class MqttRequestRouter implements Feature {
     const name = m.topic.slice(this.topics.requestPrefix.length);
     if (m.retain) {
       // A retained request would replay on every start; clear it instead of executing it.
+      // (The clearing publish itself arrives here as an empty retained message.)
+      if (m.payload.length === 0) return;
       this.log.warn('retained request ignored and cleared', { topic: m.topic });
       await this.opts.bus.publish(m.topic, Buffer.alloc(0), { retain: true }).catch(() => {});
       return;
