@@ -7,9 +7,9 @@
  * The parent SIGKILLs this process at an arbitrary moment and checks every acknowledged line.
  */
 import { z } from 'zod';
-import type { Visit } from '../../device/src/contracts/visit.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { crashVector } from './crash-vector.js';
+import { openVisitAt } from './helpers.js';
 
 
 const say = (line: string) => process.stdout.write(line + '\n');
@@ -18,26 +18,10 @@ async function visitsLoop(store: ApplianceStore, lane: number) {
   const base = Date.parse('2026-02-01T00:00:00Z');
   for (let i = 0; ; i++) {
     const at = base + (i * 4 + lane) * 2 * 3_600_000; // every 2 h across lanes: many day files
-    const iso = new Date(at).toISOString();
-    const v: Visit = {
-      id: store.visits.newId(at),
-      personId: `C-${String(lane * 100000 + i).padStart(6, '0')}`,
-      kind: 'customer',
-      arrivedAt: iso,
-      lastSeenAt: iso,
-      departedAt: null,
-      dwellSeconds: 0,
-      cameras: ['door'],
-      detections: 1,
-      bestCropId: null,
-      demographics: { ageMedian: null, gender: null, samples: 0 },
-      visitNumber: 1,
-      returning: false,
-      status: 'open',
-    };
+    const v = openVisitAt(store.visits, at, `C-${String(lane * 100000 + i).padStart(6, '0')}`);
     await store.visits.append(v);
     say(`V ${v.id} 1`);
-    const updated = await store.visits.upsert(v.id, (cur) => ({ ...cur!, detections: cur!.detections + 1, status: 'closed', departedAt: iso }));
+    const updated = await store.visits.upsert(v.id, (cur) => ({ ...cur!, detections: cur!.detections + 1, status: 'closed', departedAt: cur!.lastSeenAt }));
     say(`V ${v.id} ${updated.detections}`);
   }
 }

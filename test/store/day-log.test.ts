@@ -5,30 +5,12 @@ import { join } from 'node:path';
 import { Visit } from '../../device/src/contracts/visit.js';
 import { DayLog, decodeCursor } from '../../device/src/store/day-log.js';
 import { isStoreError } from '../../device/src/store/errors.js';
-import { tempDir } from './helpers.js';
+import { openVisitAt, tempDir } from './helpers.js';
 
 const openVisits = (dir: string, cacheDays = 8) =>
   DayLog.open<Visit>({ dir, schema: Visit, timeOf: (v) => Date.parse(v.arrivedAt), idPrefix: 'V', cacheDays });
 
-function visitAt(log: DayLog<Visit>, at: number, personId = 'C-000001'): Visit {
-  const iso = new Date(at).toISOString();
-  return {
-    id: log.newId(at),
-    personId,
-    kind: 'customer',
-    arrivedAt: iso,
-    lastSeenAt: iso,
-    departedAt: null,
-    dwellSeconds: 0,
-    cameras: ['cam1'],
-    detections: 1,
-    bestCropId: null,
-    demographics: { ageMedian: null, gender: null, samples: 0 },
-    visitNumber: 1,
-    returning: false,
-    status: 'open',
-  };
-}
+const visitAt = (log: DayLog<Visit>, at: number, personId = 'C-000001') => ({ ...openVisitAt(log, at, personId), cameras: ['cam1'] });
 
 const DAY = 86_400_000;
 const T0 = Date.parse('2026-03-01T10:00:00Z');
