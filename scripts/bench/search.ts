@@ -8,7 +8,7 @@ import { Gallery } from '../../device/src/identity/gallery.js';
 import { EMBEDDING_DIM } from '../../device/src/identity/thresholds.js';
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
-function rng(seed: number): () => number {
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -19,7 +19,7 @@ function rng(seed: number): () => number {
   };
 }
 
-function randomUnit(next: () => number, dim: number): Float32Array {
+export function randomUnit(next: () => number, dim: number): Float32Array {
   const v = new Float32Array(dim);
   let n = 0;
   for (let i = 0; i < dim; i++) {

@@ -2,17 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Gallery, GalleryError } from '../../device/src/identity/gallery.js';
 import { euclidean } from '../../device/src/identity/thresholds.js';
+import { randomUnit, rng } from '../../scripts/bench/search.js';
 
-/** Deterministic pseudo-random vectors (mulberry32) so failures reproduce. */
+/** Deterministic random unit vectors (the benchmark's generator) so failures reproduce. */
 function vectors(count: number, dim: number, seed: number): Float32Array[] {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-  return Array.from({ length: count }, () => Float32Array.from({ length: dim }, next));
+  const next = rng(seed);
+  return Array.from({ length: count }, () => randomUnit(next, dim));
 }
 
 /** Reference answer by brute force in doubles: best two persons by min row distance. */

@@ -163,6 +163,31 @@ test('margin rule: two persons equally close → no name, a review item; review 
   // Unknown review ids are a typed not-found and change nothing.
   const missing = await svc.dismissReview('R-000999');
   assert.equal(!missing.ok && missing.error.code, 'not-found');
+
+  // "Not this person" on a review item: remembered as a negative, so that face stops being offered as them.
+  const probe2 = trackOf('cam1', 'c', await both('obama/6-partial.jpg'), 3000);
+  const d2 = await svc.decide(probe2);
+  assert.equal(d2.reason, 'uncertain', JSON.stringify(d2));
+  await svc.finish(probe2, d2);
+  const [item2] = svc.listReview();
+  const wrong = item2.candidates[0].personId;
+  const said = await svc.notThisPersonReview(item2.id);
+  assert.ok(said.ok);
+  assert.equal(said.value.personId, wrong);
+  assert.equal(svc.listReview().length, 0);
+  const d3 = await svc.decide(trackOf('cam1', 'd', await both('obama/6-partial.jpg'), 4000));
+  assert.notEqual(d3.personId, wrong);
+  // Dismiss drops an item and its crop, nothing else.
+  const probe3 = trackOf('cam1', 'e', await both('obama/4-240p.jpg'), 5000);
+  probe3.shots[0].face.crop = { jpeg: await readFile(photo('obama/4-240p.jpg')) };
+  const d4 = await svc.decide(probe3);
+  assert.equal(d4.reason, 'uncertain', JSON.stringify(d4));
+  await svc.finish(probe3, d4);
+  const [item3] = svc.listReview();
+  const people = svc.listCustomers();
+  assert.ok((await svc.dismissReview(item3.id)).ok);
+  assert.equal(await crops.read(item3.cropId!), null);
+  assert.deepEqual(svc.listCustomers(), people);
   await svc.stop();
 });
 
