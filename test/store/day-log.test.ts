@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Visit } from '../../device/src/contracts/visit.js';
 import { DayLog, decodeCursor } from '../../device/src/store/day-log.js';
@@ -109,4 +109,25 @@ test('retention deletes whole old days; a corrupt day file is reported when touc
   await writeFile(join(dir, '2026-03-04.json'), '{"day":"2026-03-04","records":[{"id":1}]}');
   const reopened = await openVisits(dir);
   await assert.rejects(reopened.page({ limit: 10 }), (e) => isStoreError(e, 'corrupt'));
+});
+
+test('a failed write rejects its callers, and the rejected record never resurfaces later', async (t) => {
+  const { dir, cleanup } = await tempDir('daylog');
+  t.after(cleanup);
+  const logDir = join(dir, 'visits');
+  const log = await openVisits(logDir);
+  const a = await log.append(visitAt(log, T0));
+  // Make the next write fail for real: the folder is replaced by a file (ENOTDIR on the temp file).
+  await rename(logDir, join(dir, 'away'));
+  await writeFile(logDir, 'not a folder');
+  const b = visitAt(log, T0 + 1000);
+  await assert.rejects(log.append(b));
+  await rm(logDir);
+  await rename(join(dir, 'away'), logDir);
+  const c = await log.append(visitAt(log, T0 + 2000));
+  assert.equal(await log.get(b.id), undefined, 'not acknowledged, not kept');
+  const reopened = await openVisits(logDir);
+  assert.ok(await reopened.get(a.id));
+  assert.ok(await reopened.get(c.id));
+  assert.equal(await reopened.get(b.id), undefined);
 });

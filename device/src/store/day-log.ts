@@ -216,35 +216,41 @@ export class DayLog<T extends { id: string }> {
 
   /** Run `fn` with the day's segment pinned in the cache (so it cannot be evicted mid-operation). */
   private async withSegment<R>(day: string, fn: (s: DaySegment<T>) => R | Promise<R>): Promise<R> {
+    for (;;) {
+      const entry = this.entry(day);
+      entry.pins++;
+      try {
+        const s = await entry.segment;
+        if (s.broken) {
+          // A failed write left this copy ahead of its file: drop it and work on a fresh load.
+          if (this.cache.get(day) === entry) this.cache.delete(day);
+          continue;
+        }
+        const result = await fn(s);
+        if (!this.dayKeys.has(day) && s.size > 0) {
+          this.dayKeys.add(day);
+          this.sortedDays = null;
+        }
+        return result;
+      } finally {
+        entry.pins--;
+        this.evict();
+      }
+    }
+  }
+
+  private entry(day: string): CacheEntry<T> {
     let entry = this.cache.get(day);
     if (entry) {
       this.cache.delete(day); // re-insert: most recently used goes last
       this.cache.set(day, entry);
-    } else {
-      const segment = DaySegment.load(this.opts.dir, day, this.opts.schema, this.opts.timeOf);
-      entry = { segment, pins: 0 };
-      this.cache.set(day, entry);
-      segment.catch(() => this.cache.get(day) === entry && this.cache.delete(day));
+      return entry;
     }
-    const pinned = entry;
-    pinned.pins++;
-    try {
-      const s = await pinned.segment;
-      if (s.broken) {
-        // A failed write left memory ahead of disk: reload the day from its file.
-        if (this.cache.get(day) === pinned) this.cache.delete(day);
-        throw new StoreError('conflict', `${day}: previous write failed; retry`);
-      }
-      const result = await fn(s);
-      if (!this.dayKeys.has(day) && s.size > 0) {
-        this.dayKeys.add(day);
-        this.sortedDays = null;
-      }
-      return result;
-    } finally {
-      pinned.pins--;
-      this.evict();
-    }
+    const segment = DaySegment.load(this.opts.dir, day, this.opts.schema, this.opts.timeOf);
+    const created: CacheEntry<T> = { segment, pins: 0 };
+    this.cache.set(day, created);
+    segment.catch(() => this.cache.get(day) === created && this.cache.delete(day));
+    return created;
   }
 
   private evict(): void {
