@@ -128,6 +128,10 @@ test('customers: a C- id only after 2 consistent samples (one track, or two trac
   assert.equal(mixed.personId, null);
   assert.equal(mixed.reason, 'inconsistent');
   assert.equal(svc.listCustomers().length, 2);
+  // Retention asks who has not been seen since a cutoff (track times): only the first customer here.
+  assert.deepEqual(svc.customersUnseenSince(50_000), ['C-000001']);
+  await svc.finish(trackOf('cam1', 'c', await both('obama/3.jpg'), 90_000), back);
+  assert.deepEqual(svc.customersUnseenSince(50_000), []);
   await svc.stop();
 });
 

@@ -271,6 +271,14 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     });
   }
 
+  /** Customers last seen before `before` (epoch ms): what retention forgets after Settings.retention.customerUnseenDays. */
+  customersUnseenSince(before: number): string[] {
+    const store = this.ready();
+    return Object.values(store.doc.persons)
+      .filter((p) => p.kind === 'customer' && (p.lastSeenAt ?? p.createdAt) < before)
+      .map((p) => p.id);
+  }
+
   /** Kind and display name of a person (names only for staff), or null. */
   personInfo(personId: string): { kind: 'staff' | 'customer'; name: string | null } | null {
     const store = this.ready();
