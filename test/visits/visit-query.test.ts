@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Visit } from '../../device/src/contracts/visit.js';
 import { DayLog } from '../../device/src/store/day-log.js';
@@ -137,4 +138,20 @@ test('report aggregates real rows in the site timezone', async (t) => {
   assert.deepEqual(rep.demographics.gender, { male: 2, female: 2, unknown: 1 });
   const bad = await q.report({ from: '2024-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' });
   assert.equal(bad.ok, false);
+});
+
+test('a personId filter reads only the days of the person’s span', async (t) => {
+  const { dir, cleanup } = await tempDir('query');
+  t.after(cleanup);
+  const { log } = await seed(dir);
+  // A damaged day file outside C-000003's span: touching it would fail the query.
+  await writeFile(join(dir, 'visits', '2026-05-20.json'), '{"day":"2026-05-20","records":[{"broken":true}]}');
+  const reopened = await DayLog.open<Visit>({ dir: join(dir, 'visits'), schema: Visit, timeOf: (v) => Date.parse(v.arrivedAt), idPrefix: 'V' });
+  const span = { first: Date.parse('2026-06-02T03:30:00Z'), last: Date.parse('2026-06-02T03:30:00Z') };
+  const narrowed = new VisitQuery({ visits: reopened, timezone: () => 'UTC', personSpan: (p) => (p === 'C-000003' ? span : null) });
+  const r = await narrowed.page({ personId: 'C-000003' });
+  assert.ok(r.ok);
+  assert.deepEqual(r.value.items.map((v) => v.personId), ['C-000003']);
+  const unhinted = new VisitQuery({ visits: reopened, timezone: () => 'UTC' });
+  await assert.rejects(unhinted.page({ personId: 'C-000003' }), /does not validate/);
 });

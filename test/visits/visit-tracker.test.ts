@@ -208,3 +208,25 @@ test('visits left open by a crash are resumed, or closed if their gap passed whi
   assert.equal(r.value.detections, 2);
   await rig.tracker.stop();
 });
+
+test('visitsOf lists a person’s visits newest first, the open one as it is now', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  await rig.tracker.observe(sighting(clock, 'C-000005'));
+  clock.advance(3 * 86_400_000);
+  await rig.tracker.observe(sighting(clock, 'C-000006'));
+  await rig.tracker.observe(sighting(clock, 'C-000005'));
+  clock.advance(2000);
+  await rig.tracker.observe(sighting(clock, 'C-000005'));
+  const list = await rig.tracker.visitsOf('C-000005');
+  assert.deepEqual(list.map((v) => [v.visitNumber, v.status, v.detections]), [
+    [2, 'open', 2],
+    [1, 'closed', 1],
+  ]);
+  assert.deepEqual(rig.stats.span('C-000005'), { first: T0, last: T0 + 3 * 86_400_000 });
+  assert.deepEqual(await rig.tracker.visitsOf('C-999999'), []);
+  await rig.tracker.stop();
+});

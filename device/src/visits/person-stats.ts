@@ -4,13 +4,19 @@ import type { JsonDocument } from '../store/json-document.js';
 /**
  * Per-person visit counters, persisted so a customer's visit number survives restarts and counts
  * once per visit (not per detection). `lastSeenAt` is the arrival of the person's latest visit —
- * precise enough for "unseen for N days" retention and written only once per visit.
+ * precise enough for "unseen for N days" retention and written only once per visit — and
+ * `firstSeenAt` of the first: together they bound which day files can hold the person's visits.
  */
 export const PersonStatsData = z.object({
   persons: z
     .record(
       z.string().min(1).max(64),
-      z.object({ kind: z.enum(['staff', 'customer']), visits: z.number().int().min(0), lastSeenAt: z.number().int().min(0) }),
+      z.object({
+        kind: z.enum(['staff', 'customer']),
+        visits: z.number().int().min(0),
+        lastSeenAt: z.number().int().min(0),
+        firstSeenAt: z.number().int().min(0).optional(),
+      }),
     )
     .default({}),
 });
@@ -27,9 +33,22 @@ export class PersonStats {
   async countVisit(personId: string, kind: 'staff' | 'customer', at: number): Promise<number> {
     const next = await this.doc.update((d) => {
       const cur = d.persons[personId];
-      d.persons[personId] = { kind, visits: (cur?.visits ?? 0) + 1, lastSeenAt: Math.max(cur?.lastSeenAt ?? 0, Math.trunc(at)) };
+      const t = Math.trunc(at);
+      d.persons[personId] = {
+        kind,
+        visits: (cur?.visits ?? 0) + 1,
+        lastSeenAt: Math.max(cur?.lastSeenAt ?? 0, t),
+        firstSeenAt: Math.min(cur ? (cur.firstSeenAt ?? cur.lastSeenAt) : t, t),
+      };
     });
     return next.persons[personId].visits;
+  }
+
+  /** Arrival times of the person's first and latest visits, or null when unknown (never seen, forgotten). */
+  span(personId: string): { first: number; last: number } | null {
+    if (!Object.hasOwn(this.doc.data.persons, personId)) return null;
+    const p = this.doc.data.persons[personId];
+    return { first: p.firstSeenAt ?? 0, last: p.lastSeenAt };
   }
 
   /** Customers whose latest visit began before `cutoff` (retention candidates). */
@@ -52,7 +71,13 @@ export class PersonStats {
     await this.doc.update((d) => {
       const a = d.persons[from];
       const b = d.persons[into];
-      d.persons[into] = { kind: b?.kind ?? a.kind, visits: a.visits + (b?.visits ?? 0), lastSeenAt: Math.max(a.lastSeenAt, b?.lastSeenAt ?? 0) };
+      const first = (p: typeof a | undefined) => (p ? (p.firstSeenAt ?? 0) : Infinity);
+      d.persons[into] = {
+        kind: b?.kind ?? a.kind,
+        visits: a.visits + (b?.visits ?? 0),
+        lastSeenAt: Math.max(a.lastSeenAt, b?.lastSeenAt ?? 0),
+        firstSeenAt: Math.min(first(a), first(b)),
+      };
       delete d.persons[from];
     });
   }

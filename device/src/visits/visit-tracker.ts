@@ -114,9 +114,15 @@ export class VisitTracker implements Feature {
     return [...this.open.values()].map((ov) => ov.current);
   }
 
-  /** A person's visits, newest first (open visit included as of its last write). */
+  /** A person's visits, newest first (the open one as it is right now). */
   async visitsOf(personId: string, limit = 100): Promise<Visit[]> {
-    const page = await this.deps.visits.page({ limit, filter: (v) => v.personId === personId });
+    // Only the days between the person's first and latest arrival can hold their visits.
+    const span = this.deps.stats.span(personId);
+    const page = await this.deps.visits.page({
+      limit,
+      filter: (v) => v.personId === personId,
+      ...(span ? { from: span.first, to: span.last + 1 } : {}),
+    });
     const live = this.open.get(personId)?.current;
     return page.items.map((v) => (live && v.id === live.id ? live : v));
   }
