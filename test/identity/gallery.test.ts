@@ -78,6 +78,8 @@ test('removePerson, reassign and rowsOf keep person bookkeeping right', () => {
   assert.deepEqual(g.rowsOf('A').sort(), ['r0', 'r1', 'r2']);
   g.reassign('r2', 'B');
   assert.deepEqual(g.rowsOf('B').sort(), ['r2', 'r3', 'r4', 'r5']);
+  assert.equal(g.rowCount('B'), 4);
+  assert.equal(g.rowCount('A'), 2);
   assert.equal(g.personOf('r2'), 'B');
   assert.equal(g.removePerson('A'), 2);
   assert.equal(g.personCount, 1);

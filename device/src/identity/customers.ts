@@ -50,7 +50,7 @@ export class CustomerBook {
   }
 
   view(p: CustomerRecord): CustomerView {
-    return { id: p.id, kind: 'customer', note: p.note, createdAt: p.createdAt, lastSeenAt: p.lastSeenAt, samples: this.store.samplesOf(p.id).length };
+    return { id: p.id, kind: 'customer', note: p.note, createdAt: p.createdAt, lastSeenAt: p.lastSeenAt, samples: this.store.sampleCount(p.id) };
   }
 
   list(): CustomerView[] {

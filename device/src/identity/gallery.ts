@@ -127,6 +127,12 @@ export class Gallery {
     return true;
   }
 
+  /** Rows of a person in O(1). */
+  rowCount(personId: string): number {
+    const p = this.personIndex.get(personId);
+    return p === undefined ? 0 : this.personRows[p];
+  }
+
   rowsOf(personId: string): string[] {
     const p = this.personIndex.get(personId);
     if (p === undefined) return [];

@@ -63,8 +63,19 @@ export class IdentityStore {
     }
   }
 
+  /** A person's stored samples (found through the index: a typed scan, not a walk over every entry). */
   samplesOf(personId: string): EmbeddingEntry[] {
-    return this.embeddings.entriesOf(personId);
+    const out: EmbeddingEntry[] = [];
+    for (const id of this.gallery.rowsOf(personId)) {
+      const e = id === templateRowId(personId) ? undefined : this.embeddings.entry(id);
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  /** How many samples a person has, in O(1). */
+  sampleCount(personId: string): number {
+    return this.gallery.rowCount(personId) - (this.gallery.has(templateRowId(personId)) ? 1 : 0);
   }
 
   /** Stores a sample durably (crop first, then vector), then makes it searchable. */

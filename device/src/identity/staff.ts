@@ -68,7 +68,7 @@ export class StaffBook {
   }
 
   view(p: StaffRecord): StaffView {
-    return { id: p.id, kind: 'staff', name: p.name, createdAt: p.createdAt, lastSeenAt: p.lastSeenAt, samples: this.store.samplesOf(p.id).length, hasTemplate: p.template !== null };
+    return { id: p.id, kind: 'staff', name: p.name, createdAt: p.createdAt, lastSeenAt: p.lastSeenAt, samples: this.store.sampleCount(p.id), hasTemplate: p.template !== null };
   }
 
   list(): StaffView[] {
@@ -140,7 +140,7 @@ export class StaffBook {
     }
     await this.refreshTemplate(id);
     const accepted = feedback.filter((f) => f.verdict === 'accepted').length;
-    return ok({ staffId: id, accepted, rejected: feedback.length - accepted, photos: feedback, samples: this.store.samplesOf(id).length });
+    return ok({ staffId: id, accepted, rejected: feedback.length - accepted, photos: feedback, samples: this.store.sampleCount(id) });
   }
 
   async removeSample(id: string, sampleId: string): Promise<Result<StaffView, IdentityError>> {
