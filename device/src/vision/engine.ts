@@ -15,10 +15,11 @@ import { AgeGenderModel, type Gender } from './age-gender.js';
 import { ageGenderTransform, chipGeometry, chipTransform, type RollPolicy } from './align.js';
 import { UltraFaceDetector, type Detection, type DetectOptions } from './detector.js';
 import { FaceEmbedder } from './embedder.js';
-import { checkFrame, decodeImage, isRgbFrame, padFrame, type DecodeOptions, type ImageInput } from './image.js';
+import { checkFrame, decodeImage, isRgbFrame, padFrame, rotateFrame, type DecodeOptions, type ImageInput } from './image.js';
 import { LandmarkModel, rollAngle, type Point } from './landmarks.js';
 import { loadModels, type ModelSet } from './model-registry.js';
 import { measureQuality, SHARPNESS_CHIP, type FaceQuality } from './quality.js';
+import { applyAffine, type Affine } from './warp.js';
 
 const log = createLogger('vision');
 
@@ -68,8 +69,9 @@ export interface AnalyzeOptions extends DetectOptions {
   /** Estimate age and gender (default: whether the engine has the model). */
   ageGender?: boolean;
   /**
-   * When nothing is found, pad the image 30% per side with black and look again: tight crops where the face
-   * fills the frame are otherwise missed (models.md §2.2). Default true.
+   * When nothing is found, look again: first with the image padded 30% per side with black (tight crops where the
+   * face fills the frame are otherwise missed, models.md §2.2), then rotated ±30° (the detector misses heads
+   * tilted ~45°). Default true; the camera pipeline calls detect() and never pays for this.
    */
   padRetry?: boolean;
 }
@@ -125,18 +127,17 @@ export class FaceEngine {
     const frame = await this.toFrame(input);
     const decodeMs = performance.now() - t0;
 
-    let dets = await this.detect(frame, opts);
-    let target = frame;
-    let shift = 0;
-    if (dets.length === 0 && (opts.padRetry ?? true)) {
-      shift = Math.round(PAD_FRACTION * Math.max(frame.width, frame.height));
-      target = padFrame(frame, shift);
-      dets = await this.detect(target, opts);
+    let view: View = { frame, toSource: null, dets: await this.detect(frame, opts) };
+    for (const retry of opts.padRetry ?? true ? RETRY_VIEWS : []) {
+      if (view.dets.length) break;
+      const alt = retry(frame);
+      view = { ...alt, dets: await this.detect(alt.frame, opts) };
     }
     const detectMs = performance.now() - t0 - decodeMs;
-    const faces = await this.describe(target, dets, opts);
+    const faces = await this.describe(view.frame, view.dets, opts);
     this.lastTimings = { ...this.lastTimings, decodeMs, detectMs, totalMs: performance.now() - t0 };
-    return shift === 0 ? faces : faces.map((f) => shiftFace(f, -shift));
+    const back = view.toSource;
+    return back ? faces.map((f) => mapFace(f, back)) : faces;
   }
 
   /** Faces in a frame, best first (no landmarks or descriptors). */
@@ -195,13 +196,28 @@ export class FaceEngine {
   }
 }
 
-function shiftFace(f: FaceAnalysis, d: number): FaceAnalysis {
-  return {
-    ...f,
-    box: { ...f.box, x: f.box.x + d, y: f.box.y + d },
-    landmarks: f.landmarks.map((p) => ({ x: p.x + d, y: p.y + d })),
-  };
+/** A face found on an altered view (padded, rotated), mapped back to the input frame's coordinates. */
+function mapFace(f: FaceAnalysis, m: Affine): FaceAnalysis {
+  const map = (x: number, y: number) => { const [sx, sy] = applyAffine(m, x, y); return { x: sx, y: sy }; };
+  const { x, y, width: w, height: h } = f.box;
+  const corners = [map(x, y), map(x + w, y), map(x, y + h), map(x + w, y + h)];
+  const xs = corners.map((p) => p.x), ys = corners.map((p) => p.y);
+  const landmarks = f.landmarks.map((p) => map(p.x, p.y));
+  const box = { x: Math.min(...xs), y: Math.min(...ys), width: Math.max(...xs) - Math.min(...xs), height: Math.max(...ys) - Math.min(...ys) };
+  return { ...f, box, landmarks, rollDegrees: rollAngle(landmarks) * 180 / Math.PI };
 }
+
+interface View { frame: RgbFrame; toSource: Affine | null; dets: Detection[] }
+
+/** Alternative views of a still in which nothing was found, tried in order. */
+const RETRY_VIEWS: Array<(f: RgbFrame) => { frame: RgbFrame; toSource: Affine }> = [
+  (f) => {
+    const pad = Math.round(PAD_FRACTION * Math.max(f.width, f.height));
+    return { frame: padFrame(f, pad), toSource: { a: 1, b: 0, c: -pad, d: 0, e: 1, f: -pad } };
+  },
+  (f) => rotateFrame(f, 30),
+  (f) => rotateFrame(f, -30),
+];
 
 function emptyTimings(): StageTimings {
   return { decodeMs: 0, detectMs: 0, landmarksMs: 0, embedMs: 0, ageGenderMs: 0, totalMs: 0 };

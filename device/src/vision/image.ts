@@ -8,6 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
 import type { RgbFrame } from '../camera/frame.js';
 import { err, ok, type Result } from '../util/result.js';
+import { warpInto, type Affine } from './warp.js';
 
 export type ImageDecodeErrorKind =
   | 'empty'
@@ -123,6 +124,28 @@ export function padFrame(frame: RgbFrame, pad: number): RgbFrame {
     data.set(frame.data.subarray(src, src + row), (y + pad) * stride + pad * 3);
   }
   return { data, width, height, stride };
+}
+
+/**
+ * The frame rotated by `degrees` (clockwise on screen) on a canvas grown to hold all of it, black outside, plus
+ * the map from rotated-frame coordinates back to the input frame (for heads tilted beyond what the detector sees).
+ */
+export function rotateFrame(frame: RgbFrame, degrees: number): { frame: RgbFrame; toSource: Affine } {
+  const t = degrees * Math.PI / 180;
+  const cos = Math.cos(t), sin = Math.sin(t);
+  const width = Math.ceil(Math.abs(frame.width * cos) + Math.abs(frame.height * sin));
+  const height = Math.ceil(Math.abs(frame.width * sin) + Math.abs(frame.height * cos));
+  const cx = frame.width / 2, cy = frame.height / 2, ox = width / 2, oy = height / 2;
+  // source = R(−t)·(dst − o) + c, in continuous coordinates (pixel centres at +0.5)
+  const toSource: Affine = {
+    a: cos, b: sin, c: cx - cos * ox - sin * oy + 0.5 * (cos + sin) - 0.5,
+    d: -sin, e: cos, f: cy + sin * ox - cos * oy + 0.5 * (cos - sin) - 0.5,
+  };
+  const samples = new Float32Array(width * height * 3);
+  warpInto(frame, toSource, width, height, samples, 0, { layout: 'nhwc', border: 'zero' });
+  const data = new Uint8Array(samples.length);
+  for (let i = 0; i < samples.length; i++) data[i] = samples[i] + 0.5;
+  return { frame: { data, width, height, stride: width * 3 }, toSource };
 }
 
 /** Encode a frame to JPEG (annotated CLI output, debugging). */
