@@ -117,6 +117,7 @@ export class CustomerBook {
   async split(id: string, sampleIds: readonly string[], at: number): Promise<Result<{ newId: string }, IdentityError>> {
     const p = this.get(id);
     if (!p) return notFound('customer', id);
+    if (!Array.isArray(sampleIds) || !sampleIds.every((s) => typeof s === 'string')) return fail('invalid', 'sampleIds must be a list of sample ids');
     const mine = new Set(this.store.samplesOf(id).map((e) => e.sampleId));
     const unique = [...new Set(sampleIds)];
     if (unique.length === 0) return fail('invalid', 'name at least one sample to split off');

@@ -212,6 +212,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     return this.locked(async () => {
       const store = this.ready();
       const persons = store.doc.persons;
+      if (!Array.isArray(sourceIds) || !sourceIds.every((s) => typeof s === 'string')) return fail('invalid', 'sources must be a list of person ids');
       if (!Object.hasOwn(persons, targetId)) return notFound('person', targetId);
       const sources = [...new Set(sourceIds)];
       if (sources.length === 0) return fail('invalid', 'name at least one person to merge');
