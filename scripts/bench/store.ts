@@ -116,25 +116,16 @@ async function coldStart(dir: string, now: number): Promise<{ ms: number; openVi
   const t0 = performance.now();
   const { ApplianceStore } = await import('../../device/src/store/appliance-store.js');
   const { ManualClock } = await import('../../device/src/store/clock.js');
-  const { PersonStats, PersonStatsData } = await import('../../device/src/visits/person-stats.js');
-  const { VisitTracker } = await import('../../device/src/visits/visit-tracker.js');
-  const { VisitQuery } = await import('../../device/src/visits/visit-query.js');
+  const { openVisitModule } = await import('../../device/src/visits/visit-module.js');
   const { EventBus } = await import('../../device/src/events.js');
   process.env.LOG_LEVEL = 'warn';
   const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
-  const stats = new PersonStats(await store.document('person-stats', PersonStatsData, {}));
-  const settings = { visitGapMinutes: 30, timezone: 'UTC' };
-  const tracker = new VisitTracker({
-    visits: store.visits,
-    visitEvents: store.visitEvents,
-    stats,
-    crops: store.crops,
+  const { tracker, query } = await openVisitModule(store, {
     bus: new EventBus(),
     clock: new ManualClock(now),
-    settings: () => settings,
+    settings: () => ({ visitGapMinutes: 30, timezone: 'UTC' }),
   });
   await tracker.start();
-  const query = new VisitQuery({ visits: store.visits, live: () => tracker.openVisits(), timezone: () => settings.timezone });
   const page = await query.page({ limit: '50' });
   const ms = performance.now() - t0;
   if (!page.ok) throw new Error(page.error);

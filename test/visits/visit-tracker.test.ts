@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { ManualClock } from '../../device/src/store/clock.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { tempDir } from '../store/helpers.js';
-import { sighting, trackerRig } from './rig.js';
+import { sighting, startedRig, trackerRig } from './rig.js';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-05-04T09:00:00Z');
@@ -63,11 +63,7 @@ test('one visit per person across cameras, with demographics, persisted before e
 });
 
 test('gap closes the visit on tick; the next sighting is a returning visit counted once', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock, { gap: 30 });
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, T0, { gap: 30 });
   for (let i = 0; i < 20; i++) {
     await rig.tracker.observe(sighting(clock, 'C-000007'));
     clock.advance(1000);
@@ -91,11 +87,7 @@ test('gap closes the visit on tick; the next sighting is a returning visit count
 });
 
 test('a sighting after the gap starts a new visit even before the timer runs', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock, { gap: 10 });
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, T0, { gap: 10 });
   const a = await rig.tracker.observe(sighting(clock, 'C-000002'));
   clock.advance(11 * MIN);
   const b = await rig.tracker.observe(sighting(clock, 'C-000002'));
@@ -106,12 +98,8 @@ test('a sighting after the gap starts a new visit even before the timer runs', a
 });
 
 test('staff are attendance: excluded from customer counts; visits today follow the site timezone', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
   // 23:30 in Auckland on 4 May = 11:30 UTC; local midnight is 30 minutes away.
-  const clock = new ManualClock(Date.parse('2026-05-04T11:30:00Z'));
-  const rig = await trackerRig(dir, clock, { timezone: 'Pacific/Auckland' });
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, Date.parse('2026-05-04T11:30:00Z'), { timezone: 'Pacific/Auckland' });
   await rig.tracker.observe(sighting(clock, 'S-ana'));
   await rig.tracker.observe(sighting(clock, 'C-000001'));
   await rig.tracker.observe(sighting(clock, 'C-000002'));
@@ -135,11 +123,7 @@ test('staff are attendance: excluded from customer counts; visits today follow t
 });
 
 test('best crop is the highest-quality face; replaced crops are deleted once the visit is durable', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock, { updateMs: 1000 });
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, T0, { updateMs: 1000 });
   const photo = join(facesDataDir(), 'identities', 'obama', '1.jpg');
   const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const frame = { data, width: info.width, height: info.height, stride: info.width * 3 };
@@ -163,11 +147,7 @@ test('best crop is the highest-quality face; replaced crops are deleted once the
 });
 
 test('invalid sightings are refused with a typed error and change nothing', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock);
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, T0);
   const bad = [
     { ...sighting(clock, 'C-1'), kind: 'unknown' },
     { ...sighting(clock, ''), kind: 'customer' },
@@ -210,11 +190,7 @@ test('visits left open by a crash are resumed, or closed if their gap passed whi
 });
 
 test('visitsOf lists a person’s visits newest first, the open one as it is now', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock);
-  await rig.tracker.start();
+  const { rig, dir, clock } = await startedRig(t, T0);
   await rig.tracker.observe(sighting(clock, 'C-000005'));
   clock.advance(3 * 86_400_000);
   await rig.tracker.observe(sighting(clock, 'C-000006'));

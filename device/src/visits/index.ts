@@ -7,3 +7,4 @@ export { VisitFilterParams, parseVisitFilter, visitPredicate } from './visit-fil
 export { visitsCsv, visitCsvRow, VISIT_CSV_COLUMNS } from './visit-csv.js';
 export { buildVisitReport, type VisitReport, type DayRow } from './reports.js';
 export { zonedDayKey, startOfZonedDay, isValidTimeZone } from './site-time.js';
+export { openVisitModule, type VisitModule } from './visit-module.js';

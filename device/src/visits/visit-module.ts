@@ -1,0 +1,47 @@
+import type { EventBus } from '../events.js';
+import type { ApplianceStore } from '../store/appliance-store.js';
+import { systemClock, type Clock } from '../store/clock.js';
+import { PersonStats, PersonStatsData } from './person-stats.js';
+import { VisitQuery } from './visit-query.js';
+import { VisitTracker } from './visit-tracker.js';
+
+export interface VisitModule {
+  stats: PersonStats;
+  tracker: VisitTracker;
+  query: VisitQuery;
+}
+
+/**
+ * Wires the visits module onto an open store: per-person counters (`person-stats.json`), the
+ * tracker (a Feature: start/stop it) and the query side for HTTP, sharing one settings source.
+ */
+export async function openVisitModule(
+  store: ApplianceStore,
+  deps: {
+    bus: EventBus;
+    settings: () => { visitGapMinutes: number; timezone: string };
+    clock?: Clock;
+    updateIntervalMs?: number;
+    tickMs?: number;
+  },
+): Promise<VisitModule> {
+  const stats = new PersonStats(await store.document('person-stats', PersonStatsData, {}));
+  const tracker = new VisitTracker({
+    visits: store.visits,
+    visitEvents: store.visitEvents,
+    stats,
+    crops: store.crops,
+    bus: deps.bus,
+    clock: deps.clock ?? systemClock,
+    settings: deps.settings,
+    updateIntervalMs: deps.updateIntervalMs,
+    tickMs: deps.tickMs,
+  });
+  const query = new VisitQuery({
+    visits: store.visits,
+    live: () => tracker.openVisits(),
+    timezone: () => deps.settings().timezone,
+    personSpan: (id) => stats.span(id),
+  });
+  return { stats, tracker, query };
+}
