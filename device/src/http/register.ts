@@ -56,7 +56,8 @@ function uploadParser(route: AnyRoute): RequestHandler {
 
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): unknown {
   if (!schema) return undefined;
-  const r = schema.safeParse(value ?? (where === 'body' ? undefined : {}));
+  // A missing body or query is an empty object: the schema then names each missing field.
+  const r = schema.safeParse(value ?? {});
   if (!r.success) throw validationError(where, r.error);
   return r.data;
 }

@@ -1,7 +1,13 @@
+import type { Response } from 'express';
 import { CameraIdParams, CropParams, LiveQuery } from '../../contracts/http.js';
 import { HttpError, notFound } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
+
+/** Faces are personal data: never kept by shared caches. */
+function sendPrivateJpeg(res: Response, jpeg: Buffer): void {
+  res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+}
 
 /** Face images and live pictures: signed-in users only, never cached by shared caches. */
 export function liveRoutes(deps: HttpDeps): AnyRoute[] {
@@ -36,7 +42,7 @@ export function liveRoutes(deps: HttpDeps): AnyRoute[] {
         knownCamera(params.id);
         const jpeg = await need(deps.live, 'live view').snapshot(params.id);
         if (!jpeg) throw new HttpError(503, 'unavailable', `camera ${params.id} has not delivered a frame yet`);
-        res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+        sendPrivateJpeg(res, jpeg);
       },
     }),
     route({
@@ -61,7 +67,7 @@ export function liveRoutes(deps: HttpDeps): AnyRoute[] {
       async handle({ params, res }) {
         const jpeg = await need(deps.crops, 'face crops').read(params.cropId);
         if (!jpeg) throw notFound(`crop ${params.cropId}`);
-        res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+        sendPrivateJpeg(res, jpeg);
       },
     }),
   ];
