@@ -1,7 +1,7 @@
 import { ok, type Result } from '../util/result.js';
 import { fail, notFound, type IdentityError } from './errors.js';
 import type { IdentityStore, NewSample } from './identity-store.js';
-import { CUSTOMER_ID, formatId, type CustomerRecord, type IdentityDoc } from './model.js';
+import { formatId, type CustomerRecord, type IdentityDoc } from './model.js';
 
 export interface SampleView {
   sampleId: string;
@@ -165,4 +165,3 @@ export class CustomerBook {
   }
 }
 
-export const isCustomerId = (id: string): boolean => CUSTOMER_ID.test(id);

@@ -16,8 +16,6 @@ export interface NewReviewItem {
   crop?: CropSource;
 }
 
-export type ReviewView = ReviewItem;
-
 /**
  * Uncertain track decisions wait here for a human (Frigate style): assign to a person (the approval
  * that lets a face join a staff member's gallery), "not this person" (remembered as a negative), or
@@ -29,7 +27,7 @@ export class ReviewQueue {
     private readonly maxItems: number,
   ) {}
 
-  list(): ReviewView[] {
+  list(): ReviewItem[] {
     return [...this.store.doc.review].map((r) => structuredClone(r) as ReviewItem).reverse();
   }
 

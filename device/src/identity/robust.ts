@@ -24,21 +24,6 @@ export function mean(vectors: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-/** Index of the medoid: the vector with the smallest summed distance to the others. */
-export function medoidIndex(vectors: readonly Float32Array[]): number {
-  let best = 0;
-  let bestSum = Infinity;
-  for (let i = 0; i < vectors.length; i++) {
-    let s = 0;
-    for (let j = 0; j < vectors.length; j++) if (i !== j) s += euclidean(vectors[i], vectors[j]);
-    if (s < bestSum) {
-      bestSum = s;
-      best = i;
-    }
-  }
-  return best;
-}
-
 export interface RobustSplit {
   /** Indices within `radius` of the centre. */
   inliers: number[];

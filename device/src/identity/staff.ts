@@ -4,7 +4,7 @@ import type { TrackedFace } from '../tracking/types.js';
 import { ok, type Result } from '../util/result.js';
 import { fail, notFound, type IdentityError } from './errors.js';
 import type { IdentityStore } from './identity-store.js';
-import { formatId, STAFF_ID, type StaffRecord } from './model.js';
+import { formatId, type StaffRecord } from './model.js';
 import { robustSplit } from './robust.js';
 import type { IdentityThresholds } from './thresholds.js';
 import type { SampleView } from './customers.js';
@@ -185,4 +185,3 @@ export class StaffBook {
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
-export const isStaffId = (id: string): boolean => STAFF_ID.test(id);
