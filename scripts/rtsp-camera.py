@@ -17,7 +17,13 @@ import os
 import signal
 import sys
 
-import gi
+try:
+    import gi
+except ImportError:
+    # A pyenv/venv python3 first on PATH lacks python3-gi: re-run under Debian's interpreter.
+    if os.path.realpath(sys.executable) != os.path.realpath("/usr/bin/python3") and os.path.exists("/usr/bin/python3"):
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    raise
 
 gi.require_version("Gst", "1.0")
 gi.require_version("GstRtspServer", "1.0")

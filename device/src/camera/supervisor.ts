@@ -194,12 +194,16 @@ export class CameraSupervisor implements Feature {
       this.log.warn('trying the next codec', { reason: f.message });
       return this.scheduleConnect(0);
     }
-    if (f.kind === 'stream-ended' && this.config.url.startsWith('file:') && !this.config.loop) {
-      // A file played once has simply finished.
-      this.lastError = f.message;
-      if (this.tickTimer) clearInterval(this.tickTimer);
-      this.tickTimer = null;
-      return this.setState('stopped');
+    if (f.kind === 'stream-ended') {
+      if (this.config.url.startsWith('file:') && !this.config.loop) {
+        // A file played once has simply finished.
+        this.lastError = f.message;
+        if (this.tickTimer) clearInterval(this.tickTimer);
+        this.tickTimer = null;
+        return this.setState('stopped');
+      }
+      // A live camera never ends on purpose: it went away (restart, power cut).
+      return this.retryAfter(failure('stream-ended', 'the camera closed the stream'));
     }
     this.retryAfter(f);
   }
