@@ -52,6 +52,8 @@ export interface HarnessOptions {
   /** Services built on the harness's own store (identity, visits…), after it is open. */
   late?: (h: { dir: string; store: ApplianceStore; bus: EventBus; settings: DocumentSettingsService }) => Promise<Partial<HttpDeps>>;
   live?: Partial<LiveViewOptions>;
+  /** Passed to HttpServer (e.g. MQTT over WebSocket). */
+  attach?: (server: import('node:http').Server) => void;
   loginLimits?: Parameters<typeof Accounts.open>[0]['loginLimits'];
 }
 
@@ -85,7 +87,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(await opts.late?.({ dir, store, bus, settings })),
   };
   const http = createHttpApp(deps);
-  const server = new HttpServer(http.app, { port: 0, host: '127.0.0.1' });
+  const server = new HttpServer(http.app, { port: 0, host: '127.0.0.1', attach: opts.attach });
   await server.start();
   return {
     dir,
