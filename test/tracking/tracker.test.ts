@@ -159,3 +159,20 @@ test('a different face in the same place (shot cut) starts a new track; the same
   // A decided track still asks for a descriptor now and then, so the check keeps working.
   assert.deepEqual(tr.wantsEmbedding(5000, [face(400, 400)]), [true]);
 });
+
+test('two faces of one frame deciding at the same time never get the same person', async () => {
+  const decider = new RecordingDecider();
+  // Names everyone S-000001 unless told that person is taken, like a gallery with one close match.
+  decider.answer = (s) =>
+    s.concurrentPersonIds.includes('S-000001')
+      ? { personId: null, kind: 'unknown', name: null, score: 0, distance: 0.6, runnerUp: null, reason: 'uncertain' }
+      : { personId: 'S-000001', kind: 'staff', name: 'Ann', score: 0.9, distance: 0.3, runnerUp: null, reason: 'matched' };
+  const events: TrackEvent[] = [];
+  const tr = new FaceTracker('cam', {}, decider, (e) => events.push(e));
+  tr.update(0, [face(100, 100, { emb: 0.1 }), face(400, 100, { emb: 0.1 })]);
+  tr.update(100, [face(100, 100, { emb: 0.1 }), face(400, 100, { emb: 0.1 })]); // both ask now, concurrently
+  await tr.idle();
+  const decided = events.filter((e) => e.type === 'decision' && e.state === 'decided');
+  assert.equal(decided.length, 1);
+  await tr.flush(200);
+});

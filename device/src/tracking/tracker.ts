@@ -214,6 +214,11 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
           l.again = false;
           l.track.shotsSinceDecision = 0;
           const decision = await decider.decide(l.track.summary(this.concurrentPersons(l)));
+          // A face seen in the same frame got this person while we waited: ask again without them.
+          if (decision.personId && this.concurrentPersons(l).includes(decision.personId)) {
+            l.again = true;
+            continue;
+          }
           this.apply(l, decision, at);
         } while (l.again);
       } catch (e) {
