@@ -18,7 +18,7 @@ import { decodeVideo } from './video-frames.js';
  * (checked by eye: the first audience frame is at 7.05 s here), so the cuts sit at 677, 2746 and 7050 ms.
  */
 const CUT = { linWideEnd: 677, linCloseStart: 2746, audienceStart: 7050 };
-test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few anonymous customers, nobody is misnamed', async () => {
+test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few anonymous customers who return with the same ids, nobody is misnamed', async () => {
   const root = await mkdtemp(join(tmpdir(), 'cva-video-'));
   const engine = await FaceEngine.create({ ageGender: false });
   const identity = new IdentityService({ dir: join(root, 'identity'), gate: { minFaceSize: 40, minSharpness: 15 } });
@@ -38,8 +38,10 @@ test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few ano
     const frames = all.filter((_, i) => i % 3 === 0); // analysed at ~10 fps, as the appliance does
     const events: TrackEvent[] = [];
     const tracker = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity, (e) => events.push(e));
+    const analysed: TrackedFace[][] = [];
     for (const f of frames) {
       const faces = await engine.analyze(f, { padRetry: false });
+      analysed.push(faces);
       tracker.update(f.ms, faces);
       await tracker.idle(); // decisions in frame order, as fast as the machine allows
     }
@@ -70,6 +72,27 @@ test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few ano
     assert.ok(customers.length <= 4, `distinct customers stay few: ${customers.length}`);
     // Every track that became a customer got there from at least two good faces.
     for (const d of decisions.filter((x) => x.decision.reason === 'new-customer')) assert.ok(d.summary.shots.length >= 2);
+
+    // The clip again an hour later: the audience member is a returning customer, nobody new is created.
+    const before = identity.listCustomers().map((c) => c.id);
+    const replay: TrackEvent[] = [];
+    const tracker2 = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity, (e) => replay.push(e));
+    const HOUR = 3_600_000;
+    for (let i = 0; i < frames.length; i++) {
+      tracker2.update(HOUR + frames[i].ms, analysed[i]);
+      await tracker2.idle();
+    }
+    await tracker2.flush(HOUR + frames[frames.length - 1].ms + 100);
+    const decided2 = replay.filter((e): e is Extract<TrackEvent, { type: 'decision' }> => e.type === 'decision' && e.state === 'decided');
+    assert.ok(decided2.some((d) => d.decision.personId === ids.lin_manuel_miranda), 'Lin again');
+    const audience2 = decided2.filter((d) => d.summary.firstSeenAt >= HOUR + CUT.audienceStart);
+    assert.ok(audience2.length >= 1);
+    for (const d of audience2) {
+      assert.equal(d.decision.reason, 'matched', JSON.stringify(d.decision));
+      assert.ok(before.includes(d.decision.personId!), 'a returning customer keeps the same id');
+    }
+    assert.deepEqual(identity.listCustomers().map((c) => c.id), before);
+
     const started = events.filter((e) => e.type === 'started').length;
     const ended = events.filter((e) => e.type === 'ended').length;
     assert.equal(started, ended, 'every track ends');
