@@ -163,3 +163,24 @@ describe('bad input gets a 4xx with the error body and changes nothing', () => {
     else assert.equal(r.status, 200);
   });
 });
+
+describe('concurrent edits', () => {
+  let h: Harness;
+  let admin: Client;
+  before(async () => {
+    h = await startHarness();
+    admin = await setUpAdmin(h);
+  });
+  after(() => h.close());
+
+  it('ten cameras added at once are all kept; the same id twice keeps one', async () => {
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) => admin.json('POST', '/api/v1/cameras', { id: `cam${i}`, name: `Cam ${i}`, url: `rtsp://127.0.0.1:8554/${i}` })),
+    );
+    assert.deepEqual(results.map((r) => r.status), Array(10).fill(201));
+    assert.equal(h.settings.get().cameras.length, 10);
+    const twice = await Promise.all([0, 1].map(() => admin.json('POST', '/api/v1/cameras', { id: 'dup', name: 'Dup', url: 'rtsp://127.0.0.1:8554/d' })));
+    assert.deepEqual(twice.map((r) => r.status).sort(), [201, 409]);
+    assert.equal(h.settings.get().cameras.filter((c) => c.id === 'dup').length, 1);
+  });
+});

@@ -32,28 +32,35 @@ export class SettingsCameraService implements CameraService {
 
   async create(input: z.input<typeof CameraConfig>): ServiceResult<View> {
     const config = CameraConfig.parse(input);
-    const cameras = this.settings.get().cameras;
-    if (cameras.some((c) => c.id === config.id)) return err({ code: 'conflict', message: `camera ${config.id} exists` });
-    const r = await this.settings.update({ cameras: [...cameras, config] });
+    const r = await this.settings.update(({ cameras }) =>
+      cameras.some((c) => c.id === config.id)
+        ? err({ code: 'conflict', message: `camera ${config.id} exists` })
+        : ok({ cameras: [...cameras, config] }),
+    );
     return r.ok ? ok(this.view(config)) : r;
   }
 
   async update(id: string, patch: z.infer<typeof CameraUpdate>): ServiceResult<View> {
-    const cameras = this.settings.get().cameras;
-    const current = cameras.find((c) => c.id === id);
-    if (!current) return err({ code: 'not_found', message: `camera ${id} not found` });
-    const parsed = CameraConfig.safeParse({ ...current, ...patch, id });
-    if (!parsed.success) return err({ code: 'invalid', message: 'invalid camera', details: parsed.error.issues });
-    const r = await this.settings.update({ cameras: cameras.map((c) => (c.id === id ? parsed.data : c)) });
-    return r.ok ? ok(this.view(parsed.data)) : r;
+    // Set by the mutator, which runs under the settings write lock; present whenever r.ok.
+    const out: { config?: CameraConfig } = {};
+    const r = await this.settings.update(({ cameras }) => {
+      const current = cameras.find((c) => c.id === id);
+      if (!current) return err({ code: 'not_found', message: `camera ${id} not found` });
+      const parsed = CameraConfig.safeParse({ ...current, ...patch, id });
+      if (!parsed.success) return err({ code: 'invalid', message: 'invalid camera', details: parsed.error.issues });
+      out.config = parsed.data;
+      return ok({ cameras: cameras.map((c) => (c.id === id ? parsed.data : c)) });
+    });
+    return r.ok ? ok(this.view(out.config!)) : r;
   }
 
   async remove(id: string): ServiceResult<View> {
-    const cameras = this.settings.get().cameras;
-    const current = cameras.find((c) => c.id === id);
-    if (!current) return err({ code: 'not_found', message: `camera ${id} not found` });
-    const r = await this.settings.update({ cameras: cameras.filter((c) => c.id !== id) });
-    return r.ok ? ok({ config: current, stats: null }) : r;
+    const out: { config?: CameraConfig } = {};
+    const r = await this.settings.update(({ cameras }) => {
+      out.config = cameras.find((c) => c.id === id);
+      return out.config ? ok({ cameras: cameras.filter((c) => c.id !== id) }) : err({ code: 'not_found', message: `camera ${id} not found` });
+    });
+    return r.ok ? ok({ config: out.config!, stats: null }) : r;
   }
 
   async testConnection(id: string): ServiceResult<z.infer<typeof ConnectionTestResult>> {

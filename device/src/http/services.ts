@@ -22,10 +22,14 @@ export type ServiceResult<T> = Promise<Result<T, ServiceError>>;
 
 type Out<S extends z.ZodType> = z.infer<S>;
 
+export type SettingsUpdate = Out<typeof H.SettingsUpdateView>;
+/** A deep-partial patch, or a function computing it from the current settings (run under the write lock). */
+export type SettingsPatchInput = Record<string, unknown> | ((current: Settings) => Result<Record<string, unknown>, ServiceError>);
+
 export interface SettingsService {
   get(): Settings;
   /** Deep-merges the patch, validates the whole result, persists it; an invalid result changes nothing. */
-  update(patch: Record<string, unknown>): ServiceResult<Out<typeof H.SettingsUpdateView>>;
+  update(patch: SettingsPatchInput): ServiceResult<SettingsUpdate>;
 }
 
 export interface CameraService {

@@ -1,7 +1,7 @@
 import { Settings, restartRequired } from '../contracts/settings.js';
 import type { JsonDocument } from '../store/json-document.js';
 import { err, ok } from '../util/result.js';
-import type { ServiceResult, SettingsService } from './services.js';
+import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from './services.js';
 
 type Json = unknown;
 const isPlainObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -45,19 +45,38 @@ export class DocumentSettingsService implements SettingsService {
     return () => this.listeners.delete(listener);
   }
 
-  async update(patch: Record<string, unknown>): ServiceResult<{ settings: Settings; changed: string[]; restartRequired: string[] }> {
-    const before = this.get();
-    const parsed = Settings.safeParse(deepMerge(before, patch));
-    if (!parsed.success)
-      return err({
-        code: 'invalid',
-        message: 'settings would be invalid',
-        details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+  /**
+   * The patch may be computed from the current settings (e.g. "append this camera"): it then runs
+   * inside the document's serialised update, so concurrent edits never overwrite each other.
+   */
+  async update(patch: SettingsPatchInput): ServiceResult<SettingsUpdate> {
+    let changed: string[] = [];
+    try {
+      const next = await this.doc.update((current) => {
+        const p = typeof patch === 'function' ? patch(current) : ok(patch);
+        if (!p.ok) throw new Refused(p.error);
+        const parsed = Settings.safeParse(deepMerge(current, p.value));
+        if (!parsed.success)
+          throw new Refused({
+            code: 'invalid',
+            message: 'settings would be invalid',
+            details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+          });
+        changed = changedPaths(current, parsed.data);
+        return parsed.data;
       });
-    const changed = changedPaths(before, parsed.data);
-    if (changed.length === 0) return ok({ settings: before, changed, restartRequired: [] });
-    const next = await this.doc.update(() => parsed.data);
-    for (const l of this.listeners) l(next, changed);
-    return ok({ settings: next, changed, restartRequired: needsRestart(changed) });
+      if (changed.length) for (const l of this.listeners) l(next, changed);
+      return ok({ settings: next, changed, restartRequired: needsRestart(changed) });
+    } catch (e) {
+      if (e instanceof Refused) return err(e.error);
+      throw e;
+    }
+  }
+}
+
+/** Carries a refusal out of the document's mutator (which then writes nothing). */
+class Refused extends Error {
+  constructor(readonly error: ServiceError) {
+    super(error.message);
   }
 }
