@@ -95,6 +95,13 @@ test('paging is newest first across days with a stable cursor, filters and bound
   assert.deepEqual(asc, [...asc].sort((a, b) => a - b));
   assert.equal(asc.length, 7);
 
+  const oldestFirst: Visit[] = [];
+  for await (const v of log.scan({ order: 'asc' })) oldestFirst.push(v);
+  const mid = oldestFirst[10];
+  const rest: string[] = [];
+  for await (const v of log.scan({ order: 'asc', after: { t: Date.parse(mid.arrivedAt), id: mid.id } })) rest.push(v.id);
+  assert.deepEqual(rest, oldestFirst.slice(11).map((v) => v.id), 'ascending scans resume past a cursor too');
+
   assert.equal(decodeCursor('not a cursor!').ok, false);
   assert.equal(decodeCursor(Buffer.from('12|../x').toString('base64url')).ok, false);
 });

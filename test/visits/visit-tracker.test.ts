@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { ManualClock } from '../../device/src/store/clock.js';
@@ -205,4 +205,25 @@ test('visitsOf lists a person’s visits newest first, the open one as it is now
   assert.deepEqual(rig.stats.span('C-000005'), { first: T0, last: T0 + 3 * 86_400_000 });
   assert.deepEqual(await rig.tracker.visitsOf('C-999999'), []);
   await rig.tracker.stop();
+});
+
+test('a damaged day file neither stops the tracker from starting nor from recording that day', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  await mkdir(join(dir, 'visits'), { recursive: true });
+  await writeFile(join(dir, 'visits', '2026-05-04.json'), '{"day":"2026-05-04","records":[{"id":');
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  assert.deepEqual(rig.tracker.counts().inShopNow, 0);
+  const [a, b] = await Promise.all([rig.tracker.observe(sighting(clock, 'C-000001')), rig.tracker.observe(sighting(clock, 'C-000002'))]);
+  assert.ok(a.ok && b.ok);
+  await rig.tracker.stop();
+  const names = await readdir(join(dir, 'visits'));
+  assert.equal(names.length, 2);
+  const aside = names.find((n) => n.startsWith('2026-05-04.json.corrupt-'));
+  assert.ok(aside, 'the damaged file is kept for inspection');
+  assert.equal(await readFile(join(dir, 'visits', aside), 'utf8'), '{"day":"2026-05-04","records":[{"id":');
+  const again = await trackerRig(dir, clock);
+  assert.deepEqual((await again.store.visits.page({ limit: 10 })).items.map((v) => v.personId).sort(), ['C-000001', 'C-000002']);
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Durable file replacement: write a temp file in the same directory, fsync it, rename it over the
@@ -39,10 +39,14 @@ export async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
-/** Create a directory (and parents) and make its entry durable in the parent. */
+/** Create a directory (and parents) and make every new entry durable in its parent. */
 export async function ensureDir(dir: string): Promise<void> {
-  const created = await mkdir(dir, { recursive: true });
-  if (created !== undefined) await fsyncDir(dirname(dir));
+  const first = await mkdir(dir, { recursive: true });
+  if (first === undefined) return;
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    await fsyncDir(dirname(d));
+    if (d === resolve(first) || dirname(d) === d) break;
+  }
 }
 
 /**

@@ -1,10 +1,11 @@
-import { readdir, unlink } from 'node:fs/promises';
+import { readdir, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { ensureDir, fsyncDir } from './atomic-file.js';
 import { dayKeyStart, dayOfId, isDayKey, newDayId, utcDayKey } from './day-id.js';
 import { compareNewestFirst, DaySegment } from './day-segment.js';
-import { StoreError } from './errors.js';
+import { isStoreError, StoreError } from './errors.js';
+import { createLogger, type Logger } from '../util/log.js';
 import { err, ok, type Result } from '../util/result.js';
 
 export interface DayLogOptions<T> {
@@ -17,6 +18,7 @@ export interface DayLogOptions<T> {
   idPrefix: string;
   /** Day files kept parsed in memory (least recently used are dropped). */
   cacheDays?: number;
+  logger?: Logger;
 }
 
 /** Position in newest-first order; opaque to callers as a string. */
@@ -68,7 +70,12 @@ export class DayLog<T extends { id: string }> {
   private readonly dayKeys = new Set<string>();
   private sortedDays: string[] | null = null;
 
-  private constructor(private readonly opts: Required<DayLogOptions<T>>) {}
+  private readonly log: Logger;
+  private readonly quarantines = new WeakMap<Error, Promise<void>>();
+
+  private constructor(private readonly opts: Required<Omit<DayLogOptions<T>, 'logger'>> & { logger?: Logger }) {
+    this.log = opts.logger ?? createLogger('daylog');
+  }
 
   static async open<T extends { id: string }>(options: DayLogOptions<T>): Promise<DayLog<T>> {
     const log = new DayLog<T>({ cacheDays: 8, ...options });
@@ -109,7 +116,7 @@ export class DayLog<T extends { id: string }> {
   async append(record: T): Promise<T> {
     const value = this.validate(record);
     const day = this.dayFor(value);
-    return this.withSegment(day, async (s) => {
+    return this.withWritableSegment(day, async (s) => {
       if (s.get(value.id)) throw new StoreError('conflict', `${value.id} already exists`);
       s.put(value);
       await s.flush();
@@ -124,7 +131,7 @@ export class DayLog<T extends { id: string }> {
   async upsert(id: string, mutator: (current: T | undefined) => T): Promise<T> {
     const day = dayOfId(id);
     if (!day) throw new StoreError('bad-id', `${id} is not an id of this log`);
-    return this.withSegment(day, async (s) => {
+    return this.withWritableSegment(day, async (s) => {
       const current = s.get(id);
       const value = this.validate(mutator(current === undefined ? undefined : structuredClone(current)));
       if (value.id !== id) throw new StoreError('invalid', `upsert of ${id} returned id ${value.id}`);
@@ -149,15 +156,18 @@ export class DayLog<T extends { id: string }> {
     return { items, nextCursor };
   }
 
-  /** Records with timeOf in [from, to), newest first (or oldest first), one day file at a time. */
+  /**
+   * Records with timeOf in [from, to), newest first (or oldest first), one day file at a time;
+   * `after` resumes strictly past a position in the chosen order.
+   */
   async *scan(opts: { from?: number; to?: number; after?: Cursor; order?: 'desc' | 'asc' } = {}): AsyncGenerator<T> {
-    const from = opts.from ?? -Infinity;
-    const to = opts.to ?? Infinity;
     const asc = opts.order === 'asc';
-    const upper = opts.after && !asc ? Math.min(to, opts.after.t + 1) : to;
+    const after = opts.after;
+    const from = Math.max(opts.from ?? -Infinity, after && asc ? after.t : -Infinity);
+    const to = Math.min(opts.to ?? Infinity, after && !asc ? after.t + 1 : Infinity);
     const days = this.days().filter((d) => {
       const start = dayKeyStart(d);
-      return start < upper && start + 86_400_000 > from;
+      return start < to && start + 86_400_000 > from;
     });
     if (!asc) days.reverse();
     for (const day of days) {
@@ -166,7 +176,11 @@ export class DayLog<T extends { id: string }> {
       for (const r of ordered) {
         const t = this.opts.timeOf(r);
         if (t < from || t >= to) continue;
-        if (opts.after && !asc && compareNewestFirst(opts.after.t, opts.after.id, t, r.id) >= 0) continue;
+        if (after) {
+          // > 0: r is newer than the cursor; < 0: older; 0: the cursor's own record.
+          const c = compareNewestFirst(after.t, after.id, t, r.id);
+          if (asc ? c <= 0 : c >= 0) continue;
+        }
         yield r;
       }
     }
@@ -212,6 +226,36 @@ export class DayLog<T extends { id: string }> {
     if (!day) throw new StoreError('bad-id', `${record.id} is not a day id (use newId)`);
     if (!Number.isFinite(t) || utcDayKey(t) !== day) throw new StoreError('invalid', `${record.id}: time is not on its day ${day}`);
     return day;
+  }
+
+  /**
+   * Like withSegment, but a day file that no longer parses or validates (disk damage: writes are
+   * atomic, so never our own half-write) is moved aside as `<day>.json.corrupt-<ms>` for inspection
+   * and the day starts afresh — new records keep flowing instead of failing all day.
+   */
+  private async withWritableSegment<R>(day: string, fn: (s: DaySegment<T>) => R | Promise<R>): Promise<R> {
+    try {
+      return await this.withSegment(day, fn);
+    } catch (e) {
+      if (!isStoreError(e, 'corrupt')) throw e;
+      // Callers that failed on the same load share one move (keyed by the error they all got), so a
+      // late one can never move the fresh file written after it.
+      let moved = this.quarantines.get(e);
+      if (!moved) {
+        moved = this.moveAside(day, e.message);
+        this.quarantines.set(e, moved);
+      }
+      await moved;
+      return this.withSegment(day, fn);
+    }
+  }
+
+  private async moveAside(day: string, problem: string): Promise<void> {
+    const file = join(this.opts.dir, `${day}.json`);
+    const aside = `${file}.corrupt-${Date.now()}`;
+    await rename(file, aside);
+    await fsyncDir(this.opts.dir);
+    this.log.error('damaged day file moved aside; the day starts afresh', { file, aside, problem });
   }
 
   /** Run `fn` with the day's segment pinned in the cache (so it cannot be evicted mid-operation). */

@@ -68,8 +68,9 @@ export class VisitTracker implements Feature {
     if (this.running) return;
     this.running = true;
     const now = this.deps.clock.now();
-    await this.resumeOpenVisits(now);
-    await this.countToday(now);
+    // A damaged day file must not keep the appliance from counting new visits: report it and go on.
+    await this.resumeOpenVisits(now).catch((e) => this.log.error('could not resume open visits', { error: String(e) }));
+    await this.countToday(now).catch((e) => this.log.error('could not count today’s visits', { error: String(e) }));
     this.emitCounts();
     this.timer = setInterval(() => void this.tick().catch((e) => this.log.error('tick failed', { error: String(e) })), this.deps.tickMs ?? 5000);
     this.timer.unref();
