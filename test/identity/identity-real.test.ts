@@ -132,6 +132,10 @@ test('customers: a C- id only after 2 consistent samples (one track, or two trac
   assert.deepEqual(svc.customersUnseenSince(50_000), ['C-000001']);
   await svc.finish(trackOf('cam1', 'c', await both('obama/3.jpg'), 90_000), back);
   assert.deepEqual(svc.customersUnseenSince(50_000), []);
+  // A track that ends before identity got to it is still decided at its end, by the same rules.
+  const late = await svc.finish(trackOf('cam3', 'f', await both('kit_harington/2.jpg'), 120_000), null);
+  assert.equal(late?.reason, 'new-customer');
+  assert.equal(late?.personId, 'C-000003');
   await svc.stop();
 });
 

@@ -147,6 +147,9 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
           });
           return null;
         }
+        // Nobody we know (e.g. the gallery changed since the last decision): a customer if the faces agree.
+        const created = await this.newCustomerFromTrack(summary, verdict);
+        if (created.personId) return created;
       }
       // Pending samples live on the tracks' own clock (frame times), not the wall clock.
       return this.pairWithPending(summary, summary.lastSeenAt);
