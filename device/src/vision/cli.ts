@@ -116,7 +116,8 @@ async function primaryOrFail(engine: FaceEngine, path: string): Promise<FaceAnal
 
 try {
   const result = await run(process.argv.slice(2));
-  process.stdout.write(JSON.stringify(result, null, 2) + '\n');
+  // one landmark pair per line instead of four
+  process.stdout.write(JSON.stringify(result, null, 2).replace(/\[\s+(-?[\d.]+),\s+(-?[\d.]+)\s+\]/g, '[$1, $2]') + '\n');
 } catch (e) {
   const line = e instanceof ImageDecodeError ? `${e.kind}: ${e.message}` : (e as Error).message ?? String(e);
   process.stderr.write(`faces: ${line.split('\n')[0]}\n`);
