@@ -56,24 +56,18 @@ export async function findDevice(db: Db, token: string): Promise<DevicePrincipal
   return row ? { id: row.id, siteId: row.site_id, orgId: row.org_id, timezone: row.timezone } : null;
 }
 
-/** Express middleware: a valid, unrevoked user token → res.locals.user. */
-export function requireUser(db: Db) {
+/** Express middleware: a valid, unrevoked bearer token of the given kind → res.locals[slot]. */
+function requireToken<P>(db: Db, find: (db: Db, token: string) => Promise<P | null>, slot: 'user' | 'device') {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const user = await findUser(db, bearer(req));
-    if (!user) throw new ApiError(401, 'invalid_token', 'unknown or revoked token');
-    res.locals.user = user;
+    const principal = await find(db, bearer(req));
+    if (!principal) throw new ApiError(401, 'invalid_token', `unknown or revoked ${slot} token`);
+    res.locals[slot] = principal;
     next();
   };
 }
 
-export function requireDevice(db: Db) {
-  return async (req: Request, res: Response, next: NextFunction) => {
-    const device = await findDevice(db, bearer(req));
-    if (!device) throw new ApiError(401, 'invalid_token', 'unknown or revoked device token');
-    res.locals.device = device;
-    next();
-  };
-}
+export const requireUser = (db: Db) => requireToken(db, findUser, 'user');
+export const requireDevice = (db: Db) => requireToken(db, findDevice, 'device');
 
 export function userOf(res: Response): UserPrincipal {
   return res.locals.user as UserPrincipal;

@@ -1,16 +1,7 @@
 import { visitItemKey, type CloudVisit, type Heartbeat, type SyncItem } from '../../device/src/contracts/sync.js';
 
-/** Deterministic PRNG (mulberry32) so a simulated fleet is reproducible from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The same deterministic PRNG (mulberry32) as the search benchmark, so a simulated fleet is reproducible from its seed.
+export { rng as prng } from '../bench/search.js';
 
 export interface SimDevice {
   deviceId: string;

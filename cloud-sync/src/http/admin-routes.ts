@@ -1,11 +1,20 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { Db } from '../db/types.js';
 import { createClaimCode, createSite, createUser, listSites, revokeDevice } from '../admin.js';
-import { requireAdmin, userOf } from '../auth.js';
+import { requireAdmin, userOf, type UserPrincipal } from '../auth.js';
 
 /** Organisation management; mounted after user authentication; writes need the org_admin role. */
 export function adminRoutes(db: Db): Router {
   const r = Router();
+  /** An org-admin-only POST answering 201 with what `fn` returns (204 when it returns nothing). */
+  const adminPost = (path: string, fn: (u: UserPrincipal, req: Request) => Promise<unknown>) =>
+    r.post(path, async (req, res) => {
+      const u = userOf(res);
+      requireAdmin(u);
+      const out = await fn(u, req);
+      if (out === undefined) res.status(204).end();
+      else res.status(201).json(out);
+    });
   r.get('/api/me', (_req, res) => {
     const u = userOf(res);
     res.json({ id: u.id, orgId: u.orgId, email: u.email, role: u.role, siteIds: u.siteIds });
@@ -13,26 +22,9 @@ export function adminRoutes(db: Db): Router {
   r.get('/api/sites', async (_req, res) => {
     res.json({ sites: await listSites(db, userOf(res)) });
   });
-  r.post('/api/sites', async (req, res) => {
-    const u = userOf(res);
-    requireAdmin(u);
-    res.status(201).json(await createSite(db, u, req.body));
-  });
-  r.post('/api/sites/:siteId/claim-codes', async (req, res) => {
-    const u = userOf(res);
-    requireAdmin(u);
-    res.status(201).json(await createClaimCode(db, u, req.params.siteId, req.body));
-  });
-  r.post('/api/users', async (req, res) => {
-    const u = userOf(res);
-    requireAdmin(u);
-    res.status(201).json(await createUser(db, u, req.body));
-  });
-  r.post('/api/devices/:deviceId/revoke', async (req, res) => {
-    const u = userOf(res);
-    requireAdmin(u);
-    await revokeDevice(db, u, req.params.deviceId);
-    res.status(204).end();
-  });
+  adminPost('/api/sites', (u, req) => createSite(db, u, req.body));
+  adminPost('/api/sites/:siteId/claim-codes', (u, req) => createClaimCode(db, u, String(req.params.siteId), req.body));
+  adminPost('/api/users', (u, req) => createUser(db, u, req.body));
+  adminPost('/api/devices/:deviceId/revoke', (u, req) => revokeDevice(db, u, String(req.params.deviceId)));
   return r;
 }
