@@ -109,3 +109,22 @@ describe('accounts on the appliance store', () => {
     assert.equal(balena.deviceId, 'abc123balena');
   });
 });
+
+describe('last admin', () => {
+  let dir: string;
+  before(async () => (dir = await mkdtemp(join(tmpdir(), 'cva-admins-'))));
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('two admins demoting each other at once leave one admin', async () => {
+    const a = await Accounts.open({ persistence: await ApplianceStore.open({ dir }), env: {}, log: quiet });
+    const x = await a.store.createUser({ username: 'x', password: 'x-password-123', role: 'admin' });
+    const y = await a.store.createUser({ username: 'y', password: 'y-password-123', role: 'admin' });
+    assert.ok(x.ok && y.ok);
+    const [rx, ry] = await Promise.all([a.store.updateUser(x.value.id, { role: 'viewer' }), a.store.updateUser(y.value.id, { disabled: true })]);
+    assert.deepEqual([rx.ok, ry.ok].sort(), [false, true]);
+    assert.equal(a.store.listUsers().filter((u) => u.role === 'admin' && !u.disabled).length, 1);
+    const last = a.store.listUsers().find((u) => u.role === 'admin' && !u.disabled)!;
+    const removed = await a.store.removeUser(last.id);
+    assert.equal(removed.ok ? null : removed.error.code, 'last_admin');
+  });
+});

@@ -89,9 +89,31 @@ export class AccountsStore {
     return u ? toUserView(u) : null;
   }
 
+  /**
+   * Runs a change inside the document's serialised update, so checks and writes are one step. The
+   * change may refuse with an error (nothing is written); it may not take away the last active admin.
+   */
+  private async mutate(change: (d: AccountsFile) => AccountError | void): Promise<Result<void, AccountError>> {
+    const activeAdmin = (d: AccountsFile) => d.users.some((u) => u.role === 'admin' && !u.disabled);
+    try {
+      await this.doc.update((d) => {
+        const hadAdmin = activeAdmin(d);
+        const refused = change(d);
+        if (refused) throw new Refused(refused);
+        if (hadAdmin && !activeAdmin(d))
+          throw new Refused({ code: 'last_admin', message: 'the last active admin cannot be removed, demoted or disabled' });
+      });
+      return ok(undefined);
+    } catch (e) {
+      if (e instanceof Refused) return err(e.error);
+      throw e;
+    }
+  }
+
   async createUser(input: { username: string; password: string; role: Role }): Promise<Result<UserView, AccountError>> {
     const name = input.username.toLowerCase();
-    if (this.doc.data.users.some((u) => u.username === name)) return err({ code: 'conflict', message: `user ${name} exists` });
+    const exists = (d: { users: readonly { username: string }[] }) => d.users.some((u) => u.username === name);
+    if (exists(this.doc.data)) return err({ code: 'conflict', message: `user ${name} exists` });
     const user: StoredUser = {
       id: randomUUID(),
       username: name,
@@ -101,52 +123,35 @@ export class AccountsStore {
       lastLoginAt: null,
       disabled: false,
     };
-    try {
-      await this.doc.update((d) => {
-        // Re-check inside the serialised update: two concurrent creates must not both win.
-        if (d.users.some((u) => u.username === name)) throw new DuplicateUser(name);
-        d.users.push(user);
-      });
-    } catch (e) {
-      if (e instanceof DuplicateUser) return err({ code: 'conflict', message: `user ${name} exists` });
-      throw e;
-    }
-    return ok(toUserView(user));
+    // Checked again under the lock: two concurrent creates of one name must not both win.
+    const r = await this.mutate((d) => (exists(d) ? { code: 'conflict', message: `user ${name} exists` } : void d.users.push(user)));
+    return r.ok ? ok(toUserView(user)) : r;
   }
 
   async updateUser(
     id: string,
     patch: { role?: Role; password?: string; disabled?: boolean },
   ): Promise<Result<UserView, AccountError>> {
-    const current = this.doc.data.users.find((u) => u.id === id);
-    if (!current) return err({ code: 'not_found', message: `no user ${id}` });
-    const demotes = (patch.role !== undefined && patch.role !== 'admin') || patch.disabled === true;
-    if (current.role === 'admin' && demotes && this.activeAdmins() <= 1)
-      return err({ code: 'last_admin', message: 'the last active admin cannot be demoted or disabled' });
+    if (!this.getUser(id)) return err({ code: 'not_found', message: `no user ${id}` });
     const passwordHash = patch.password !== undefined ? await hashPassword(patch.password) : undefined;
-    await this.doc.update((d) => {
+    const r = await this.mutate((d) => {
       const u = d.users.find((x) => x.id === id);
-      if (!u) return;
+      if (!u) return { code: 'not_found', message: `no user ${id}` };
       if (patch.role !== undefined) u.role = patch.role;
       if (patch.disabled !== undefined) u.disabled = patch.disabled;
       if (passwordHash) u.passwordHash = passwordHash;
     });
-    return ok(this.getUser(id)!);
+    return r.ok ? ok(this.getUser(id)!) : r;
   }
 
   async removeUser(id: string): Promise<Result<UserView, AccountError>> {
-    const current = this.doc.data.users.find((u) => u.id === id);
+    const current = this.getUser(id);
     if (!current) return err({ code: 'not_found', message: `no user ${id}` });
-    if (current.role === 'admin' && !current.disabled && this.activeAdmins() <= 1)
-      return err({ code: 'last_admin', message: 'the last active admin cannot be removed' });
-    await this.doc.update((d) => {
+    const r = await this.mutate((d) => {
+      if (!d.users.some((u) => u.id === id)) return { code: 'not_found', message: `no user ${id}` };
       d.users = d.users.filter((u) => u.id !== id);
     });
-    return ok(toUserView(current));
-  }
-
-  private activeAdmins(): number {
-    return this.doc.data.users.filter((u) => u.role === 'admin' && !u.disabled).length;
+    return r.ok ? ok(current) : r;
   }
 
   /** Checks a password; unknown users cost the same scrypt time as known ones. */
@@ -209,4 +214,8 @@ export class AccountsStore {
   }
 }
 
-class DuplicateUser extends Error {}
+class Refused extends Error {
+  constructor(readonly error: AccountError) {
+    super(error.message);
+  }
+}
