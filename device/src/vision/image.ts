@@ -166,7 +166,10 @@ function packRows(frame: RgbFrame): Uint8Array {
 }
 
 async function readInput(input: ImageInput, maxBytes: number): Promise<Result<Buffer, ImageDecodeError>> {
-  if (typeof input !== 'string') return ok(Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+  if (typeof input !== 'string') {
+    if (input.byteLength > maxBytes) return err(new ImageDecodeError('too-large', `the image is ${input.byteLength} bytes; the limit is ${maxBytes}`));
+    return ok(Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength));
+  }
   try {
     const st = await stat(input);
     if (!st.isFile()) return err(new ImageDecodeError('unreadable', `${input} is not a file`));
