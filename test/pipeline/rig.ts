@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { FaceEvent } from '../../device/src/contracts/live.js';
 import type { VisitEvent } from '../../device/src/contracts/visit.js';
 import { EventBus } from '../../device/src/events.js';
+import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
 import { AnalysisPipeline } from '../../device/src/pipeline/analysis-pipeline.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
@@ -62,11 +63,8 @@ export async function enrolStaff(identity: IdentityService, engine: FaceEngine, 
   const dir = join(facesDataDir(), 'identities', folder);
   const created = await identity.createStaff(name);
   if (!created.ok) throw new Error(`create staff ${name}: ${created.error.message}`);
-  const photos = [];
-  for (const file of (await readdir(dir)).sort()) {
-    const source = join(dir, file);
-    photos.push({ source, faces: await engine.analyze(source) });
-  }
+  const files = (await readdir(dir)).sort();
+  const photos = await analyzeEnrolPhotos(engine, files.map((f) => ({ source: f, data: join(dir, f) })));
   const report = await identity.enrolStaff(created.value.id, photos);
   if (!report.ok) throw new Error(`enrol ${name}: ${report.error.message}`);
   return created.value.id;

@@ -55,6 +55,8 @@ export interface CameraPipelineStats {
   facesSeen: number;
   activeTracks: number;
   faceEvents: number;
+  /** Abrupt view changes seen (each ended the camera's tracks). */
+  sceneChanges: number;
   lastAnalysedAt: string | null;
 }
 
@@ -182,6 +184,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
         facesSeen: c.facesSeen,
         activeTracks: c.activeTracks,
         faceEvents: c.faceEvents,
+        sceneChanges: c.sceneChanges,
         lastAnalysedAt: c.lastAnalysedAt === null ? null : new Date(c.lastAnalysedAt).toISOString(),
       })),
       stageMs: this.timings.medians(),
@@ -222,6 +225,11 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
     const t0 = performance.now();
     this.timings.record('wait', Date.now() - frame.capturedAt);
+    // A new view (clip cut, PTZ move): nobody on it continues a track of the old one.
+    if (cam.scene.changed(frame)) {
+      cam.sceneChanges++;
+      await cam.flush(at);
+    }
 
     const dets = await engine.detect(frame, { threshold: rec.detectionThreshold, tiling: rec.tiling });
     const t1 = performance.now();

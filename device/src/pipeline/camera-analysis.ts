@@ -5,6 +5,7 @@ import { FaceTracker, type TrackerOptions } from '../tracking/tracker.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from '../tracking/types.js';
 import type { LiveFace, LiveFrame } from './live-frames.js';
+import { SceneChangeDetector } from './scene-change.js';
 import type { SightingRelay } from './sighting-relay.js';
 import type { StageTimings } from './stage-timings.js';
 
@@ -21,8 +22,10 @@ interface LiveTrack {
   face: LiveFace;
   /** Wall-clock capture time of the track's first frame (for the identity latency figure). */
   firstCapturedAt: number;
-  /** Whether this track already had its first identity event. */
+  /** Whether this track already had its first identity event, and what it said last. */
   announced: boolean;
+  lastPersonId: string | null;
+  lastKind: LiveFace['kind'];
 }
 
 /**
@@ -32,6 +35,8 @@ interface LiveTrack {
  */
 export class CameraAnalysis {
   readonly tracker: FaceTracker<TrackedFace>;
+  readonly scene = new SceneChangeDetector();
+  sceneChanges = 0;
   private readonly tracks = new Map<string, LiveTrack>();
   private latest: LiveFrame | null = null;
   analysedFrames = 0;
@@ -57,6 +62,8 @@ export class CameraAnalysis {
           face: { trackId: id, box: faces[i].box, state: 'collecting', personId: null, kind: 'unknown', name: null, score: null },
           firstCapturedAt: frame.capturedAt,
           announced: false,
+          lastPersonId: null,
+          lastKind: 'unknown',
         });
       }
     });
@@ -116,10 +123,14 @@ export class CameraAnalysis {
     t.face = { ...t.face, state, personId: d.personId, kind: d.personId ? d.kind : 'unknown', name, score: d.score };
     // "Still collecting" is not an identity event: nothing was decided yet.
     if (state === 'collecting') return;
+    // A new reason for the same answer (e.g. "new customer" then "matched") is not news.
+    if (t.announced && t.lastPersonId === d.personId && t.lastKind === t.face.kind) return;
     if (!t.announced) {
       t.announced = true;
       this.deps.timings.record('latency', Date.now() - t.firstCapturedAt);
     }
+    t.lastPersonId = d.personId;
+    t.lastKind = t.face.kind;
     const event: FaceEvent = {
       at: new Date(at).toISOString(),
       cameraId: this.cameraId,
