@@ -118,3 +118,13 @@ export async function revokeDevice(db: Db, admin: UserPrincipal, deviceId: strin
   );
   if (r.rowCount === 0) throw new ApiError(404, 'device_not_found', `device ${deviceId} not found`);
 }
+
+/** Revokes a user's API token (an admin cannot lock themselves out this way). */
+export async function revokeUser(db: Db, admin: UserPrincipal, userId: string): Promise<void> {
+  if (userId === admin.id) throw new ApiError(400, 'invalid_request', 'you cannot revoke your own token');
+  const r = await db.query(
+    'update users set revoked_at = coalesce(revoked_at, now()) where id = $1 and org_id = $2',
+    [userId, admin.orgId],
+  );
+  if (r.rowCount === 0) throw new ApiError(404, 'user_not_found', `user ${userId} not found`);
+}

@@ -349,6 +349,10 @@ export function cloudSuite(kind: DbKind): void {
         const anSum = await api(url, 'GET', `/api/reports/summary?${period}&sites=${P.siteId},${N.siteId}`, an.body.token);
         assert.equal(anSum.body.data.length, 2);
         assert.equal((await api(url, 'POST', `/api/sites/${P.siteId}/claim-codes`, an.body.token, {})).status, 403);
+        // A revoked user token stops working at once; B's admin cannot revoke A's users.
+        assert.equal((await api(url, 'POST', `/api/users/${an.body.id}/revoke`, adminB)).status, 404);
+        assert.equal((await api(url, 'POST', `/api/users/${an.body.id}/revoke`, adminA)).status, 204);
+        assert.equal((await api(url, 'GET', '/api/me', an.body.token)).status, 401);
         // Giving a regional manager a foreign site is refused.
         const foreign = await api(url, 'POST', '/api/users', adminA, { email: 'rm2@alpha.example', role: 'regional_manager', siteIds: [B.siteId] });
         assert.equal(foreign.status, 404);

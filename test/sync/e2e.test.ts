@@ -118,6 +118,25 @@ describe('device → cloud over HTTP (real PostgreSQL)', () => {
     await svc.stop();
   });
 
+  it('a new claim code moves the box to another site; a refused one keeps the current claim', async () => {
+    const first = await newSite('Before move');
+    const second = await newSite('After move');
+    let target: CloudTarget = { url, claimCode: first.code };
+    const { bus, svc } = device(tmp(), () => target);
+    await svc.start();
+    await until('first claim', () => svc.status().siteId === first.siteId);
+    target = { url, claimCode: 'ZZZZ2222' };
+    svc.syncNow();
+    for (const e of visitLifecycle('mv1', 'C-1', new Date(Date.UTC(2026, 1, 5, 9)))) bus.emit('visit', e);
+    await until('upload with the old claim', async () => (await visitsOf(first.siteId)).length === 1);
+    target = { url, claimCode: second.code.toLowerCase() };
+    svc.syncNow();
+    await until('second claim', () => svc.status().siteId === second.siteId);
+    for (const e of visitLifecycle('mv2', 'C-2', new Date(Date.UTC(2026, 1, 5, 10)))) bus.emit('visit', e);
+    await until('upload to the new site', async () => (await visitsOf(second.siteId)).length === 1);
+    await svc.stop();
+  });
+
   it('the device killed (SIGKILL) in the middle of an upload: after restart, no duplicates and nothing lost', async () => {
     const { siteId, code } = await newSite('Killed');
     const dir = tmp();

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { Db } from '../db/types.js';
-import { createClaimCode, createSite, createUser, listSites, revokeDevice } from '../admin.js';
+import { createClaimCode, createSite, createUser, listSites, revokeDevice, revokeUser } from '../admin.js';
 import { requireAdmin, userOf, type UserPrincipal } from '../auth.js';
 
 /** Organisation management; mounted after user authentication; writes need the org_admin role. */
@@ -25,6 +25,7 @@ export function adminRoutes(db: Db): Router {
   adminPost('/api/sites', (u, req) => createSite(db, u, req.body));
   adminPost('/api/sites/:siteId/claim-codes', (u, req) => createClaimCode(db, u, String(req.params.siteId), req.body));
   adminPost('/api/users', (u, req) => createUser(db, u, req.body));
+  adminPost('/api/users/:userId/revoke', (u, req) => revokeUser(db, u, String(req.params.userId)));
   adminPost('/api/devices/:deviceId/revoke', (u, req) => revokeDevice(db, u, String(req.params.deviceId)));
   return r;
 }

@@ -11,6 +11,8 @@ export const CloudCredentials = z.object({
   siteName: z.string(),
   timezone: z.string(),
   token: z.string(),
+  /** The (normalised) code this box was claimed with; a different code entered later means: claim again. */
+  claimCode: z.string(),
   claimedAt: z.string(),
 });
 export type CloudCredentials = z.infer<typeof CloudCredentials>;

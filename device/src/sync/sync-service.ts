@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
+import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
@@ -22,6 +22,11 @@ export interface CloudTarget {
 
 export function cloudTargetFromEnv(env: NodeJS.ProcessEnv = process.env): CloudTarget {
   return { url: env.CLOUD_URL || null, claimCode: env.CLAIM_CODE || null };
+}
+
+function normaliseCode(code: string | null): string | null {
+  const r = ClaimCode.safeParse(code ?? '');
+  return r.success ? r.data : null;
 }
 
 export type SyncState = 'unconfigured' | 'claiming' | 'ready' | 'uploading' | 'offline' | 'unauthorized' | 'refused';
@@ -72,6 +77,7 @@ export class SyncService implements Feature {
   private wakeUp: (() => void) | null = null;
   private backingOff = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  private refusedCode: string | null = null;
   private readonly cameras = new Map<string, CameraStats>();
   private readonly sentCameraState = new Map<string, string>();
   private st: Omit<SyncStatus, 'backlog' | 'consecutiveFailures'> = {
@@ -205,7 +211,7 @@ export class SyncService implements Feature {
   private async step(): Promise<number> {
     const outbox = this.outbox!;
     const creds = this.creds.load();
-    if (!creds) return this.claim();
+    if (!creds || this.newClaimCode(creds)) return this.claim();
     if (outbox.size === 0) {
       this.st.state = 'ready';
       this.backingOff = false;
@@ -235,6 +241,15 @@ export class SyncService implements Feature {
     return 0;
   }
 
+  /**
+   * The installer entered a code other than the one this box was claimed with (moved to another
+   * site or cloud): claim again. A code the cloud refused is not retried while the old token works.
+   */
+  private newClaimCode(creds: CloudCredentials): boolean {
+    const code = normaliseCode(this.opts.target().claimCode);
+    return code !== null && code !== creds.claimCode && code !== this.refusedCode;
+  }
+
   private async claim(): Promise<number> {
     const t = this.opts.target();
     if (!t.url || !t.claimCode) {
@@ -248,8 +263,21 @@ export class SyncService implements Feature {
       balenaUuid: this.opts.balenaUuid ?? process.env.BALENA_DEVICE_UUID ?? null,
       versions: this.opts.versions,
     });
-    if (!r.ok) return this.fail(r.error.kind === 'refused' ? 'refused' : 'offline', r.error);
-    const c: CloudCredentials = { cloudUrl: t.url, ...r.value, claimedAt: new Date().toISOString() };
+    if (!r.ok) {
+      if (r.error.kind === 'refused') {
+        this.refusedCode = normaliseCode(t.claimCode);
+        if (this.creds.load()) {
+          this.log.error('the new claim code was refused; carrying on with the current claim', { error: r.error.message });
+          return 0;
+        }
+        return this.fail('refused', r.error);
+      }
+      return this.fail('offline', r.error);
+    }
+    this.refusedCode = null;
+    const c: CloudCredentials = {
+      cloudUrl: t.url, ...r.value, claimCode: normaliseCode(t.claimCode)!, claimedAt: new Date().toISOString(),
+    };
     this.creds.save(c);
     this.adopt(c);
     this.backoff.reset();
