@@ -52,6 +52,7 @@ export async function generateYear(dir: string, now: number, days = 365, perDay 
   const next = Math.random; // values only shape the data; sizes (which drive the timings) are fixed
   await mkdir(join(dir, 'visits'), { recursive: true });
   let total = 0;
+  const openIds: string[] = [];
   const today = Date.parse(utcDayKey(now));
   for (let d = days - 1; d >= 0; d--) {
     const dayStart = today - d * DAY;
@@ -63,7 +64,10 @@ export async function generateYear(dir: string, now: number, days = 365, perDay 
     // fsynced like the store's own writes: the cold start must not pay for flushing the generator's data.
     await writeFileAtomic(join(dir, 'visits', `${utcDayKey(dayStart)}.json`), JSON.stringify({ day: utcDayKey(dayStart), records }));
     total += records.length;
+    for (const r of records) if (r.status === 'open') openIds.push(r.id);
   }
+  // The tracker's index of open visits, as a running appliance would have left it.
+  await writeFileAtomic(join(dir, 'open-visits.json'), JSON.stringify({ ids: openIds }));
   return total;
 }
 

@@ -227,3 +227,19 @@ test('a damaged day file neither stops the tracker from starting nor from record
   const again = await trackerRig(dir, clock);
   assert.deepEqual((await again.store.visits.page({ limit: 10 })).items.map((v) => v.personId).sort(), ['C-000001', 'C-000002']);
 });
+
+test('a visit left open by a crash long ago is still closed on the next start', async (t) => {
+  const { dir, cleanup } = await tempDir('tracker');
+  t.after(cleanup);
+  const clock = new ManualClock(T0);
+  const crashed = await trackerRig(dir, clock);
+  await crashed.tracker.start();
+  await crashed.tracker.observe(sighting(clock, 'C-000001'));
+  assert.equal(JSON.parse(await readFile(join(dir, 'open-visits.json'), 'utf8')).ids.length, 1);
+  clock.advance(10 * 86_400_000); // the box stayed off for ten days
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  assert.deepEqual(rig.events.map((e) => [e.type, e.after.personId, e.after.departedAt]), [['end', 'C-000001', new Date(T0).toISOString()]]);
+  assert.deepEqual(JSON.parse(await readFile(join(dir, 'open-visits.json'), 'utf8')).ids, []);
+  await rig.tracker.stop();
+});

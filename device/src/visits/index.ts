@@ -8,3 +8,4 @@ export { visitsCsv, visitCsvRow, VISIT_CSV_COLUMNS } from './visit-csv.js';
 export { buildVisitReport, type VisitReport, type DayRow } from './reports.js';
 export { zonedDayKey, startOfZonedDay, isValidTimeZone } from './site-time.js';
 export { openVisitModule, type VisitModule } from './visit-module.js';
+export { OpenVisitIndex, OpenVisitIds } from './open-visit-index.js';

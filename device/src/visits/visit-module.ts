@@ -1,6 +1,7 @@
 import type { EventBus } from '../events.js';
 import type { ApplianceStore } from '../store/appliance-store.js';
 import { systemClock, type Clock } from '../store/clock.js';
+import { OpenVisitIds, OpenVisitIndex } from './open-visit-index.js';
 import { PersonStats, PersonStatsData } from './person-stats.js';
 import { VisitQuery } from './visit-query.js';
 import { VisitTracker } from './visit-tracker.js';
@@ -12,8 +13,9 @@ export interface VisitModule {
 }
 
 /**
- * Wires the visits module onto an open store: per-person counters (`person-stats.json`), the
- * tracker (a Feature: start/stop it) and the query side for HTTP, sharing one settings source.
+ * Wires the visits module onto an open store: per-person counters (`person-stats.json`), the open
+ * visits index (`open-visits.json`), the tracker (a Feature: start/stop it) and the query side for
+ * HTTP, sharing one settings source.
  */
 export async function openVisitModule(
   store: ApplianceStore,
@@ -26,10 +28,12 @@ export async function openVisitModule(
   },
 ): Promise<VisitModule> {
   const stats = new PersonStats(await store.document('person-stats', PersonStatsData, {}));
+  const openIndex = new OpenVisitIndex(await store.document('open-visits', OpenVisitIds, {}));
   const tracker = new VisitTracker({
     visits: store.visits,
     visitEvents: store.visitEvents,
     stats,
+    openIndex,
     crops: store.crops,
     bus: deps.bus,
     clock: deps.clock ?? systemClock,

@@ -9,6 +9,7 @@ import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { err, ok, type Result } from '../util/result.js';
 import { OpenVisit } from './open-visit.js';
+import type { OpenVisitIndex } from './open-visit-index.js';
 import type { PersonStats } from './person-stats.js';
 import { Sighting } from './sighting.js';
 import { zonedDayKey } from './site-time.js';
@@ -18,6 +19,11 @@ export interface VisitTrackerDeps {
   /** Events history; when given, every event is stored before it is emitted. */
   visitEvents?: DayLog<StoredVisitEvent>;
   stats: PersonStats;
+  /**
+   * Ids of open visits, so a restart resumes exactly those however old they are. Without it the
+   * tracker looks for open visits in the last `resumeWindowMs` of history instead.
+   */
+  openIndex?: OpenVisitIndex;
   crops: CropStore;
   bus: EventBus;
   clock: Clock;
@@ -27,7 +33,7 @@ export interface VisitTrackerDeps {
   updateIntervalMs?: number;
   /** How often open visits are checked for the gap and pending updates. Default 5 s. */
   tickMs?: number;
-  /** How far back `start()` looks for visits left open by a crash or restart. Default 3 days. */
+  /** Without `openIndex`: how far back `start()` looks for visits left open. Default 3 days. */
   resumeWindowMs?: number;
   logger?: Logger;
 }
@@ -176,6 +182,7 @@ export class VisitTracker implements Feature {
     const ov = new OpenVisit(visit, this.deps.clock.now());
     ov.add(s);
     await this.maybeBetterCrop(ov, s);
+    await this.deps.openIndex?.add(visit.id);
     await this.deps.visits.append(ov.current);
     ov.published = ov.current;
     this.open.set(s.personId, ov);
@@ -214,6 +221,7 @@ export class VisitTracker implements Feature {
     const before = ov.published;
     const after = ov.close();
     await this.deps.visits.upsert(after.id, () => after);
+    await this.deps.openIndex?.remove(after.id);
     ov.published = after;
     this.open.delete(ov.personId);
     await this.dropStaleCrops(ov);
@@ -254,15 +262,31 @@ export class VisitTracker implements Feature {
 
   /** Visits left open by a crash: close those whose gap has passed, keep tracking the rest. */
   private async resumeOpenVisits(now: number): Promise<void> {
-    const from = now - (this.deps.resumeWindowMs ?? 3 * DAY_MS);
-    const found: Visit[] = [];
-    for await (const v of this.deps.visits.scan({ from })) if (v.status === 'open' && !this.open.has(v.personId)) found.push(v);
+    const found = this.deps.openIndex ? await this.indexedOpenVisits() : await this.recentOpenVisits(now);
     for (const v of found) {
+      if (this.open.has(v.personId)) continue;
       const ov = new OpenVisit(v, now);
       this.open.set(v.personId, ov);
       if (now - ov.lastSeenMs > this.gapMs) await this.closeVisit(ov);
     }
     if (found.length) this.log.info('resumed open visits', { found: found.length, stillOpen: this.open.size });
+  }
+
+  private async indexedOpenVisits(): Promise<Visit[]> {
+    const index = this.deps.openIndex!;
+    const found: Visit[] = [];
+    for (const id of [...index.ids()]) {
+      const v = await this.deps.visits.get(id);
+      if (v?.status === 'open') found.push(v);
+      else await index.remove(id); // crashed between index and visit write: nothing to resume
+    }
+    return found;
+  }
+
+  private async recentOpenVisits(now: number): Promise<Visit[]> {
+    const found: Visit[] = [];
+    for await (const v of this.deps.visits.scan({ from: now - (this.deps.resumeWindowMs ?? 3 * DAY_MS) })) if (v.status === 'open') found.push(v);
+    return found;
   }
 
   private async countToday(now: number): Promise<void> {
