@@ -70,7 +70,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const live = new LiveView(feed, bus, opts.live);
   await live.start();
   const events = new EventStream(bus);
-  events.start();
+  await events.start();
   const restarts: string[] = [];
   const deps: HttpDeps = {
     accounts,
@@ -102,7 +102,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     restarts,
     logLines,
     async close() {
-      events.stop();
+      await events.stop();
       await live.stop();
       await server.stop();
       await rm(dir, { recursive: true, force: true });

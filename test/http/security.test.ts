@@ -61,6 +61,21 @@ describe('set-up code flow', () => {
   });
 });
 
+describe('set-up races', () => {
+  let h: Harness;
+  before(async () => (h = await startHarness()));
+  after(() => h.close());
+
+  it('two set-ups with the right code at once create one admin', async () => {
+    const code = setupCodeFrom(h.logLines);
+    const attempt = (username: string) =>
+      new Client(h.url).json('POST', '/api/v1/setup', { setupCode: code, admin: { username, password: 'a-long-password' }, site: { name: 'S', timezone: 'UTC' } });
+    const results = await Promise.all([attempt('first'), attempt('second')]);
+    assert.deepEqual(results.map((r) => r.status).sort(), [201, 409]);
+    assert.equal(h.accounts.store.listUsers().length, 1);
+  });
+});
+
 describe('sessions, CSRF, lockout, tokens, audit', () => {
   let h: Harness;
   let admin: Client;

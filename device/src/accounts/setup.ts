@@ -20,6 +20,7 @@ export function generateSetupCode(): string {
  */
 export class SetupGate {
   private code: string | null = null;
+  private busy = false;
 
   constructor(
     private readonly hasUsers: () => boolean,
@@ -40,13 +41,24 @@ export class SetupGate {
     return !this.hasUsers();
   }
 
-  /** True when the code matches; the caller creates the admin and then calls `consume()`. */
-  matches(candidate: string): boolean {
-    if (!this.code || !this.needsSetup()) return false;
-    return safeEqual(candidate.trim().toUpperCase(), this.code);
+  /**
+   * Takes the code for one set-up attempt: only one attempt runs at a time, so two requests with the
+   * right code cannot create two admins. Follow with `consume()` on success or `release()` on failure.
+   */
+  claim(candidate: string): 'ok' | 'wrong-code' | 'busy' | 'done' {
+    if (!this.needsSetup()) return 'done';
+    if (!this.code || !safeEqual(candidate.trim().toUpperCase(), this.code)) return 'wrong-code';
+    if (this.busy) return 'busy';
+    this.busy = true;
+    return 'ok';
+  }
+
+  release(): void {
+    this.busy = false;
   }
 
   consume(): void {
+    this.busy = false;
     this.code = null;
   }
 }

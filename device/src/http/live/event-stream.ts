@@ -1,5 +1,6 @@
 import type { Response } from 'express';
 import type { EventBus } from '../../events.js';
+import type { Feature } from '../../util/feature.js';
 import type { CameraStats } from '../../contracts/camera.js';
 import type { Counts, FaceEvent } from '../../contracts/live.js';
 import type { VisitEvent } from '../../contracts/visit.js';
@@ -17,7 +18,8 @@ export const defaultEventStreamOptions: EventStreamOptions = { maxClients: 50, h
  * `visits`, `faces`, `counts`, `cameras/<id>/status`), so the web page needs no broker of its own.
  * Like retained MQTT messages, the last counts and each camera's last status are sent on connect.
  */
-export class EventStream {
+export class EventStream implements Feature {
+  readonly name = 'event-stream';
   private readonly clients = new Set<Response>();
   private lastCounts: Counts | null = null;
   private readonly lastStatus = new Map<string, CameraStats>();
@@ -43,7 +45,7 @@ export class EventStream {
     this.opts = { ...defaultEventStreamOptions, ...opts };
   }
 
-  start(): void {
+  async start(): Promise<void> {
     if (this.heartbeat) return;
     this.bus.on('visit', this.handlers.visit);
     this.bus.on('face', this.handlers.face);
@@ -53,7 +55,7 @@ export class EventStream {
     this.heartbeat.unref();
   }
 
-  stop(): void {
+  async stop(): Promise<void> {
     this.bus.off('visit', this.handlers.visit);
     this.bus.off('face', this.handlers.face);
     this.bus.off('counts', this.handlers.counts);

@@ -16,8 +16,20 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
       cloud: { url: claim?.url ?? s.cloud.url, claimCodeSet: claim !== null },
     };
   };
-  // Two set-up requests racing with the right code must not create two admins.
-  let inProgress = false;
+  /** Site and cloud settings first (validated already), then the admin; audited as the new admin. */
+  async function completeSetup(body: z.infer<typeof SetupRequest>) {
+    unwrap(await settings.update(body.cloud ? { site: body.site, cloud: { url: body.cloud.url } } : { site: body.site }));
+    if (body.cloud) await accounts.cloud.set(body.cloud.url, body.cloud.claimCode);
+    const created = await accounts.store.createUser({ ...body.admin, role: 'admin' });
+    if (!created.ok) throw new HttpError(409, 'conflict', created.error.message);
+    const user = created.value;
+    await accounts.audit.record({ kind: 'user', id: user.id, name: user.username, role: user.role }, 'setup.completed', user.username, {
+      site: body.site.name,
+      timezone: body.site.timezone,
+    });
+    return user;
+  }
+
   return [
     route({
       method: 'get',
@@ -39,30 +51,20 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
       body: SetupRequest,
       response: { status: 201, schema: SessionView },
       async handle({ body, req, res }) {
-        if (!accounts.setup.needsSetup()) throw new HttpError(409, 'setup_done', 'set-up is already complete');
-        if (!accounts.setup.matches(body.setupCode)) throw new HttpError(403, 'forbidden', 'wrong set-up code (see the appliance log)');
-        if (inProgress) throw new HttpError(409, 'conflict', 'set-up is in progress');
-        inProgress = true;
+        const claim = accounts.setup.claim(body.setupCode);
+        if (claim === 'done') throw new HttpError(409, 'setup_done', 'set-up is already complete');
+        if (claim === 'wrong-code') throw new HttpError(403, 'forbidden', 'wrong set-up code (see the appliance log)');
+        if (claim === 'busy') throw new HttpError(409, 'conflict', 'set-up is in progress');
+        let user;
         try {
-          return await completeSetup();
+          user = await completeSetup(body);
+          accounts.setup.consume();
         } finally {
-          inProgress = false;
+          accounts.setup.release();
         }
-        async function completeSetup() {
-        const patch: Record<string, unknown> = { site: body.site };
-        if (body.cloud) patch.cloud = { url: body.cloud.url };
-        unwrap(await settings.update(patch));
-        if (body.cloud) await accounts.cloud.set(body.cloud.url, body.cloud.claimCode);
-        const created = await accounts.store.createUser({ ...body.admin, role: 'admin' });
-        if (!created.ok) throw new HttpError(409, 'conflict', created.error.message);
-        const user = created.value;
-        accounts.setup.consume();
-        const actor = { kind: 'user' as const, id: user.id, name: user.username, role: user.role };
-        await accounts.audit.record(actor, 'setup.completed', user.username, { site: body.site.name, timezone: body.site.timezone });
         const { sessionId, session } = accounts.sessions.create(user.id);
         setSessionCookies(req, res, sessionId, session.csrfToken);
         return { user, csrfToken: session.csrfToken };
-        }
       },
     }),
     route({
