@@ -54,8 +54,24 @@ export async function startTestBroker(settings: Partial<MqttBrokerOptions['setti
   };
 }
 
+/** Connect without reconnecting; rejects with the CONNACK error (e.code) or when the connection closes first. */
 export function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
-  return mqtt.connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  return new Promise((resolve, reject) => {
+    const fail = (e?: Error) => {
+      client.removeListener('connect', ok);
+      client.end(true);
+      reject(e ?? new Error(`connection to ${url} closed before CONNACK`));
+    };
+    const ok = () => {
+      client.removeListener('error', fail);
+      client.removeListener('close', fail);
+      resolve(client);
+    };
+    client.once('connect', ok);
+    client.once('error', fail);
+    client.once('close', fail);
+  });
 }
 
 /** Collects messages on a client, and waits for one matching a predicate (bounded by a generous deadline). */
