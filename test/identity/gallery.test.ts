@@ -53,6 +53,20 @@ for (const simd of [true, false]) {
   });
 }
 
+test('near-duplicate rows closer than the int8 step still rank exactly (the exact pass decides)', () => {
+  const [base] = vectors(1, 128, 5);
+  const noise = vectors(60, 128, 6);
+  const rows = noise.map((n, i) => ({ person: `P${i}`, v: base.map((x, k) => x + n[k] * 1e-3) }));
+  const g = new Gallery(128);
+  rows.forEach((r, i) => g.add(`r${i}`, r.person, r.v));
+  for (const q of [rows[17].v, rows[42].v, base]) {
+    const want = bruteForce(rows, q);
+    const got = g.search(q);
+    assert.equal(got.best?.personId, want[0][0]);
+    assert.equal(got.runnerUp?.personId, want[1][0]);
+  }
+});
+
 test('swap-delete keeps every other row findable and exact', () => {
   const g = new Gallery(128, 8);
   const vs = vectors(50, 128, 3);

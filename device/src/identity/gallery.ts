@@ -25,8 +25,9 @@ export class GalleryError extends Error {
 
 /**
  * In-memory 1:N index: one flat Float32Array (a row per exemplar) and a person index per row.
- * Search scans every row (WebAssembly SIMD, see distance-kernel.ts) and then keeps the best two
- * PERSONS in one pass. Removal swap-deletes the last row into the hole so the matrix stays dense.
+ * Search finds the best two PERSONS over every row (distance-kernel.ts: an int8 WebAssembly SIMD pass
+ * with exact error bounds, then exact floats for the few rows it cannot rule out). Removal swap-deletes
+ * the last row into the hole so the matrix stays dense.
  */
 export class Gallery {
   private readonly kernel: DistanceKernel;
@@ -81,7 +82,7 @@ export class Gallery {
     if (this.rows === this.kernel.rowsCapacity) this.grow();
     const p = this.personSlot(personId);
     const r = this.rows++;
-    this.kernel.data.set(vector, r * this.dim);
+    this.kernel.setRow(r, vector);
     this.rowPerson[r] = p;
     this.rowIds[r] = rowId;
     this.rowIndex.set(rowId, r);
@@ -95,7 +96,7 @@ export class Gallery {
     const p = this.rowPerson[r];
     const last = this.rows - 1;
     if (r !== last) {
-      this.kernel.data.copyWithin(r * this.dim, last * this.dim, (last + 1) * this.dim);
+      this.kernel.moveRow(last, r);
       this.rowPerson[r] = this.rowPerson[last];
       const movedId = this.rowIds[last];
       this.rowIds[r] = movedId;
@@ -150,17 +151,10 @@ export class Gallery {
   distanceToPerson(query: Float32Array, personId: string): number {
     const p = this.personIndex.get(personId);
     if (p === undefined) return Infinity;
-    const dim = this.dim;
-    const data = this.kernel.data;
     let best = Infinity;
     for (let r = 0; r < this.rows; r++) {
       if (this.rowPerson[r] !== p) continue;
-      const base = r * dim;
-      let s = 0;
-      for (let i = 0; i < dim; i++) {
-        const d = query[i] - data[base + i];
-        s += d * d;
-      }
+      const s = this.kernel.squared(query, r);
       if (s < best) best = s;
     }
     return Math.sqrt(best);
@@ -172,31 +166,7 @@ export class Gallery {
    */
   search(query: Float32Array, exclude?: ReadonlySet<string>): SearchResult {
     if (query.length !== this.dim) throw new GalleryError('dimension', `query has ${query.length} values, expected ${this.dim}`);
-    const excluded = this.excludedSlots(exclude);
-    const dist = this.kernel.scan(query, this.rows);
-    const rowPerson = this.rowPerson;
-    let p1 = -1;
-    let d1 = Infinity;
-    let p2 = -1;
-    let d2 = Infinity;
-    for (let r = 0, n = this.rows; r < n; r++) {
-      const s = dist[r];
-      if (s >= d2) continue; // cannot change the best two persons (the best person's own d1 <= d2)
-      const p = rowPerson[r];
-      if (excluded !== null && excluded.has(p)) continue;
-      if (p === p1) {
-        if (s < d1) d1 = s;
-      } else if (s < d1) {
-        // The old best becomes the runner-up (also when p was the runner-up: it moves to best).
-        p2 = p1;
-        d2 = d1;
-        p1 = p;
-        d1 = s;
-      } else {
-        p2 = p;
-        d2 = s;
-      }
-    }
+    const { p1, d1, p2, d2 } = this.kernel.nearestTwo(query, this.rows, this.rowPerson, this.excludedSlots(exclude));
     return {
       best: p1 < 0 ? null : { personId: this.personIds[p1], distance: Math.sqrt(d1) },
       runnerUp: p2 < 0 ? null : { personId: this.personIds[p2], distance: Math.sqrt(d2) },
@@ -237,7 +207,7 @@ export class Gallery {
     this.rowPerson = rp;
   }
 
-  /** Whether the scan runs in WebAssembly SIMD (reported by the benchmark). */
+  /** Whether the coarse scan runs in WebAssembly SIMD (reported by the benchmark). */
   get simd(): boolean {
     return this.kernel.simd;
   }
