@@ -111,8 +111,10 @@ describe('sessions, CSRF, lockout, tokens, audit', () => {
     const forged = await admin.fetch('PATCH', '/api/v1/settings', { visitGapMinutes: 45 }, { 'x-csrf-token': 'forged' });
     assert.equal(forged.status, 403);
     assert.equal(h.settings.get().visitGapMinutes, before, 'nothing changed');
-    // GET needs no token.
+    // GET needs no token, nor does signing in again (public routes act for nobody).
     assert.equal((await admin.json('GET', '/api/v1/settings')).status, 200);
+    assert.equal((await admin.json('POST', '/api/v1/auth/login', ADMIN)).status, 200);
+    admin.csrf = admin.cookies.get('cva_csrf')!;
     admin.sendCsrf = true;
     const ok = await admin.json('PATCH', '/api/v1/settings', { visitGapMinutes: 45 });
     assert.equal(ok.status, 200);
