@@ -57,6 +57,12 @@ describe('OpenAPI document', () => {
     assert.deepEqual(served.paths['/api/v1/health'].get.security, []);
   });
 
+  it('docs/http.md lists every route with its permission', async () => {
+    const doc = await readFile(resolve(repoRoot, 'docs', 'http.md'), 'utf8');
+    for (const [p, ops] of Object.entries(served.paths as Record<string, Record<string, any>>))
+      for (const [m, op] of Object.entries(ops)) assert.ok(doc.includes(`| \`${m.toUpperCase()} ${p}\` | ${op['x-permission']} |`), `${m} ${p} missing from docs/http.md`);
+  });
+
   it('docs/openapi.json is what the server serves (regenerate with node dist/device/src/http/openapi-cli.js)', async () => {
     const committed = JSON.parse(await readFile(resolve(repoRoot, 'docs', 'openapi.json'), 'utf8'));
     assert.deepEqual(committed, served);
