@@ -54,11 +54,14 @@ function sourceFragment(spec: SourceSpec, codec: Codec): string {
 /**
  * The whole gst-launch description: source → (depay/parse) → decoder → rate limit → scale → RGB → appsink.
  * Frames are dropped by `videorate` before scaling so skipped frames cost no scaling; the appsink keeps
- * only the newest frame (max-buffers=1 drop=true) so a slow consumer never builds a backlog.
+ * only the newest frame (max-buffers=1 drop=true) so a slow consumer never builds a backlog. The exception
+ * is a file read as fast as possible (realtime=false, benchmarks): there every analysed frame is kept.
  */
 export function buildPipelineDescription(spec: SourceSpec, codec: Codec, decoder: DecoderCandidate, out: OutputFormat): string {
   const size = `width=${out.width}` + (out.height ? `,height=${out.height}` : '');
   const sync = spec.kind === 'file' && out.realtime;
+  // A file read as fast as possible must not lose frames to a busy consumer: back-pressure instead of dropping.
+  const drop = !(spec.kind === 'file' && !out.realtime);
   return [
     sourceFragment(spec, codec),
     decoder.chain,
@@ -67,6 +70,6 @@ export function buildPipelineDescription(spec: SourceSpec, codec: Codec, decoder
     'videoscale',
     'videoconvert',
     `video/x-raw,format=RGB,${size},pixel-aspect-ratio=1/1`,
-    `appsink name=${ELEMENT.sink} max-buffers=1 drop=true sync=${sync}`,
+    `appsink name=${ELEMENT.sink} max-buffers=1 drop=${drop} sync=${sync}`,
   ].join(' ! ');
 }
