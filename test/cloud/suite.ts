@@ -300,6 +300,18 @@ export function cloudSuite(kind: DbKind): void {
         assert.ok(!lines.some((l) => l.includes(',n4,')));
       });
 
+      it('a daylight-saving day: 24 local hour buckets, the skipped hour empty, arrivals in local time', async () => {
+        // 2026-03-29 in Paris: 02:00 CET jumps to 03:00 CEST. 01:30 UTC is 03:30 local.
+        const dst = visit({ id: 'dst', personId: 'C-900', arrivedAt: '2026-03-29T01:30:00Z', departedAt: '2026-03-29T01:40:00Z' });
+        assert.equal((await ingest(P, [visitItemOf(dst)])).body.applied, 1);
+        const h = await api(url, 'GET', `/api/reports/visits?granularity=hour&from=2026-03-29&to=2026-03-29&sites=${P.siteId}`, adminA);
+        assert.equal(h.body.data.length, 24);
+        assert.deepEqual(h.body.data.filter((x: any) => x.visits).map((x: any) => x.bucket), ['2026-03-29T03:00']);
+        assert.equal(h.body.data.find((x: any) => x.bucket === '2026-03-29T02:00').visits, 0);
+        const d = await api(url, 'GET', `/api/reports/visits?granularity=day&from=2026-03-28&to=2026-03-29&sites=${P.siteId}`, adminA);
+        assert.deepEqual(d.body.data.map((x: any) => [x.bucket, x.visits]), [['2026-03-28', 0], ['2026-03-29', 1]]);
+      });
+
       it('bad report parameters are typed 400s', async () => {
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-05`, adminA)).body.error.code, 'invalid_range');
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-06&to=2026-01-05`, adminA)).status, 400);
