@@ -20,6 +20,8 @@ function gate(route: AnyRoute, accounts: Accounts): RequestHandler {
       const auth = route.access === 'public' ? null : await authenticate(accounts, req);
       authorise(route.access, auth);
       if (auth) checkCsrf(req, auth);
+      // Bad ids are refused before a body or upload is read.
+      parse(route.params, req.params, 'path parameters');
       authOf.set(req, auth);
       next();
     } catch (e) {
