@@ -55,8 +55,10 @@ export async function startTestBroker(settings: Partial<MqttBrokerOptions['setti
 }
 
 /** Connect without reconnecting; rejects with the CONNACK error (e.code) or when the connection closes first. */
-export function connect(url: string, opts: IClientOptions = {}): Promise<MqttClient> {
+export function connect(url: string, opts: IClientOptions = {}, beforeConnack?: (client: MqttClient) => void): Promise<MqttClient> {
   const client = mqtt.connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...opts });
+  // A resumed session's queued messages can arrive together with CONNACK: listen before it.
+  beforeConnack?.(client);
   return new Promise((resolve, reject) => {
     const fail = (e?: Error) => {
       client.removeListener('connect', ok);
