@@ -211,7 +211,8 @@ export class SyncService implements Feature {
   private async step(): Promise<number> {
     const outbox = this.outbox!;
     const creds = this.creds.load();
-    if (!creds || this.newClaimCode(creds)) return this.claim();
+    // Re-claim only with an empty backlog (or a dead token), so pending visits go to the site they happened at.
+    if (!creds || (this.newClaimCode(creds) && (outbox.size === 0 || this.st.state === 'unauthorized'))) return this.claim();
     if (outbox.size === 0) {
       this.st.state = 'ready';
       this.backingOff = false;
