@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -189,4 +190,15 @@ export async function userClient(h: Harness, admin: Client, username: string, ro
   const s = await c.login(username, password);
   if (s !== 200) throw new Error(`login failed ${s}`);
   return c;
+}
+
+/** A test suite's appliance: started with an admin signed in before the tests, closed after. */
+export function adminSuite(opts: HarnessOptions = {}): { h: Harness; admin: Client } {
+  const suite = {} as { h: Harness; admin: Client };
+  before(async () => {
+    suite.h = await startHarness(opts);
+    suite.admin = await setUpAdmin(suite.h);
+  });
+  after(() => suite.h.close());
+  return suite;
 }

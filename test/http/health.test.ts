@@ -1,6 +1,6 @@
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
+import { adminSuite, Client, userClient } from './harness.js';
 
 /** Parses the Prometheus text format strictly enough to catch malformed output. */
 function parseExposition(text: string): Map<string, { type: string; samples: { labels: string; value: number }[] }> {
@@ -23,22 +23,16 @@ function parseExposition(text: string): Map<string, { type: string; samples: { l
 }
 
 describe('health and metrics', () => {
-  let h: Harness;
-  let admin: Client;
-  before(async () => {
-    h = await startHarness();
-    admin = await setUpAdmin(h);
-  });
-  after(() => h.close());
+  const s = adminSuite();
 
   it('/api/v1/health is unauthenticated liveness', async () => {
-    const r = await new Client(h.url).json('GET', '/api/v1/health');
+    const r = await new Client(s.h.url).json('GET', '/api/v1/health');
     assert.equal(r.status, 200);
     assert.equal(r.body.status, 'ok');
   });
 
   it('health details report this machine from systeminformation', async () => {
-    const r = await admin.json('GET', '/api/v1/health/details');
+    const r = await s.admin.json('GET', '/api/v1/health/details');
     assert.equal(r.status, 200);
     assert.ok(r.body.cpu.cores >= 1);
     assert.ok(r.body.memory.totalBytes > r.body.memory.usedBytes && r.body.memory.usedBytes > 0);
@@ -50,10 +44,10 @@ describe('health and metrics', () => {
   });
 
   it('/metrics is Prometheus text for admins only', async () => {
-    const viewer = await userClient(h, admin, 'val', 'viewer');
+    const viewer = await userClient(s.h, s.admin, 'val', 'viewer');
     assert.equal((await viewer.json('GET', '/metrics')).status, 403);
-    assert.equal((await new Client(h.url).json('GET', '/metrics')).status, 401);
-    const res = await admin.fetch('GET', '/metrics');
+    assert.equal((await new Client(s.h.url).json('GET', '/metrics')).status, 401);
+    const res = await s.admin.fetch('GET', '/metrics');
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type')!, /^text\/plain; version=0\.0\.4/);
     const families = parseExposition(await res.text());
