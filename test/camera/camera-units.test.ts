@@ -48,7 +48,7 @@ test('pipeline: rate limit before scaling, RGB caps at the asked width, newest-f
     { width: 640, fps: 5, realtime: true },
   );
   assert.match(d, /rtspsrc location="rtsp:\/\/a:b@cam\/x" protocols=udp/);
-  assert.match(d, /rtph265depay ! h265parse ! avdec_h265 name=dec ! videorate/);
+  assert.match(d, /rtph265depay ! h265parse ! avdec_h265 name=dec ! capssetter caps="video\/x-raw,framerate=30\/1" ! videorate/);
   assert.ok(d.indexOf('videorate') < d.indexOf('videoscale'));
   assert.match(d, /video\/x-raw,format=RGB,width=640,pixel-aspect-ratio=1\/1 ! appsink name=sink max-buffers=1 drop=true sync=false$/);
   const f = buildPipelineDescription(

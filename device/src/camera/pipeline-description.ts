@@ -14,6 +14,9 @@ export interface OutputFormat {
   realtime: boolean;
 }
 
+/** Frame rate declared to videorate for inputs that announce none (see buildPipelineDescription). */
+const NOMINAL_INPUT_RATE = '30/1';
+
 /** Element names the frame source looks up in every pipeline. */
 export const ELEMENT = { sink: 'sink', rate: 'rate', decoder: 'dec' } as const;
 
@@ -65,6 +68,10 @@ export function buildPipelineDescription(spec: SourceSpec, codec: Codec, decoder
   return [
     sourceFragment(spec, codec),
     decoder.chain,
+    // MJPEG over HTTP and many RTSP cameras announce a variable frame rate (0/1), which videorate cannot
+    // negotiate (and without caps it even aborts the process on an assertion). Declaring a nominal rate is
+    // safe: with drop-only, videorate decides from the buffer timestamps, never from the declared rate.
+    `capssetter caps=${launchQuote(`video/x-raw,framerate=${NOMINAL_INPUT_RATE}`)}`,
     `videorate name=${ELEMENT.rate} drop-only=true`,
     `video/x-raw,framerate=${fpsFraction(out.fps)}`,
     'videoscale',
