@@ -26,6 +26,9 @@ export const RecognitionSettings = z.object({
   tiling: z.boolean().default(false),
 });
 
+/** Cameras one box analyses at most (the libuv threadpool is sized for this many at start). */
+export const MAX_CAMERAS = 16;
+
 export const Settings = z.object({
   site: z
     .object({
@@ -36,7 +39,7 @@ export const Settings = z.object({
   visitGapMinutes: z.number().min(1).max(24 * 60).default(30),
   recognition: RecognitionSettings.prefault({}),
   retention: RetentionSettings.prefault({}),
-  cameras: z.array(CameraConfig).max(16).default([]),
+  cameras: z.array(CameraConfig).max(MAX_CAMERAS).default([]),
   mqtt: z
     .object({
       port: z.number().int().min(0).max(65535).default(1883),

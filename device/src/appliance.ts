@@ -1,0 +1,246 @@
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import type { Server } from 'node:http';
+import { Accounts } from './accounts/accounts.js';
+import { CameraManager } from './camera/manager.js';
+import { detectPlatformFacts } from './camera/platform.js';
+import type { CameraConfig } from './contracts/camera.js';
+import { defaultSettings, Settings } from './contracts/settings.js';
+import type { VisitEvent } from './contracts/visit.js';
+import { EventBus } from './events.js';
+import { SystemHealth } from './health/system-health.js';
+import { createHttpApp } from './http/app.js';
+import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
+import { SettingsCameraService } from './http/camera-service.js';
+import { EventStream } from './http/live/event-stream.js';
+import { LiveView } from './http/live/live-view.js';
+import { HttpServer } from './http/server.js';
+import { DocumentSettingsService } from './http/settings-service.js';
+import { appVersion, ProcessSystemService } from './http/system-service.js';
+import { IdentityService } from './identity/identity-service.js';
+import { JsonMqttAccountStore } from './mqtt/accounts.js';
+import { MqttService } from './mqtt/mqtt-service.js';
+import { createAppliancePipeline } from './pipeline/compose.js';
+import { ApplianceStore } from './store/appliance-store.js';
+import { systemClock } from './store/clock.js';
+import { RetentionJob } from './store/retention-job.js';
+import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
+import type { Feature } from './util/feature.js';
+import { createLogger, type Logger } from './util/log.js';
+import { dataDir } from './util/paths.js';
+import { choosePort } from './util/ports.js';
+import { FaceEngine } from './vision/engine.js';
+import { describeModels, loadModels, type ExecutionProviderChoice } from './vision/model-registry.js';
+import { openVisitModule } from './visits/visit-module.js';
+
+export interface ApplianceOptions {
+  /** State folder (default CVA_DATA_DIR or ./data). */
+  dir?: string;
+  /** Cameras added for this run (`--camera URL`), kept in the settings so the web page shows them. */
+  extraCameras?: CameraConfig[];
+  /** Overrides settings.http.port / settings.mqtt.port (0 = any free port; tests). */
+  httpPort?: number;
+  mqttPort?: number;
+  provider?: ExecutionProviderChoice;
+  env?: NodeJS.ProcessEnv;
+  log?: Logger;
+}
+
+/**
+ * The composition root: opens the store, loads the models once, builds every feature with its
+ * dependencies and starts them in dependency order (stopped in reverse). Nothing here does work of
+ * its own; each feature is a class with start()/stop() in its own folder.
+ */
+export class Appliance {
+  private readonly started: Feature[] = [];
+  private readonly cleanups: Array<() => void> = [];
+  private constructor(
+    readonly features: readonly Feature[],
+    readonly parts: {
+      store: ApplianceStore;
+      settings: DocumentSettingsService;
+      accounts: Accounts;
+      bus: EventBus;
+      engine: FaceEngine;
+      identity: IdentityService;
+      cameras: CameraManager;
+      mqtt: MqttService;
+      http: HttpServer;
+      sync: SyncService;
+    },
+    private readonly log: Logger,
+  ) {}
+
+  static async create(opts: ApplianceOptions = {}): Promise<Appliance> {
+    const log = opts.log ?? createLogger('appliance');
+    const env = opts.env ?? process.env;
+    const dir = opts.dir ?? dataDir();
+    const startedAt = new Date().toISOString();
+
+    const store = await ApplianceStore.open({ dir });
+    const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
+    await addExtraCameras(settings, opts.extraCameras ?? []);
+    const current = () => settings.get();
+    const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
+
+    const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
+    const models = await loadModels({ provider, log: log.child('models') });
+    log.info(`models loaded in ${Math.round(models.loadMs)} ms on ${models.provider}${models.fallbackReason ? ` (fallback: ${models.fallbackReason})` : ''}`);
+    for (const line of describeModels(models).split('\n')) log.info(line);
+    const engine = await FaceEngine.create({ models, detectionThreshold: current().recognition.detectionThreshold });
+
+    const bus = new EventBus();
+    const visits = await openVisitModule(store, {
+      bus,
+      settings: () => ({ visitGapMinutes: current().visitGapMinutes, timezone: current().site.timezone }),
+    });
+    const identity = new IdentityService({
+      dir: join(dir, 'identity'),
+      crops: store.crops,
+      gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
+      hooks: {
+        forgetPerson: async (personId) => {
+          await store.forgetPerson(personId);
+          await visits.stats.forget(personId);
+        },
+      },
+    });
+
+    const facts = await detectPlatformFacts();
+    const cameras = new CameraManager({ facts, bus });
+    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const retention = new RetentionJob({
+      clock: systemClock,
+      retention: () => current().retention,
+      crops: store.crops,
+      dayLogs: [store.visits, store.visitEvents],
+      unseenCustomers: (cutoff) => identity.customersUnseenSince(cutoff),
+      forgetPerson: async (personId) => {
+        const r = await identity.forget(personId);
+        if (!r.ok) throw new Error(r.error.message);
+      },
+    });
+
+    const health = new SystemHealth({ cameraStats: () => cameras.stats(), detectorMs: () => pipeline.timings.quantile('detect', 0.5) });
+    const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
+    const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
+    const mqtt = new MqttService({
+      settings: mqttSettings,
+      accounts: mqttAccounts,
+      events: bus,
+      deviceId: accounts.deviceId,
+      info: () => ({
+        version: appVersion(),
+        deviceId: accounts.deviceId,
+        siteName: current().site.name,
+        baseTopic: mqttSettings.baseTopic,
+        cameras: current().cameras.map((c) => ({ id: c.id, name: c.name, enabled: c.enabled })),
+        startedAt,
+      }),
+      health: async () => ({ ...(await health.report()) }),
+      logger: log.child('mqtt'),
+    });
+
+    const live = new LiveView(cameras, bus);
+    const events = new EventStream(bus);
+    const system = new ProcessSystemService(accounts.deviceId, (reason) => {
+      log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
+      process.kill(process.pid, 'SIGTERM');
+    });
+    const http = createHttpApp({
+      accounts,
+      settings,
+      system,
+      health,
+      events,
+      bus,
+      version: appVersion(),
+      cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
+      ...bindIdentity(identity, engine),
+      visits: bindVisits(visits.query),
+      mqttAccounts: bindMqttAccounts(mqttAccounts),
+      crops: bindCrops(store.crops),
+      live,
+      log: log.child('http'),
+    });
+    const httpServer = new HttpServer(http.app, {
+      port: await listenPort('HTTP', 'http.port', opts.httpPort ?? current().http.port, current().http.host, log),
+      host: current().http.host,
+      attach: (server: Server) => {
+        mqtt.attachWebSocket(server, '/mqtt');
+      },
+      log: log.child('http'),
+    });
+
+    const sync = new SyncService({
+      bus,
+      dir: join(dir, 'sync'),
+      // Set-up (web page) wins over balena device variables, which win over nothing.
+      target: () => {
+        const claim = accounts.getCloudClaim();
+        return claim ? { url: claim.url, claimCode: claim.claimCode } : cloudTargetFromEnv(env);
+      },
+      versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
+      deviceName: current().site.name || hostname(),
+      balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+    });
+
+    // Start order: consumers of events before producers, cameras last (frames need the pipeline).
+    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
+    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
+    appliance.cleanups.push(() => void models.release());
+    return appliance;
+  }
+
+  async start(): Promise<void> {
+    const { settings, cameras, bus } = this.parts;
+    for (const f of this.features) {
+      await f.start();
+      this.started.push(f);
+    }
+    cameras.apply(settings.get().cameras);
+    this.cleanups.push(
+      settings.onChange((next, changed) => {
+        if (changed.some((p) => p.startsWith('cameras'))) cameras.apply(next.cameras);
+        const live = changed.filter((p) => !p.startsWith('cameras'));
+        if (live.length) this.log.info(`settings changed: ${live.join(', ')}`);
+      }),
+    );
+    const onVisit = (e: VisitEvent) => {
+      if (e.type === 'update') return;
+      const v = e.after;
+      const what = e.type === 'new' ? 'arrived' : `left after ${Math.round(v.dwellSeconds)} s`;
+      this.log.info(`visit ${v.id}: ${v.kind} ${v.personId} ${what}${v.kind === 'customer' ? ` (visit #${v.visitNumber})` : ''}`, { cameras: v.cameras });
+    };
+    bus.on('visit', onVisit);
+    this.cleanups.push(() => bus.off('visit', onVisit));
+    this.log.info(`appliance ${this.parts.accounts.deviceId} running: http ${this.parts.http.url()}, mqtt port ${this.parts.mqtt.broker.port}`);
+  }
+
+  async stop(): Promise<void> {
+    for (const c of this.cleanups.splice(0)) c();
+    for (const f of this.started.splice(0).reverse()) {
+      try {
+        await f.stop();
+      } catch (e) {
+        this.log.error(`stopping ${f.name} failed: ${(e as Error).message}`);
+      }
+    }
+  }
+}
+
+/** The configured port, or (loudly) the next free one when another program holds it. */
+async function listenPort(what: string, setting: string, preferred: number, host: string | undefined, log: Logger): Promise<number> {
+  const port = await choosePort(preferred, host);
+  if (port === null) throw new Error(`${what} port ${preferred} and the ${20 - 1} above it are in use: set ${setting} in the settings`);
+  if (port !== preferred) log.warn(`${what} port ${preferred} is taken by another program: listening on ${port} instead (set ${setting} to choose)`);
+  return port;
+}
+
+async function addExtraCameras(settings: DocumentSettingsService, extra: readonly CameraConfig[]): Promise<void> {
+  const known = new Set(settings.get().cameras.map((c) => c.url));
+  const fresh = extra.filter((c) => !known.has(c.url));
+  if (fresh.length === 0) return;
+  const r = await settings.update({ cameras: [...settings.get().cameras, ...fresh] });
+  if (!r.ok) throw new Error(`--camera: ${r.error.message}`);
+}
