@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { dataDir } from '../util/paths.js';
 import { err, ok, type Result } from '../util/result.js';
-import { openAccountDocument, type AccountDocument } from './account-document.js';
+import { openDocument, type JsonDocument } from '../store/json-document.js';
+import type { DeepReadonly } from '../store/freeze.js';
 import { decoyHash, hashPassword, verifyPassword } from './password-hash.js';
 import { isValidTopicFilter } from './topic-filter.js';
 
@@ -62,10 +63,14 @@ const StoredAccount = z.object({
 });
 type StoredAccount = z.infer<typeof StoredAccount>;
 
-const AccountsFile = z.object({ version: z.literal(1), accounts: z.array(StoredAccount) });
-type AccountsFile = z.infer<typeof AccountsFile>;
+/** The persisted document (for `ApplianceStore.document('mqtt-accounts', MqttAccountsDocument, emptyMqttAccounts)`). */
+export const MqttAccountsDocument = z.object({ version: z.literal(1), accounts: z.array(StoredAccount) });
+export type MqttAccountsDocument = z.infer<typeof MqttAccountsDocument>;
+export const emptyMqttAccounts: MqttAccountsDocument = { version: 1, accounts: [] };
 
-const summary = ({ passwordHash: _hash, ...rest }: StoredAccount): MqttAccountSummary => ({ ...rest, canWrite: [...rest.canWrite] });
+type Stored = DeepReadonly<StoredAccount>;
+
+const summary = ({ passwordHash: _hash, ...rest }: Stored): MqttAccountSummary => ({ ...rest, canWrite: [...rest.canWrite] });
 
 const invalid = (e: z.ZodError): MqttAccountError => ({ code: 'invalid', message: z.prettifyError(e), issues: e.issues });
 
@@ -73,12 +78,13 @@ export function defaultAccountsFile(): string {
   return join(dataDir(), 'mqtt-accounts.json');
 }
 
-/** Accounts persisted in one JSON document (scrypt hashes, per-account salt). */
+/** Accounts persisted in one store document (atomic, validated writes; scrypt hashes, per-account salt). */
 export class JsonMqttAccountStore implements MqttAccountStore {
-  private constructor(private readonly doc: AccountDocument<AccountsFile>) {}
+  /** Over a document the caller opened (e.g. from the ApplianceStore). */
+  constructor(private readonly doc: JsonDocument<MqttAccountsDocument>) {}
 
   static async open(file: string = defaultAccountsFile()): Promise<JsonMqttAccountStore> {
-    return new JsonMqttAccountStore(await openAccountDocument(file, AccountsFile, { version: 1, accounts: [] }));
+    return new JsonMqttAccountStore(await openDocument(file, MqttAccountsDocument, emptyMqttAccounts));
   }
 
   list(): MqttAccountSummary[] {
@@ -111,7 +117,7 @@ export class JsonMqttAccountStore implements MqttAccountStore {
     if (!parsed.success) return err(invalid(parsed.error));
     const { password, ...rest } = parsed.data;
     const passwordHash = password === undefined ? undefined : await hashPassword(password);
-    let updated: StoredAccount | undefined;
+    let updated: Stored | undefined;
     await this.doc.update((d) => {
       const a = d.accounts.find((x) => x.username === username);
       if (!a) return;
@@ -137,7 +143,7 @@ export class JsonMqttAccountStore implements MqttAccountStore {
     return { username: account.username, role: account.role, canWrite: [...account.canWrite] };
   }
 
-  private find(username: string): StoredAccount | undefined {
+  private find(username: string): Stored | undefined {
     return this.doc.data.accounts.find((a) => a.username === username);
   }
 }

@@ -7,6 +7,8 @@ export {
   MqttAccountPatch,
   MqttRole,
   defaultAccountsFile,
+  MqttAccountsDocument,
+  emptyMqttAccounts,
   type MqttAccountStore,
   type MqttPrincipal,
   type MqttAccountSummary,
