@@ -23,12 +23,13 @@ export class CloudClient {
     private readonly timeoutMs = 30_000,
   ) {}
 
-  claim(cloudUrl: string, req: ClaimRequestInput): Promise<Result<ClaimResponse, SyncError>> {
-    return this.post(new URL('/api/claim', cloudUrl), null, req, ClaimResponse);
+  /** `cancel` aborts the request early (the service stopping); it then fails as `unreachable`. */
+  claim(cloudUrl: string, req: ClaimRequestInput, cancel?: AbortSignal): Promise<Result<ClaimResponse, SyncError>> {
+    return this.post(new URL('/api/claim', cloudUrl), null, req, ClaimResponse, cancel);
   }
 
-  upload(cloudUrl: string, token: string, batch: UploadBatch): Promise<Result<UploadResponse, SyncError>> {
-    return this.post(new URL('/api/ingest', cloudUrl), token, batch, UploadResponse);
+  upload(cloudUrl: string, token: string, batch: UploadBatch, cancel?: AbortSignal): Promise<Result<UploadResponse, SyncError>> {
+    return this.post(new URL('/api/ingest', cloudUrl), token, batch, UploadResponse, cancel);
   }
 
   private async post<T>(
@@ -36,14 +37,16 @@ export class CloudClient {
     token: string | null,
     body: unknown,
     schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
+    cancel?: AbortSignal,
   ): Promise<Result<T, SyncError>> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     let res: Response;
     try {
       res = await this.fetchImpl(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
         body: JSON.stringify(body),
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: cancel ? AbortSignal.any([timeout, cancel]) : timeout,
       });
     } catch (e) {
       return err({ kind: 'unreachable', message: String((e as Error).message ?? e) });

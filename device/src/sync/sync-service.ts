@@ -78,6 +78,7 @@ export class SyncService implements Feature {
   private backingOff = false;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private refusedCode: string | null = null;
+  private cancel = new AbortController();
   private readonly cameras = new Map<string, CameraStats>();
   private readonly sentCameraState = new Map<string, string>();
   private st: Omit<SyncStatus, 'backlog' | 'consecutiveFailures'> = {
@@ -97,6 +98,7 @@ export class SyncService implements Feature {
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
     this.running = true;
+    this.cancel = new AbortController();
     const c = this.creds.load();
     if (c) this.adopt(c);
     this.loop = this.run();
@@ -111,6 +113,7 @@ export class SyncService implements Feature {
     this.opts.bus.off('cameraStatus', this.onCamera);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.running = false;
+    this.cancel.abort();
     this.wakeUp?.();
     await this.loop;
     this.outbox?.close();
@@ -199,6 +202,7 @@ export class SyncService implements Feature {
   }
 
   private fail(state: SyncState, e: SyncError): number {
+    if (!this.running) return 0; // cancelled by stop(): not a failure worth a state or a log line
     this.st.state = state;
     this.st.lastError = e;
     this.backingOff = true;
@@ -222,7 +226,7 @@ export class SyncService implements Feature {
     this.st.state = 'uploading';
     const r = await this.client.upload(creds.cloudUrl, creds.token, {
       deviceId: creds.deviceId, siteId: creds.siteId, batchId: randomUUID(), items,
-    });
+    }, this.cancel.signal);
     if (!r.ok) {
       if (r.error.kind === 'unauthorized') return this.fail('unauthorized', r.error);
       if (r.error.kind === 'refused') return this.fail('refused', r.error);
@@ -263,7 +267,7 @@ export class SyncService implements Feature {
       deviceName: this.opts.deviceName ?? hostname(),
       balenaUuid: this.opts.balenaUuid ?? process.env.BALENA_DEVICE_UUID ?? null,
       versions: this.opts.versions,
-    });
+    }, this.cancel.signal);
     if (!r.ok) {
       if (r.error.kind === 'refused') {
         this.refusedCode = normaliseCode(t.claimCode);
