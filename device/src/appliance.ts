@@ -54,6 +54,8 @@ export interface ApplianceOptions {
 export class Appliance {
   private readonly started: Feature[] = [];
   private readonly cleanups: Array<() => void> = [];
+  /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
+  private readonly finalisers: Array<() => Promise<void>> = [];
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -188,7 +190,7 @@ export class Appliance {
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
     const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
-    appliance.cleanups.push(() => void models.release());
+    appliance.finalisers.push(() => models.release());
     return appliance;
   }
 
@@ -226,6 +228,7 @@ export class Appliance {
         this.log.error(`stopping ${f.name} failed: ${(e as Error).message}`);
       }
     }
+    for (const f of this.finalisers.splice(0)) await f();
   }
 }
 
