@@ -24,6 +24,7 @@ if (selected.length === 0) {
   process.exit(1);
 }
 const args = ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '1'}`, '--test-reporter=spec', ...selected];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, // Camera tests block libuv pool threads (gstreamer-superficial): size the pool as the appliance does.
-  env: { UV_THREADPOOL_SIZE: '38', ...process.env, NODE_ENV: 'test' }, });
+// Camera tests block libuv pool threads (gstreamer-superficial): size the pool as the appliance does.
+const env = { UV_THREADPOOL_SIZE: '38', ...process.env, NODE_ENV: 'test' };
+const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });
 process.exit(r.status ?? 1);
