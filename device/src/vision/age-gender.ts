@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { RgbFrame } from '../camera/frame.js';
 import { AGE_GENDER_SIZE, extractAgeGenderCrop } from './align.js';
+import { ScratchBuffer } from './scratch.js';
 import type { Affine } from './warp.js';
 
 export interface Gender {
@@ -23,6 +24,7 @@ const CROP_VALUES = AGE_GENDER_SIZE * AGE_GENDER_SIZE * 3;
 
 export class AgeGenderModel {
   private readonly inputName: string;
+  private readonly scratch = new ScratchBuffer();
 
   constructor(private readonly session: ort.InferenceSession) {
     this.inputName = session.inputNames[0];
@@ -31,9 +33,10 @@ export class AgeGenderModel {
   async estimate(frame: RgbFrame, cropMaps: Affine[]): Promise<AgeGender[]> {
     if (cropMaps.length === 0) return [];
     const n = cropMaps.length;
-    const input = new Float32Array(n * CROP_VALUES);
+    const input = this.scratch.take(n * CROP_VALUES);
     cropMaps.forEach((m, i) => extractAgeGenderCrop(frame, m, input, i * CROP_VALUES));
-    const out = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [n, AGE_GENDER_SIZE, AGE_GENDER_SIZE, 3]) });
+    const out = await this.session.run({ [this.inputName]: new ort.Tensor('float32', input, [n, AGE_GENDER_SIZE, AGE_GENDER_SIZE, 3]) })
+      .finally(() => this.scratch.give(input));
     const age = out.age.data as Float32Array;
     const gender = out.gender.data as Float32Array;
     return Array.from({ length: n }, (_, i) => {

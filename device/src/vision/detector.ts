@@ -7,6 +7,7 @@
 import * as ort from 'onnxruntime-node';
 import type { RgbFrame } from '../camera/frame.js';
 import type { Box } from '../contracts/live.js';
+import { ScratchBuffer } from './scratch.js';
 import { rectToSize, warpInto } from './warp.js';
 
 export interface Detection {
@@ -47,6 +48,7 @@ const IN_H = 240;
 export class UltraFaceDetector {
   readonly threshold: number;
   readonly nmsIou: number;
+  private readonly scratch = new ScratchBuffer();
 
   constructor(private readonly session: ort.InferenceSession, opts: DetectorOptions = {}) {
     this.threshold = opts.threshold ?? DEFAULT_DETECTION_THRESHOLD;
@@ -64,12 +66,11 @@ export class UltraFaceDetector {
 
   /** Run the network on one rectangle of the frame; boxes come back in frame pixels. */
   private async detectRegion(frame: RgbFrame, r: Box, threshold: number, tileOf: RgbFrame | null): Promise<Detection[]> {
-    // a fresh buffer per call: ORT may read it after we yield, and calls may overlap
-    const input = new Float32Array(3 * IN_W * IN_H);
+    const input = this.scratch.take(3 * IN_W * IN_H);
     warpInto(frame, rectToSize(r.x, r.y, r.width, r.height, IN_W, IN_H), IN_W, IN_H, input, 0, {
       layout: 'nchw', mean: 127, scale: 1 / 128, border: 'clamp',
     });
-    const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 3, IN_H, IN_W]) });
+    const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 3, IN_H, IN_W]) }).finally(() => this.scratch.give(input));
     const scores = out.scores.data as Float32Array;
     const boxes = out.boxes.data as Float32Array;
     const n = scores.length / 2;

@@ -6,6 +6,7 @@
 import * as ort from 'onnxruntime-node';
 import type { RgbFrame } from '../camera/frame.js';
 import { CHIP_SIZE, extractChip } from './align.js';
+import { ScratchBuffer } from './scratch.js';
 import type { Affine } from './warp.js';
 
 export const DESCRIPTOR_LENGTH = 128;
@@ -14,6 +15,7 @@ const CHIP_VALUES = CHIP_SIZE * CHIP_SIZE * 3;
 export class FaceEmbedder {
   private readonly inputName: string;
   private readonly outputName: string;
+  private readonly scratch = new ScratchBuffer();
 
   constructor(private readonly session: ort.InferenceSession) {
     this.inputName = session.inputNames[0];
@@ -23,9 +25,9 @@ export class FaceEmbedder {
   /** One descriptor per chip map, computed in a single batched run. */
   async embed(frame: RgbFrame, chipMaps: Affine[]): Promise<Float32Array[]> {
     if (chipMaps.length === 0) return [];
-    const input = new Float32Array(chipMaps.length * CHIP_VALUES);
+    const input = this.scratch.take(chipMaps.length * CHIP_VALUES);
     chipMaps.forEach((m, i) => extractChip(frame, m, input, i * CHIP_VALUES));
-    return this.embedChips(input, chipMaps.length);
+    return this.embedChips(input, chipMaps.length).finally(() => this.scratch.give(input));
   }
 
   /** Descriptors for ready-made chips ([n,150,150,3] float 0–255). */
