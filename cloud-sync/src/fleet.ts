@@ -1,6 +1,6 @@
 import type { Db } from './db/types.js';
 
-/** A device is online when its last heartbeat is younger than this. */
+/** A device is online when its last heartbeat arrived (service clock) less than this ago. */
 export const OFFLINE_AFTER_SECONDS = 180;
 
 export interface FleetDevice {
@@ -20,15 +20,16 @@ export interface FleetDevice {
   cameras: { cameraId: string; state: string; at: string; lastError: string | null; analysedFps: number | null }[];
 }
 
-export async function listFleet(db: Db, siteIds: string[], now = new Date()): Promise<FleetDevice[]> {
+export async function listFleet(db: Db, siteIds: string[]): Promise<FleetDevice[]> {
   const devs = await db.query<{
     id: string; name: string; site_id: string; site_name: string; balena_uuid: string | null; revoked_at: Date | null;
-    last_seen_at: Date | null; last_heartbeat_at: Date | null; versions: unknown; last_heartbeat: Record<string, unknown> | null;
+    last_seen_at: Date | null; last_heartbeat_at: Date | null; versions: unknown; last_heartbeat: Record<string, unknown> | null; online: boolean;
   }>(
     `select d.id, d.name, d.site_id, s.name as site_name, d.balena_uuid, d.revoked_at, d.last_seen_at, d.last_heartbeat_at,
-       d.versions, d.last_heartbeat
+       d.versions, d.last_heartbeat,
+       (d.revoked_at is null and d.last_heartbeat_at > now() - make_interval(secs => $2)) as online
      from devices d join sites s on s.id = d.site_id where d.site_id = any($1::text[]) order by s.name, d.name, d.id`,
-    [siteIds],
+    [siteIds, OFFLINE_AFTER_SECONDS],
   );
   const cams = await db.query<{ device_id: string; camera_id: string; state: string; at: Date; payload: Record<string, unknown> }>(
     `select c.device_id, c.camera_id, c.state, c.at, c.payload from camera_status c join devices d on d.id = c.device_id
@@ -47,7 +48,6 @@ export async function listFleet(db: Db, siteIds: string[], now = new Date()): Pr
     });
     byDevice.set(c.device_id, list);
   }
-  const cutoff = now.getTime() - OFFLINE_AFTER_SECONDS * 1000;
   return devs.rows.map((d) => {
     const hb = d.last_heartbeat;
     return {
@@ -56,7 +56,7 @@ export async function listFleet(db: Db, siteIds: string[], now = new Date()): Pr
       siteId: d.site_id,
       siteName: d.site_name,
       balenaUuid: d.balena_uuid,
-      online: !d.revoked_at && !!d.last_heartbeat_at && d.last_heartbeat_at.getTime() > cutoff,
+      online: d.online === true,
       revoked: !!d.revoked_at,
       lastSeenAt: d.last_seen_at?.toISOString() ?? null,
       lastHeartbeatAt: d.last_heartbeat_at?.toISOString() ?? null,

@@ -182,9 +182,10 @@ async function insertHeartbeats(q: Queryable, device: DevicePrincipal, items: In
   const latest = items.reduce((a, b) => (Date.parse(b.item.at) > Date.parse(a.item.at) ? b : a));
   await q.query(
     `update devices set
-       last_heartbeat = case when last_heartbeat_at is null or $2::timestamptz >= last_heartbeat_at then $3::jsonb else last_heartbeat end,
-       versions = case when last_heartbeat_at is null or $2::timestamptz >= last_heartbeat_at then $4::jsonb else versions end,
-       last_heartbeat_at = greatest(last_heartbeat_at, $2::timestamptz)
+       last_heartbeat = case when last_heartbeat_device_at is null or $2::timestamptz >= last_heartbeat_device_at then $3::jsonb else last_heartbeat end,
+       versions = case when last_heartbeat_device_at is null or $2::timestamptz >= last_heartbeat_device_at then $4::jsonb else versions end,
+       last_heartbeat_device_at = greatest(last_heartbeat_device_at, $2::timestamptz),
+       last_heartbeat_at = now()
      where id = $1`,
     [device.id, latest.item.at, JSON.stringify(latest.item.payload), JSON.stringify(latest.item.payload.versions)],
   );

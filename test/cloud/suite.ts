@@ -198,7 +198,9 @@ export function cloudSuite(kind: DbKind): void {
         };
         const r = await ingest(P, [hb(new Date(Date.now() - 10_000), 55.5), cam]);
         assert.equal(r.body.applied, 2);
-        await ingest(N, [hb(new Date(Date.now() - 4 * 60_000), 40)]);
+        await ingest(N, [hb(new Date(), 40)]);
+        // Four minutes pass without a heartbeat from N (online is judged on the service's clock).
+        await db.query(`update devices set last_heartbeat_at = now() - interval '4 minutes' where id = $1`, [N.deviceId]);
         const fleet = await api(url, 'GET', '/api/fleet/devices', adminA);
         const p = fleet.body.devices.find((d: any) => d.deviceId === P.deviceId);
         const n = fleet.body.devices.find((d: any) => d.deviceId === N.deviceId);
@@ -212,6 +214,10 @@ export function cloudSuite(kind: DbKind): void {
         // Replaying the heartbeat changes nothing.
         const again = await ingest(P, [cam]);
         assert.equal(again.body.duplicate, 1);
+        // A late, older heartbeat (a backlog drained after an outage) does not replace the newest figures.
+        await ingest(P, [hb(new Date(Date.now() - 3_600_000), 99)]);
+        const later = await api(url, 'GET', `/api/fleet/devices?sites=${P.siteId}`, adminA);
+        assert.equal(later.body.devices.find((d: any) => d.deviceId === P.deviceId).cpuTemperatureC, 55.5);
       });
     });
 
