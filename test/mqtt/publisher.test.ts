@@ -34,12 +34,15 @@ describe('MQTT publisher', () => {
       // A producer bug (negative count) is refused, never published.
       const rejectedBefore = t.service.publisher.stats.rejected;
       t.events.emit('counts', { ...counts(1), inShopNow: -1 } as unknown as Counts);
-      assert.equal(t.service.publisher.stats.rejected, rejectedBefore + 1);
+      // A camera id that would change the topic's shape is refused too.
+      t.events.emit('cameraStatus', cameraStats('door/../#', 'running'));
+      t.events.emit('cameraStatus', cameraStats('a/b', 'running'));
+      assert.equal(t.service.publisher.stats.rejected, rejectedBefore + 3);
 
       await t.service.publisher.publishHealth();
       const health = JSON.parse((await inbox.on('cva/bridge/health')).payload);
       assert.ok(health.mqtt.clients >= 1);
-      assert.ok(health.uptimeSeconds >= 0);
+      assert.ok(health.appUptimeSeconds >= 0);
 
       await roundTrip(c, 'cva/test/marker');
       assert.equal(inbox.messages.filter((m) => m.topic === 'cva/counts').length, 1, 'the invalid counts did not go out');

@@ -28,7 +28,8 @@ export type BridgeInfo = z.infer<typeof BridgeInfo>;
 /** `bridge/health`: published every interval; the broker part is ours, the rest comes from the health provider. */
 export const BridgeHealth = z.looseObject({
   at: IsoTime,
-  uptimeSeconds: z.number().min(0),
+  /** Seconds since the appliance (its MQTT publisher) started; the health provider may add system uptime. */
+  appUptimeSeconds: z.number().min(0),
   mqtt: z.object({ clients: z.number().int().min(0) }),
 });
 export type BridgeHealth = z.infer<typeof BridgeHealth>;

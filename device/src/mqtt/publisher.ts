@@ -36,8 +36,11 @@ export class MqttPublisher implements Feature {
   private detach: (() => void) | null = null;
   private counters = { published: 0, rejected: 0, failed: 0 };
 
+  private readonly baseLevels: number;
+
   constructor(private readonly opts: MqttPublisherOptions) {
     this.topics = mqttTopics(opts.baseTopic);
+    this.baseLevels = opts.baseTopic.split('/').length;
     this.log = opts.logger ?? createLogger('mqtt:publisher');
   }
 
@@ -48,11 +51,12 @@ export class MqttPublisher implements Feature {
   async start(): Promise<void> {
     await this.send('bridgeState', this.topics.bridgeState, ONLINE);
     await this.publishInfo();
+    void this.publishHealth();
     const { events } = this.opts;
     const onFace = (e: unknown) => void this.send('faces', this.topics.faces, e);
     const onVisit = (e: unknown) => void this.send('visits', this.topics.visits, e);
     const onCounts = (e: unknown) => void this.send('counts', this.topics.counts, e);
-    const onCamera = (e: { cameraId: string }) => void this.send('cameraStatus', this.topics.cameraStatus(e.cameraId), e);
+    const onCamera = (e: { cameraId: string }) => void this.send('cameraStatus', (stats) => this.topics.cameraStatus((stats as { cameraId: string }).cameraId), e);
     events.on('face', onFace);
     events.on('visit', onVisit);
     events.on('counts', onCounts);
@@ -99,18 +103,24 @@ export class MqttPublisher implements Feature {
     return {
       ...extra,
       at: now.toISOString(),
-      uptimeSeconds: Math.round((now.getTime() - this.startedAt) / 1000),
+      appUptimeSeconds: Math.round((now.getTime() - this.startedAt) / 1000),
       mqtt: { clients: this.opts.clientCount() },
     };
   }
 
-  /** Validate against the contract, then publish with the topic's retain flag and QoS. */
-  private async send(name: TopicName, topic: string, payload: unknown): Promise<void> {
+  /**
+   * Validate against the contract, then publish with the topic's retain flag and QoS. A topic built
+   * from the payload (a camera id) is built only after validation and must be one clean level.
+   */
+  private async send(name: TopicName, topicOf: string | ((valid: unknown) => string), payload: unknown): Promise<void> {
     const spec = topicContract[name];
     const parsed = (spec.schema as z.ZodType).safeParse(payload);
-    if (!parsed.success) {
+    const topic = parsed.success ? (typeof topicOf === 'string' ? topicOf : topicOf(parsed.data)) : spec.pattern;
+    const cleanTopic = topic.split('/').length === spec.pattern.split('/').length + this.baseLevels && !/[+#]/.test(topic);
+    const problem = !parsed.success ? parsed.error.issues.slice(0, 3) : cleanTopic ? null : 'a topic level built from the payload is not one clean level';
+    if (problem) {
       this.counters.rejected++;
-      this.log.error('payload does not match the topic contract; not published', { topic, issues: parsed.error.issues.slice(0, 3) });
+      this.log.error('payload does not match the topic contract; not published', { topic, problem });
       return;
     }
     try {

@@ -92,10 +92,9 @@ export class MqttRequestRouter implements Feature {
       return;
     }
     const response = await this.answer(name, m.payload);
-    // Responses go to a topic name derived from the request's; only valid names are echoed.
-    const responseName = RequestName.safeParse(name).success ? name : 'invalid';
+    // `name` is one topic level without wildcards (it matched `+` in a PUBLISH), so it is safe to echo.
     await this.opts.bus
-      .publish(this.topics.response(responseName), JSON.stringify(response), { qos: 1 })
+      .publish(this.topics.response(name), JSON.stringify(response), { qos: 1 })
       .catch((e: Error) => this.log.error('response publish failed', { error: e.message }));
   }
 }

@@ -77,13 +77,19 @@ export class UpstreamBridge implements Feature {
       will: { topic: stateTopic, payload: Buffer.from(JSON.stringify(OFFLINE)), qos: 1, retain: true },
     });
     this.client = client;
+    // While upstream stays down every retry fails the same way: warn once, then only at debug level.
+    let lastError: string | null = null;
     client.on('connect', () => {
+      lastError = null;
       this.log.info('upstream connected', { url: config.url });
       client.publish(stateTopic, JSON.stringify(ONLINE), { qos: 1, retain: true });
       this.flush();
     });
     client.on('close', () => this.log.debug('upstream connection closed'));
-    client.on('error', (e) => this.log.warn('upstream error', { error: e.message }));
+    client.on('error', (e) => {
+      (e.message === lastError ? this.log.debug : this.log.warn)('upstream error', { error: e.message });
+      lastError = e.message;
+    });
     this.unsubscribe = await this.opts.bus.subscribe(`${this.opts.baseTopic}/#`, (m) => this.onLocal(m));
   }
 
