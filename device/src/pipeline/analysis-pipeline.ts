@@ -137,14 +137,14 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     });
   }
 
-  /** Resolves once every offered frame is analysed and every decision and sighting so far has settled. */
+  /**
+   * Resolves once the frames waiting now are analysed (the loop runs until no frame waits) and every identity
+   * decision and sighting so far has settled. Bounded even while cameras keep sending.
+   */
   async drain(): Promise<void> {
-    for (;;) {
-      await this.loop;
-      await Promise.all([...this.cameras.values()].map((c) => c.tracker.idle()));
-      await this.relay.settled();
-      if (!this.loop && this.slots.size === 0) return;
-    }
+    await this.loop;
+    await Promise.all([...this.cameras.values()].map((c) => c.tracker.idle()));
+    await this.relay.settled();
   }
 
   /** Ends a camera's tracks now (e.g. the camera was removed, or a replay ended) and waits for their decisions. */

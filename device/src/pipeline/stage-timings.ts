@@ -36,6 +36,20 @@ export class StageTimings {
     return quantileOf(Array.from(ring.values.subarray(0, ring.count)), q);
   }
 
+  /** Mean of a stage's recent samples, null when none (medians hide the few costly frames; means add up). */
+  mean(stage: Stage): number | null {
+    const ring = this.rings.get(stage);
+    if (!ring || ring.count === 0) return null;
+    let sum = 0;
+    for (let i = 0; i < ring.count; i++) sum += ring.values[i];
+    return sum / ring.count;
+  }
+
+  /** Samples of a stage in the window (frames where the stage ran). */
+  count(stage: Stage): number {
+    return this.rings.get(stage)?.count ?? 0;
+  }
+
   /** Median per stage (stages without samples are left out), rounded to 0.01 ms. */
   medians(): Partial<Record<Stage, number>> {
     const out: Partial<Record<Stage, number>> = {};
