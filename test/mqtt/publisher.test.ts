@@ -37,7 +37,8 @@ describe('MQTT publisher', () => {
       // A camera id that would change the topic's shape is refused too.
       t.events.emit('cameraStatus', cameraStats('door/../#', 'running'));
       t.events.emit('cameraStatus', cameraStats('a/b', 'running'));
-      assert.equal(t.service.publisher.stats.rejected, rejectedBefore + 3);
+      t.events.emit('cameraStatus', cameraStats('', 'running'));
+      assert.equal(t.service.publisher.stats.rejected, rejectedBefore + 4);
 
       await t.service.publisher.publishHealth();
       const health = JSON.parse((await inbox.on('cva/bridge/health')).payload);

@@ -116,7 +116,8 @@ export class MqttPublisher implements Feature {
     const spec = topicContract[name];
     const parsed = (spec.schema as z.ZodType).safeParse(payload);
     const topic = parsed.success ? (typeof topicOf === 'string' ? topicOf : topicOf(parsed.data)) : spec.pattern;
-    const cleanTopic = topic.split('/').length === spec.pattern.split('/').length + this.baseLevels && !/[+#]/.test(topic);
+    const levels = topic.split('/');
+    const cleanTopic = levels.length === spec.pattern.split('/').length + this.baseLevels && !levels.includes('') && !/[+#]/.test(topic);
     const problem = !parsed.success ? parsed.error.issues.slice(0, 3) : cleanTopic ? null : 'a topic level built from the payload is not one clean level';
     if (problem) {
       this.counters.rejected++;
