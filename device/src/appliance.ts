@@ -204,6 +204,8 @@ export class Appliance {
     this.cleanups.push(
       settings.onChange((next, changed) => {
         if (changed.some((p) => p.startsWith('cameras'))) cameras.apply(next.cameras);
+        // bridge/info and Home Assistant discovery name the cameras and the site.
+        if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
         const live = changed.filter((p) => !p.startsWith('cameras'));
         if (live.length) this.log.info(`settings changed: ${live.join(', ')}`);
       }),
