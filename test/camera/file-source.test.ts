@@ -119,3 +119,24 @@ test('testConnection on a file reports size, codec and decoder; a bad URL is a c
   assert.equal(notVideo.ok, false);
   if (!notVideo.ok) assert.equal(notVideo.error.kind, 'unsupported-codec');
 });
+
+test('decoder fallback: a forced decoder that cannot take the stream falls back to software, stats say so', async () => {
+  // avdec_h265 exists here but cannot decode the H.264 clip, exactly like a broken hardware decoder.
+  const sup = new CameraSupervisor({
+    config: CameraConfig.parse({ id: 'fallback', name: 'fb', url: clip, analysisWidth: 160, decoder: 'avdec_h265', loop: true }),
+    facts,
+  });
+  let n = 0;
+  sup.onFrame(() => n++);
+  await sup.start();
+  try {
+    await waitFor('frames from the fallback decoder', () => n >= 5, 15_000);
+    const s = sup.stats();
+    assert.equal(s.decoder, 'avdec_h264');
+    assert.equal(s.state, 'running');
+    assert.match(s.lastError ?? '', /^decoder failed: cannot build the GStreamer pipeline: could not link h264parse\d+ to dec$/);
+    assert.equal(s.reconnects, 0, 'a decoder fallback is not a reconnect');
+  } finally {
+    await sup.stop();
+  }
+});

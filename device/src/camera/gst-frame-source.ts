@@ -67,7 +67,11 @@ export class GstFrameSource implements FrameSource {
   start(): Result<void, CameraFailure> {
     if (this.pipeline || this.stopped) return err(failure('stream-error', 'a frame source starts only once'));
     const built = createPipeline(this.opts.description);
-    if (!built.ok) return err(failure('stream-error', `cannot build the GStreamer pipeline: ${built.error}`));
+    if (!built.ok) {
+      // "could not link h264parse0 to dec" / "no element "vah264dec"": the decoder cannot take this stream here.
+      const decoderFault = built.error.includes(` ${ELEMENT.decoder}`) || built.error.includes(`"${this.decoder}"`);
+      return err(failure(decoderFault ? 'decoder-failed' : 'stream-error', `cannot build the GStreamer pipeline: ${built.error}`));
+    }
     const sink = built.pipeline.findChild(ELEMENT.sink) as GstAppSink | undefined;
     if (!sink || typeof sink.pull !== 'function') {
       built.pipeline.stop();
