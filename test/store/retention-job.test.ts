@@ -62,8 +62,8 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   assert.equal(await store.crops.read(freshUnknown.id), null);
   assert.equal((await store.crops.list({ kind: 'staff' })).length, 1, 'staff crops are kept');
   assert.deepEqual(store.embeddings!.entries().map((e) => e.personId), ['C-000002']);
-  assert.equal(stats.visits('C-000001'), 0);
-  assert.equal(stats.visits('C-000002'), 1);
+  assert.equal(await stats.visits('C-000001'), 0);
+  assert.equal(await stats.visits('C-000002'), 1);
   // visitDays 50 at day 100: day-0 files go, day-60 files stay.
   assert.deepEqual(await readdir(join(dir, 'visits')), ['2026-03-02.json']);
   assert.ok(report.logDaysDeleted >= 2);

@@ -82,7 +82,7 @@ test('gap closes the visit on tick; the next sighting is a returning visit count
   assert.equal(r.value.visitNumber, 2);
   assert.equal(r.value.returning, true);
   assert.notEqual(r.value.id, first.id);
-  assert.equal(rig.stats.visits('C-000007'), 2, 'twenty detections and two visits count two');
+  assert.equal(await rig.stats.visits('C-000007'), 2, 'twenty detections and two visits count two');
   await rig.tracker.stop();
 });
 
@@ -202,7 +202,7 @@ test('visitsOf lists a person’s visits newest first, the open one as it is now
     [2, 'open', 2],
     [1, 'closed', 1],
   ]);
-  assert.deepEqual(rig.stats.span('C-000005'), { first: T0, last: T0 + 3 * 86_400_000 });
+  assert.deepEqual(await rig.stats.span('C-000005'), { first: T0, last: T0 + 3 * 86_400_000 });
   assert.deepEqual(await rig.tracker.visitsOf('C-999999'), []);
   await rig.tracker.stop();
 });

@@ -6,6 +6,15 @@ import { CropStore } from './crop-store.js';
 import { DayLog } from './day-log.js';
 import { EmbeddingStore } from './embedding-store.js';
 import { openDocument, type JsonDocument } from './json-document.js';
+import { ShardedRecords } from './sharded-records.js';
+
+/** Folder names for logs and tables: safe characters, and never one the store itself uses. */
+function checkedName(name: string): string {
+  if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || ['visits', 'events', 'embeddings', 'crops'].includes(name)) {
+    throw new Error(`bad or reserved store folder name ${JSON.stringify(name)}`);
+  }
+  return name;
+}
 
 /** A visit event as kept in the events history (one record per emitted event). */
 export const StoredVisitEvent = VisitEvent.extend({ id: z.string().min(1).max(64) });
@@ -33,6 +42,7 @@ export interface ForgetReport {
 /**
  * Everything the appliance keeps on disk, opened in one place:
  *   <dir>/<name>.json              documents (settings, cameras, staff, users…)
+ *   <dir>/<name>/NN.json           sharded tables (person-stats…)
  *   <dir>/visits/YYYY-MM-DD.json   visits, by arrival day (UTC)
  *   <dir>/events/YYYY-MM-DD.json   visit events history
  *   <dir>/embeddings/              vectors-<gen>.bin + index.json
@@ -72,12 +82,14 @@ export class ApplianceStore {
     return openDocument(join(this.dir, `${name}.json`), schema, defaults);
   }
 
+  /** A large keyed table `<dir>/<name>/NN.json`, sharded so a change rewrites 1/64 of it. */
+  records<V>(name: string, valueSchema: z.ZodType<V>): Promise<ShardedRecords<V>> {
+    return ShardedRecords.open(join(this.dir, checkedName(name)), valueSchema);
+  }
+
   /** Another day-segmented log `<dir>/<name>/` (audit entries, …). */
   log<T extends { id: string }>(name: string, schema: z.ZodType<T>, timeOf: (r: T) => number, idPrefix: string): Promise<DayLog<T>> {
-    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name) || ['visits', 'events', 'embeddings', 'crops'].includes(name)) {
-      throw new Error(`bad or reserved log name ${JSON.stringify(name)}`);
-    }
-    return DayLog.open<T>({ dir: join(this.dir, name), schema, timeOf, idPrefix, cacheDays: this.cacheDays });
+    return DayLog.open<T>({ dir: join(this.dir, checkedName(name)), schema, timeOf, idPrefix, cacheDays: this.cacheDays });
   }
 
   /**

@@ -11,3 +11,4 @@ export { encodeFaceCrop } from './crop-image.js';
 export { ApplianceStore, StoredVisitEvent, type ApplianceStoreOptions, type ForgetReport } from './appliance-store.js';
 export { RetentionJob, type RetentionDeps, type RetentionReport, type PrunableLog } from './retention-job.js';
 export { systemClock, ManualClock, type Clock } from './clock.js';
+export { ShardedRecords } from './sharded-records.js';

@@ -1,7 +1,7 @@
 /** Visits: the tracker (write side), queries, CSV and reports (read side). */
 export { VisitTracker, type VisitTrackerDeps, type TrackerError } from './visit-tracker.js';
 export { Sighting } from './sighting.js';
-export { PersonStats, PersonStatsData } from './person-stats.js';
+export { PersonStats, PersonStatsData, PersonEntry } from './person-stats.js';
 export { VisitQuery, type VisitQueryDeps } from './visit-query.js';
 export { VisitFilterParams, parseVisitFilter, visitPredicate } from './visit-filter.js';
 export { visitsCsv, visitCsvRow, VISIT_CSV_COLUMNS } from './visit-csv.js';

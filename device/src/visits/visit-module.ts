@@ -2,7 +2,7 @@ import type { EventBus } from '../events.js';
 import type { ApplianceStore } from '../store/appliance-store.js';
 import { systemClock, type Clock } from '../store/clock.js';
 import { OpenVisitIds, OpenVisitIndex } from './open-visit-index.js';
-import { PersonStats, PersonStatsData } from './person-stats.js';
+import { PersonEntry, PersonStats } from './person-stats.js';
 import { VisitQuery } from './visit-query.js';
 import { VisitTracker } from './visit-tracker.js';
 
@@ -13,7 +13,7 @@ export interface VisitModule {
 }
 
 /**
- * Wires the visits module onto an open store: per-person counters (`person-stats.json`), the open
+ * Wires the visits module onto an open store: per-person counters (`person-stats/`, sharded), the open
  * visits index (`open-visits.json`), the tracker (a Feature: start/stop it) and the query side for
  * HTTP, sharing one settings source.
  */
@@ -27,7 +27,7 @@ export async function openVisitModule(
     tickMs?: number;
   },
 ): Promise<VisitModule> {
-  const stats = new PersonStats(await store.document('person-stats', PersonStatsData, {}));
+  const stats = new PersonStats(await store.records('person-stats', PersonEntry));
   const openIndex = new OpenVisitIndex(await store.document('open-visits', OpenVisitIds, {}));
   const tracker = new VisitTracker({
     visits: store.visits,

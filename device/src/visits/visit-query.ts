@@ -15,7 +15,7 @@ export interface VisitQueryDeps {
    * First and latest arrival of a person (PersonStats.span): a `personId` filter then reads only the
    * day files in between instead of the whole history.
    */
-  personSpan?: (personId: string) => { first: number; last: number } | null;
+  personSpan?: (personId: string) => Promise<{ first: number; last: number } | null> | { first: number; last: number } | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -39,7 +39,7 @@ export class VisitQuery {
     }
     const overlay = this.overlay();
     const keep = visitPredicate(q.value);
-    const page = await this.deps.visits.page({ ...this.bounds(q.value), limit: q.value.limit, cursor, filter: (v) => keep(overlay(v)) });
+    const page = await this.deps.visits.page({ ...(await this.bounds(q.value)), limit: q.value.limit, cursor, filter: (v) => keep(overlay(v)) });
     return ok({ ...page, items: page.items.map(overlay) });
   }
 
@@ -63,16 +63,16 @@ export class VisitQuery {
   private async *rows(q: VisitFilterParams): AsyncGenerator<Visit> {
     const keep = visitPredicate(q);
     const overlay = this.overlay();
-    for await (const stored of this.deps.visits.scan(this.bounds(q))) {
+    for await (const stored of this.deps.visits.scan(await this.bounds(q))) {
       const v = overlay(stored);
       if (keep(v)) yield v;
     }
   }
 
   /** The query's arrival bounds, narrowed to the person's known span when filtering by person. */
-  private bounds(q: VisitFilterParams): { from?: number; to?: number } {
+  private async bounds(q: VisitFilterParams): Promise<{ from?: number; to?: number }> {
     const b = timeBounds(q);
-    const span = q.personId ? this.deps.personSpan?.(q.personId) : null;
+    const span = q.personId ? await this.deps.personSpan?.(q.personId) : null;
     if (!span) return b;
     return { from: Math.max(b.from ?? -Infinity, span.first), to: Math.min(b.to ?? Infinity, span.last + 1) };
   }

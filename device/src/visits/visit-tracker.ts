@@ -124,7 +124,7 @@ export class VisitTracker implements Feature {
   /** A person's visits, newest first (the open one as it is right now). */
   async visitsOf(personId: string, limit = 100): Promise<Visit[]> {
     // Only the days between the person's first and latest arrival can hold their visits.
-    const span = this.deps.stats.span(personId);
+    const span = await this.deps.stats.span(personId);
     const page = await this.deps.visits.page({
       limit,
       filter: (v) => v.personId === personId,
