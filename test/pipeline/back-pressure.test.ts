@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { CameraManager } from '../../device/src/camera/manager.js';
+import { detectPlatformFacts } from '../../device/src/camera/platform.js';
+import { CameraConfig } from '../../device/src/contracts/camera.js';
+import { FaceEngine } from '../../device/src/vision/engine.js';
+import { HAMILTON } from './hamilton-scenario.js';
+import { openRig, type ApplianceRig } from './rig.js';
+
+let engine: FaceEngine;
+let rig: ApplianceRig;
+before(async () => {
+  engine = await FaceEngine.create();
+  rig = await openRig(engine);
+});
+after(async () => {
+  await rig.close();
+  await engine.release();
+});
+
+test('a camera faster than analysis: frames are dropped (latest wins, counted), never queued, and the live view has the newest', { timeout: 60_000 }, async () => {
+  // The file read as fast as GStreamer decodes it (not real time): far more frames per second than analysis takes.
+  const manager = new CameraManager({ facts: await detectPlatformFacts(), supervisor: { realtime: false } });
+  rig.pipeline.attach(manager);
+  let delivered = 0;
+  let newest = -1;
+  manager.onFrame((f) => {
+    delivered++;
+    newest = f.seq;
+  });
+  await manager.start();
+  await manager.apply([CameraConfig.parse({ id: 'fast', name: 'fast', url: pathToFileURL(HAMILTON).href, analysisFps: 29.97, analysisWidth: 640 })]);
+  const deadline = Date.now() + 40_000;
+  while (manager.stats()[0]?.state !== 'stopped' || delivered === 0) {
+    assert.ok(Date.now() < deadline, `the clip did not end: ${JSON.stringify(manager.stats())}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await manager.stop();
+  await rig.pipeline.drain();
+
+  const cam = rig.pipeline.stats().cameras.find((c) => c.cameraId === 'fast');
+  assert.ok(cam);
+  assert.equal(cam.receivedFrames, delivered, 'every delivered frame was offered');
+  assert.equal(cam.analysedFrames + cam.droppedFrames + cam.failedFrames, cam.receivedFrames, 'each frame analysed, dropped or failed');
+  assert.ok(cam.droppedFrames > 0, 'a busy pipeline drops frames instead of queueing them');
+  assert.ok(cam.analysedFrames > 10, `frames analysed: ${cam.analysedFrames}`);
+  assert.equal(cam.failedFrames, 0);
+
+  // The live view sees the newest analysed frame: the last one the camera delivered (it always wins its slot).
+  const live = rig.pipeline.latestAnnotatedFrame('fast');
+  assert.ok(live);
+  assert.equal(live.frame.seq, newest);
+  assert.deepEqual([live.frame.width, live.frame.height], [640, 360]);
+  assert.deepEqual(rig.pipeline.cameraIds(), ['fast']);
+  for (const f of live.faces) assert.ok(f.kind === 'staff' || f.name === null, 'only staff are named');
+
+  const stages = rig.pipeline.stats().stageMs;
+  for (const s of ['detect', 'track', 'frame'] as const) assert.ok((stages[s] ?? -1) >= 0, `stage ${s} timed`);
+});
