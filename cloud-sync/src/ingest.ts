@@ -58,31 +58,7 @@ export async function ingestBatch(
   if (env.data.deviceId !== device.id) throw new ApiError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
   if (env.data.siteId !== device.siteId) throw new ApiError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
-  const results: ItemResult[] = [];
-  const visits: Indexed<VisitItem>[] = [];
-  const heartbeats: Indexed<HeartbeatItem>[] = [];
-  const cameras: Indexed<CameraItem>[] = [];
-  const futureLimit = now + MAX_FUTURE_SKEW_MS;
-  env.data.items.forEach((raw, index) => {
-    const key = typeof (raw as { key?: unknown })?.key === 'string' ? ((raw as { key: string }).key as string) : null;
-    const parsed = SyncItem.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const message = issue ? `${issue.path.join('.') || '(item)'}: ${issue.message}` : 'invalid item';
-      results[index] = { index, key, status: 'rejected', error: { code: 'invalid_item', message } };
-      return;
-    }
-    const future = futureCheck(parsed.data, futureLimit);
-    if (future) {
-      results[index] = { index, key, status: 'rejected', error: { code: 'future_timestamp', message: future } };
-      return;
-    }
-    const it = parsed.data;
-    if (it.kind === 'visit') visits.push({ index, item: it });
-    else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
-    else cameras.push({ index, item: it });
-  });
-
+  const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS);
   // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.
   const latestVisit = keepLatest(visits, (v) => v.item.payload.visit.id, (a, b) => rankAbove(visitRank(a.item), visitRank(b.item)));
   const latestCamera = keepLatest(cameras, (c) => c.item.payload.cameraId, (a, b) => Date.parse(a.item.at) > Date.parse(b.item.at));
@@ -100,6 +76,35 @@ export async function ingestBatch(
   }
   const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
   return { batchId: env.data.batchId, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+}
+
+/** Validates every item on its own: invalid ones get their `rejected` result, valid ones are sorted by kind. */
+function classifyItems(items: unknown[], futureLimit: number) {
+  const results: ItemResult[] = [];
+  const visits: Indexed<VisitItem>[] = [];
+  const heartbeats: Indexed<HeartbeatItem>[] = [];
+  const cameras: Indexed<CameraItem>[] = [];
+  items.forEach((raw, index) => {
+    const rawKey = (raw as { key?: unknown } | null)?.key;
+    const key = typeof rawKey === 'string' ? rawKey : null;
+    const parsed = SyncItem.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const message = issue ? `${issue.path.join('.') || '(item)'}: ${issue.message}` : 'invalid item';
+      results[index] = { index, key, status: 'rejected', error: { code: 'invalid_item', message } };
+      return;
+    }
+    const future = futureCheck(parsed.data, futureLimit);
+    if (future) {
+      results[index] = { index, key, status: 'rejected', error: { code: 'future_timestamp', message: future } };
+      return;
+    }
+    const it = parsed.data;
+    if (it.kind === 'visit') visits.push({ index, item: it });
+    else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
+    else cameras.push({ index, item: it });
+  });
+  return { results, visits, heartbeats, cameras };
 }
 
 function keepLatest<T>(xs: T[], id: (x: T) => string, newer: (a: T, b: T) => boolean): T[] {

@@ -36,6 +36,10 @@ export class CloudServer implements Feature {
     const app = createApp(this.opts.db);
     await new Promise<void>((res, rej) => {
       const s = app.listen(this.opts.port, this.opts.host ?? '127.0.0.1', (e?: Error) => (e ? rej(e) : res()));
+      // Keep idle connections longer than clients and load balancers do (Node's 5 s default races
+      // with a client reusing the socket at the moment the server closes it).
+      s.keepAliveTimeout = 65_000;
+      s.headersTimeout = 66_000;
       this.server = s;
     });
     this.every(this.opts.rollupIntervalMs ?? 10_000, () => refreshRollup(this.opts.db));

@@ -63,7 +63,9 @@ function ingestUploads(devices: SimDevice[], batches: number, firstDayOffset: nu
 async function measureIngest(urls: string[], uploads: Upload[], concurrency: number): Promise<number> {
   const r = await sendAll(urls, uploads, concurrency);
   const expected = uploads.reduce((s, u) => s + u.items, 0);
-  if (r.failures || r.applied !== expected) throw new Error(`ingest: ${r.failures} failures, applied ${r.applied} of ${expected}`);
+  if (r.failures || r.applied !== expected) {
+    throw new Error(`ingest: ${r.failures} failures (${r.errors.join('; ')}), applied ${r.applied} of ${expected}`);
+  }
   say(`  ${expected} visits in ${round(r.ms / 1000, 2)} s, batch p95 ${round(percentile(r.latenciesMs, 95))} ms`);
   return Math.round(expected / (r.ms / 1000));
 }

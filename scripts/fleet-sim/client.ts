@@ -14,9 +14,16 @@ export interface UploadTotals {
   duplicate: number;
   rejected: number;
   latenciesMs: number[];
+  /** The first few failure reasons (HTTP status and error code, or the network error). */
+  errors: string[];
 }
 
-export const emptyTotals = (): UploadTotals => ({ requests: 0, failures: 0, applied: 0, duplicate: 0, rejected: 0, latenciesMs: [] });
+export const emptyTotals = (): UploadTotals => ({ requests: 0, failures: 0, applied: 0, duplicate: 0, rejected: 0, latenciesMs: [], errors: [] });
+
+function failed(totals: UploadTotals, why: string): void {
+  totals.failures++;
+  if (totals.errors.length < 5) totals.errors.push(why);
+}
 
 export async function postUpload(baseUrl: string, u: Upload, totals: UploadTotals): Promise<void> {
   const t0 = performance.now();
@@ -27,16 +34,17 @@ export async function postUpload(baseUrl: string, u: Upload, totals: UploadTotal
       headers: { 'content-type': 'application/json', authorization: `Bearer ${u.device.token}` },
       body: u.body,
     });
-    const json = (await res.json()) as { applied?: number; duplicate?: number; rejected?: number };
+    const json = (await res.json()) as { applied?: number; duplicate?: number; rejected?: number; error?: { code?: string } };
     if (!res.ok) {
-      totals.failures++;
+      failed(totals, `HTTP ${res.status} ${json.error?.code ?? ''}`);
       return;
     }
     totals.applied += json.applied ?? 0;
     totals.duplicate += json.duplicate ?? 0;
     totals.rejected += json.rejected ?? 0;
-  } catch {
-    totals.failures++;
+  } catch (e) {
+    const cause = (e as { cause?: { code?: string; message?: string } }).cause;
+    failed(totals, `${(e as Error).message}${cause ? `: ${cause.code ?? ''} ${cause.message ?? ''}` : ''}`);
   } finally {
     totals.latenciesMs.push(performance.now() - t0);
   }
