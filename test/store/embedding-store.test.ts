@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, readdir, stat } from 'node:fs/promises';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EmbeddingStore } from '../../device/src/store/embedding-store.js';
 import { isStoreError } from '../../device/src/store/errors.js';
@@ -83,5 +83,74 @@ test('a torn record at the end of the file (crash mid-append) is dropped on open
   assert.deepEqual(await again.vector(a.sampleId), vec(5));
   const b = await again.add({ personId: 'C-1', vector: vec(6), quality: 1 });
   assert.equal(b.offset, 16 + DIM * 4);
+  await again.close();
+});
+
+test('adding a sample rewrites one index shard, not the whole index', async (t) => {
+  const { dir, cleanup } = await tempDir('emb');
+  t.after(cleanup);
+  const store = await EmbeddingStore.open({ dir, dim: DIM });
+  t.after(() => store.close());
+  await Promise.all(Array.from({ length: 300 }, (_, i) => store.add({ personId: `C-${i}`, vector: vec(i), quality: 1 })));
+  const snapshot = async () => new Map(await Promise.all((await readdir(join(dir, 'index'))).map(async (f) => [f, await readFile(join(dir, 'index', f), 'utf8')] as const)));
+  const before = await snapshot();
+  assert.ok(before.size > 32, 'the index is spread over many shard files');
+  await store.add({ personId: 'C-new', vector: vec(1000), quality: 1 });
+  const after = await snapshot();
+  const changed = [...after].filter(([f, text]) => before.get(f) !== text).map(([f]) => f);
+  assert.equal(changed.length, 1, `changed: ${changed}`);
+});
+
+test('a crash between switching generations and repointing the index loses nothing', async (t) => {
+  const { dir, cleanup } = await tempDir('emb');
+  t.after(cleanup);
+  const store = await EmbeddingStore.open({ dir, dim: DIM });
+  const made = await Promise.all(Array.from({ length: 10 }, (_, i) => store.add({ personId: `C-${i}`, vector: vec(i), quality: 1 })));
+  await store.remove(made[0].sampleId);
+  await store.remove(made[1].sampleId);
+  // Keep what the disk looked like before compaction…
+  const oldVectors = await readFile(join(dir, 'vectors-1.bin'));
+  const oldShards = new Map(await Promise.all((await readdir(join(dir, 'index'))).map(async (f) => [f, await readFile(join(dir, 'index', f))] as const)));
+  await store.compact();
+  await store.close();
+  // …and put back the old file and the old index: head.json already says generation 2. That is the
+  // state a crash right after the head switch leaves behind.
+  await writeFile(join(dir, 'vectors-1.bin'), oldVectors);
+  for (const [f, bytes] of oldShards) await writeFile(join(dir, 'index', f), bytes);
+  const again = await EmbeddingStore.open({ dir, dim: DIM });
+  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.bin')).sort(), ['vectors-1.bin', 'vectors-2.bin']);
+  for (let i = 2; i < 10; i++) assert.deepEqual(await again.vector(made[i].sampleId), vec(i));
+  const added = await again.add({ personId: 'C-x', vector: vec(77), quality: 1 });
+  const m = await again.matrix();
+  assert.equal(m.ids.length, 9);
+  assert.deepEqual(m.data.subarray(m.ids.indexOf(added.sampleId) * DIM, (m.ids.indexOf(added.sampleId) + 1) * DIM), vec(77));
+  await again.compact();
+  assert.deepEqual((await readdir(dir)).filter((n) => n.endsWith('.bin')), ['vectors-3.bin']);
+  for (let i = 2; i < 10; i++) assert.deepEqual(await again.vector(made[i].sampleId), vec(i));
+  await again.close();
+});
+
+test('a store in the first layout (one index.json) is migrated on open', async (t) => {
+  const { dir, cleanup } = await tempDir('emb');
+  t.after(cleanup);
+  const header = Buffer.alloc(16);
+  header.write('CVAEMB01', 0, 'latin1');
+  header.writeUInt32LE(DIM, 8);
+  header.writeUInt32LE(DIM * 4, 12);
+  const body = Buffer.concat([header, Buffer.from(vec(1).buffer), Buffer.from(vec(2).buffer)]);
+  await writeFile(join(dir, 'vectors-1.bin'), body);
+  const samples = {
+    Ea: { personId: 'C-1', offset: 16, quality: 0.5, createdAt: 5 },
+    Eb: { personId: 'C-2', offset: 16 + DIM * 4, quality: 0.7, createdAt: 6, cropId: 'c' },
+  };
+  await writeFile(join(dir, 'index.json'), JSON.stringify({ version: 1, dim: DIM, gen: 1, samples }));
+  const store = await EmbeddingStore.open({ dir, dim: DIM });
+  assert.deepEqual(store.entry('Eb'), { sampleId: 'Eb', ...samples.Eb });
+  assert.deepEqual(await store.vector('Ea'), vec(1));
+  assert.deepEqual(await store.vector('Eb'), vec(2));
+  assert.equal((await readdir(dir)).includes('index.json'), false);
+  await store.close();
+  const again = await EmbeddingStore.open({ dir, dim: DIM });
+  assert.equal(again.size, 2);
   await again.close();
 });

@@ -56,6 +56,28 @@ export class ShardedRecords<V> {
     return Object.hasOwn(next.records, key) ? next.records[key] : undefined;
   }
 
+  /**
+   * Several keys at once (undefined deletes): one validated write per touched shard, shards in
+   * parallel. Each shard is atomic on its own; the batch as a whole is not.
+   */
+  async updateMany(changes: ReadonlyMap<string, V | undefined>): Promise<void> {
+    const byShard = new Map<number, [string, V | undefined][]>();
+    for (const [key, value] of changes) {
+      const i = fnv1a(key) % this.shardCount;
+      byShard.set(i, [...(byShard.get(i) ?? []), [key, value]]);
+    }
+    await Promise.all(
+      [...byShard].map(async ([i, list]) =>
+        (await this.shard(i)).update((d) => {
+          for (const [key, value] of list) {
+            if (value === undefined) delete d.records[key];
+            else d.records[key] = value;
+          }
+        }),
+      ),
+    );
+  }
+
   /** Every entry, shard by shard (loads all shards). */
   async *entries(): AsyncGenerator<[string, V]> {
     for (let i = 0; i < this.shardCount; i++) {
