@@ -16,7 +16,10 @@ import { zonedDayKey } from './site-time.js';
 
 export interface VisitTrackerDeps {
   visits: DayLog<Visit>;
-  /** Events history; when given, every event is stored before it is emitted. */
+  /**
+   * Events history; when given, lifecycle events (`new`, `end`) are stored before they are emitted.
+   * `update`s are not kept there: the visit record itself holds the latest state.
+   */
   visitEvents?: DayLog<StoredVisitEvent>;
   stats: PersonStats;
   /**
@@ -29,7 +32,10 @@ export interface VisitTrackerDeps {
   clock: Clock;
   /** Read on every use so settings changes apply live. */
   settings: () => { visitGapMinutes: number; timezone: string };
-  /** At most one `update` event (and visit write) per visit per this many ms. Default 10 s. */
+  /**
+   * At most one `update` event (and visit write) per visit per this many ms; due updates go out on
+   * the next tick, batched into one write per day file. Default 10 s.
+   */
   updateIntervalMs?: number;
   /** How often open visits are checked for the gap and pending updates. Default 5 s. */
   tickMs?: number;
@@ -46,7 +52,8 @@ const DAY_MS = 86_400_000;
  * Turns decided sightings into visits: one open visit per person across all cameras; a sighting
  * after `visitGapMinutes` of absence starts a new one. Every visit change is written to the store
  * BEFORE its event goes on the bus, so anything announced survives a crash. Detections between
- * announcements are folded in memory and written with the next (throttled) update.
+ * announcements are folded in memory and written with the next (throttled) update, which tick()
+ * sends for all due visits at once.
  */
 export class VisitTracker implements Feature {
   readonly name = 'visits';
@@ -154,9 +161,10 @@ export class VisitTracker implements Feature {
       ov = undefined;
     }
     if (!ov) return this.startVisit(s);
+    // Folded in memory only: updates are written and announced by tick(), all due visits together,
+    // so their day file is rewritten once per tick rather than once per visit (flash wear).
     ov.add(s);
     await this.maybeBetterCrop(ov, s);
-    await this.publishIfDue(ov, this.deps.clock.now());
     return ov.current;
   }
 
@@ -237,7 +245,7 @@ export class VisitTracker implements Feature {
   private async announce(type: VisitEventType, before: Visit | null, after: Visit): Promise<void> {
     const now = this.deps.clock.now();
     const event: VisitEvent = { type, before, after, at: new Date(now).toISOString() };
-    if (this.deps.visitEvents) await this.deps.visitEvents.append({ id: this.deps.visitEvents.newId(now), ...event });
+    if (this.deps.visitEvents && type !== 'update') await this.deps.visitEvents.append({ id: this.deps.visitEvents.newId(now), ...event });
     this.deps.bus.emit('visit', event);
   }
 
