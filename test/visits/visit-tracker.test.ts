@@ -171,11 +171,7 @@ test('invalid sightings are refused with a typed error and change nothing', asyn
 });
 
 test('visits left open by a crash are resumed, or closed if their gap passed while down', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const crashed = await trackerRig(dir, clock);
-  await crashed.tracker.start();
+  const { rig: crashed, dir, clock } = await startedRig(t, T0);
   await crashed.tracker.observe(sighting(clock, 'C-000001'));
   clock.advance(20 * MIN);
   await crashed.tracker.observe(sighting(clock, 'C-000002'));
@@ -232,11 +228,7 @@ test('a damaged day file neither stops the tracker from starting nor from record
 });
 
 test('a visit left open by a crash long ago is still closed on the next start', async (t) => {
-  const { dir, cleanup } = await tempDir('tracker');
-  t.after(cleanup);
-  const clock = new ManualClock(T0);
-  const crashed = await trackerRig(dir, clock);
-  await crashed.tracker.start();
+  const { rig: crashed, dir, clock } = await startedRig(t, T0);
   await crashed.tracker.observe(sighting(clock, 'C-000001'));
   assert.equal(JSON.parse(await readFile(join(dir, 'open-visits.json'), 'utf8')).ids.length, 1);
   clock.advance(10 * 86_400_000); // the box stayed off for ten days
