@@ -90,6 +90,10 @@ test('paging is newest first across days with a stable cursor, filters and bound
   assert.ok(bounded.items.every((v) => v.personId === 'C-000002' && v.arrivedAt.startsWith('2026-03-02')));
   assert.equal(bounded.nextCursor, null);
 
+  assert.deepEqual(
+    (await log.range(T0 + DAY, T0 + 2 * DAY)).map((v) => v.id),
+    expected.filter((id) => id.startsWith('V-20260302')),
+  );
   const asc = [];
   for await (const v of log.scan({ from: T0, to: T0 + DAY, order: 'asc' })) asc.push(Date.parse(v.arrivedAt));
   assert.deepEqual(asc, [...asc].sort((a, b) => a - b));

@@ -156,6 +156,13 @@ export class DayLog<T extends { id: string }> {
     return { items, nextCursor };
   }
 
+  /** All records with timeOf in [from, to), newest first (use `scan` or `page` for large ranges). */
+  async range(from: number, to: number): Promise<T[]> {
+    const out: T[] = [];
+    for await (const r of this.scan({ from, to })) out.push(r);
+    return out;
+  }
+
   /**
    * Records with timeOf in [from, to), newest first (or oldest first), one day file at a time;
    * `after` resumes strictly past a position in the chosen order.
