@@ -16,4 +16,9 @@ export interface CameraFrame extends RgbFrame {
   capturedAt: number;
   /** Presentation time in ms from the stream, when known (files), else null. */
   ptsMs: number | null;
+  /**
+   * Present only on demand-paced sources (a file read as fast as it is consumed, see `pullOnRelease`): the
+   * next frame is decoded once this is called, so a consumer calls it when it has taken or dropped the frame.
+   */
+  release?: () => void;
 }

@@ -15,6 +15,11 @@ export interface GstFrameSourceOptions {
   loop: boolean;
   /** Files: fill `ptsMs` from the pipeline position (live sources leave it null). */
   reportPosition: boolean;
+  /**
+   * Decode the next frame only when the consumer calls the previous frame's `release()` (benchmarks: a file
+   * read as fast as it is analysed, with no frame decoded just to be dropped). Default: pull continuously.
+   */
+  pullOnRelease?: boolean;
 }
 
 const SEEK_FLUSH_KEY_UNIT = 1 | 4;
@@ -48,6 +53,8 @@ export class GstFrameSource implements FrameSource {
   private pulling = false;
   /** Looping: the seek happened while a pull was pending; that pull returns null and must be re-issued. */
   private repullAfterSeek = false;
+  /** pullOnRelease: the last frame is not released yet, so nothing is pulled. */
+  private awaitingRelease = false;
   private finalCounters: FrameSourceCounters | null = null;
   private frameListeners: ((frame: CameraFrame) => void)[] = [];
   private failureListeners: ((f: CameraFailure) => void)[] = [];
@@ -138,8 +145,16 @@ export class GstFrameSource implements FrameSource {
       height: this.height ?? 0,
       stride: this.stride,
     };
+    if (this.opts.pullOnRelease) {
+      this.awaitingRelease = true;
+      frame.release = () => {
+        if (!this.awaitingRelease) return; // released already
+        this.awaitingRelease = false;
+        this.pullNext();
+      };
+    }
     for (const l of this.frameListeners) l(frame);
-    if (!this.stopped) this.pullNext();
+    if (!this.stopped && !this.opts.pullOnRelease) this.pullNext();
   }
 
   private readCaps(caps: GstStructure, byteLength: number): void {
@@ -166,7 +181,7 @@ export class GstFrameSource implements FrameSource {
       case 'eos':
         if (this.opts.loop && this.pipeline?.seek(0, SEEK_FLUSH_KEY_UNIT)) {
           if (this.pulling) this.repullAfterSeek = true;
-          else this.pullNext();
+          else if (!this.awaitingRelease) this.pullNext();
         } else this.fail(failure('stream-ended', this.opts.loop ? 'could not seek back to the start' : 'end of stream'));
         break;
     }

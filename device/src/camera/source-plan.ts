@@ -95,6 +95,7 @@ export function createFrameSource(
   codec: Codec,
   decoder: DecoderCandidate,
   realtime: boolean,
+  pullOnRelease = false,
 ): GstFrameSource {
   const description = buildPipelineDescription(spec, codec, decoder, {
     width: config.analysisWidth,
@@ -107,5 +108,7 @@ export function createFrameSource(
     decoder: decoder.element,
     loop: spec.kind === 'file' && spec.loop,
     reportPosition: spec.kind === 'file',
+    // Only a file read as fast as possible can wait for its consumer; live cameras never wait.
+    pullOnRelease: pullOnRelease && spec.kind === 'file' && !realtime,
   });
 }

@@ -27,6 +27,12 @@ export interface CameraSupervisorOptions {
   stallMs?: number;
   /** Files play at their own speed (true, default) or as fast as frames are consumed (false, benchmarks). */
   realtime?: boolean;
+  /**
+   * With realtime=false: decode the next frame only once the consumer calls the previous frame's `release()`
+   * (the analysis benchmark: no frame decoded just to be dropped). Frames must then be released, or the
+   * watchdog restarts the stalled camera.
+   */
+  pullOnRelease?: boolean;
   /** Re-emit the status this often while running. Default 5 s. */
   statusIntervalMs?: number;
   logger?: Logger;
@@ -147,7 +153,7 @@ export class CameraSupervisor implements Feature {
     const choice = this.cursor.current();
     if (!choice.ok) return this.retryAfter(choice.error);
     const { codec, decoder } = choice.value;
-    const source = createFrameSource(this.config, plan.value.spec, codec, decoder, this.opts.realtime ?? true);
+    const source = createFrameSource(this.config, plan.value.spec, codec, decoder, this.opts.realtime ?? true, this.opts.pullOnRelease);
     source.onFrame((f) => this.handleFrame(f, gen));
     source.onFailure((f) => this.handleFailure(f, gen));
     this.source = source;

@@ -6,7 +6,8 @@ import type { TrackerOptions } from '../tracking/tracker.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
-import type { FaceEngine } from '../vision/engine.js';
+import type { DescribePlan } from '../tracking/describe-policy.js';
+import type { FaceAnalysis, FaceEngine, LocatedFace } from '../vision/engine.js';
 import { CameraAnalysis } from './camera-analysis.js';
 import { cutFace } from './face-crop.js';
 import { LatestFrameSlots } from './frame-slots.js';
@@ -130,7 +131,10 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
 
   /** Hands one camera frame to analysis (never blocks; a waiting older frame of that camera is dropped). */
   offer(frame: CameraFrame): void {
-    if (!this.running) return;
+    if (!this.running) {
+      frame.release?.(); // not taken: a demand-paced source must not wait for us
+      return;
+    }
     this.slots.offer(frame);
     this.loop ??= this.run().finally(() => {
       this.loop = null;
@@ -235,16 +239,14 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     const t1 = performance.now();
     const located = dets.length ? await engine.locate(frame, dets) : [];
     const t2 = performance.now();
-    const wants = cam.tracker.wantsEmbedding(at, located);
-    const chosen = located.filter((_, i) => wants[i]);
-    const described = chosen.length ? await engine.describe(frame, chosen) : [];
+    const plans = cam.tracker.describePlan(at, located);
+    const described = await describePlanned(engine, frame, located, plans);
     const t3 = performance.now();
 
-    let k = 0;
     const faces: TrackedFace[] = located.map((f, i) => {
-      if (!wants[i]) return f;
+      const d = described.get(i);
+      if (!d) return f;
       // Only described faces can become a track's shots: cut their crop now, while the frame exists.
-      const d = described[k++];
       const crop = cutFace(frame, d.box);
       return crop ? { ...d, crop } : d;
     });
@@ -253,7 +255,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
 
     this.timings.record('detect', t1 - t0);
     if (located.length) this.timings.record('locate', t2 - t1);
-    if (chosen.length) this.timings.record('embed', t3 - t2);
+    if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
     this.timings.record('frame', t4 - t0);
   }
@@ -262,6 +264,22 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     const at = this.now();
     for (const c of this.cameras.values()) c.tick(at);
   }
+}
+
+/**
+ * Runs the describe step for the planned faces: one batch with age/gender (a track's first few good faces and
+ * new best shots) and one without (re-verifications), so demographics cost only where they add a sample.
+ * Returns the described faces by their index in `located`.
+ */
+async function describePlanned(engine: PipelineEngine, frame: CameraFrame, located: LocatedFace[], plans: DescribePlan[]): Promise<Map<number, FaceAnalysis>> {
+  const out = new Map<number, FaceAnalysis>();
+  for (const ageGender of [true, false]) {
+    const idx = plans.flatMap((p, i) => (p.embed && p.ageGender === ageGender ? [i] : []));
+    if (!idx.length) continue;
+    const faces = await engine.describe(frame, idx.map((i) => located[i]), { ageGender });
+    idx.forEach((i, k) => out.set(i, faces[k]));
+  }
+  return out;
 }
 
 /** Wraps the decider to time each decision (the `decision` stage). */

@@ -16,8 +16,12 @@ export class LatestFrameSlots {
   /** Offers a frame; returns true when it displaced an older waiting frame of the same camera. */
   offer(frame: CameraFrame): boolean {
     const id = frame.cameraId;
-    const displaced = this.waiting.has(id);
-    if (displaced) this.dropped.set(id, (this.dropped.get(id) ?? 0) + 1);
+    const old = this.waiting.get(id);
+    const displaced = old !== undefined;
+    if (displaced) {
+      this.dropped.set(id, (this.dropped.get(id) ?? 0) + 1);
+      old.release?.();
+    }
     else if (!this.order.includes(id)) this.order.push(id);
     this.waiting.set(id, frame);
     this.accepted.set(id, (this.accepted.get(id) ?? 0) + 1);
@@ -33,6 +37,8 @@ export class LatestFrameSlots {
       this.waiting.delete(id);
       this.order.splice(i, 1);
       this.order.push(id);
+      // A demand-paced source decodes its next frame while this one is analysed.
+      frame.release?.();
       return frame;
     }
     return null;
@@ -52,6 +58,7 @@ export class LatestFrameSlots {
 
   /** Forgets a camera (removed from settings): its waiting frame is discarded, counters reset. */
   remove(cameraId: string): void {
+    this.waiting.get(cameraId)?.release?.();
     this.waiting.delete(cameraId);
     this.dropped.delete(cameraId);
     this.accepted.delete(cameraId);

@@ -66,6 +66,11 @@ export class Track<F extends TrackedFace = TrackedFace> {
     if (face.gender) pushBounded(this.genders, face.gender.value);
   }
 
+  /** Good faces that brought age/gender (the demographics' sample count). */
+  get demographicSamples(): number {
+    return this.ages.length;
+  }
+
   /** Whether a shot of this quality would enter the top-K. */
   wouldKeep(quality: number, topK: number): boolean {
     return this.shots.length < topK || quality > this.shots[this.shots.length - 1].face.quality.score;

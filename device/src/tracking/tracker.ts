@@ -1,17 +1,15 @@
 import { createLogger } from '../util/log.js';
 import { assignDetections, defaultAssignmentOptions, type AssignmentOptions } from './assignment.js';
 import { euclidean } from '../vision/similarity.js';
+import { planDescription, type DescribePlan, type DescribePolicyOptions } from './describe-policy.js';
 import { isDecisive, shotWeight, type QualityGate } from './quality-gate.js';
 import { Track } from './track.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from './types.js';
 
 const log = createLogger('tracker');
 
-export interface TrackerOptions extends QualityGate {
-  /** Best shots kept per track. */
-  topK: number;
-  /** Good faces (with embeddings) a track needs before identity is asked at all: never one frame. */
-  minGoodFaces: number;
+/** See describe-policy.ts for topK, minGoodFaces, verifyEveryMs, betterShotMargin and demographicShots. */
+export interface TrackerOptions extends DescribePolicyOptions {
   /** Occlusion budget: a track ends after this many frames without a match … */
   maxMissedFrames: number;
   /** … or after this long unseen, whichever comes first. */
@@ -23,8 +21,6 @@ export interface TrackerOptions extends QualityGate {
    * track even when the boxes overlap: a shot cut or a passer-by put another person in the same place.
    */
   maxAppearanceDistance: number;
-  /** A decided track asks for a descriptor at least this often, so the check above keeps working. */
-  verifyEveryMs: number;
   assignment: AssignmentOptions;
 }
 
@@ -38,6 +34,8 @@ export const defaultTrackerOptions: TrackerOptions = {
   redecideEvery: 5,
   maxAppearanceDistance: 0.6,
   verifyEveryMs: 1000,
+  betterShotMargin: 0.05,
+  demographicShots: 5,
   assignment: defaultAssignmentOptions,
 };
 
@@ -85,17 +83,18 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
   }
 
   /**
-   * Which of these detections are worth describing (embedding): decisive faces whose track is still
-   * undecided or would keep the shot. Call between detect and describe; `update` must follow with the
+   * Which of these detections are worth describing (descriptor, and age/gender with it): only faces that can
+   * change a decision (describe-policy.ts). Call between detect and describe; `update` must follow with the
    * same `at` and faces.
    */
-  wantsEmbedding(at: number, faces: readonly TrackedFace[]): boolean[] {
+  describePlan(at: number, faces: readonly TrackedFace[]): DescribePlan[] {
     const match = this.associate(at, faces);
-    return faces.map((f, i) => {
-      if (!isDecisive(f, this.opts)) return false;
-      const t = match[i] >= 0 ? this.live[match[i]].track : null;
-      return t === null || t.state !== 'decided' || t.wouldKeep(f.quality.score, this.opts.topK) || at - t.lastEmbeddingAt >= this.opts.verifyEveryMs;
-    });
+    return faces.map((f, i) => planDescription(match[i] >= 0 ? this.live[match[i]].track : null, f, at, this.opts));
+  }
+
+  /** `describePlan` reduced to "describe this face at all". */
+  wantsEmbedding(at: number, faces: readonly TrackedFace[]): boolean[] {
+    return this.describePlan(at, faces).map((p) => p.embed);
   }
 
   /** Feeds one analysed frame; returns the track id of each face, in order. */
