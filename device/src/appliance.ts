@@ -123,7 +123,12 @@ export class Appliance {
       },
     });
 
-    const health = new SystemHealth({ cameraStats: () => cameras.stats(), detectorMs: () => pipeline.timings.quantile('detect', 0.5) });
+    let sync: SyncService | null = null;
+    const health = new SystemHealth({
+      cameraStats: () => cameras.stats(),
+      detectorMs: () => pipeline.timings.quantile('detect', 0.5),
+      outboxBacklog: () => sync?.backlog() ?? null,
+    });
     const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
     const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
     const mqtt = new MqttService({
@@ -174,7 +179,7 @@ export class Appliance {
       log: log.child('http'),
     });
 
-    const sync = new SyncService({
+    sync = new SyncService({
       bus,
       dir: join(dir, 'sync'),
       // Set-up (web page) wins over balena device variables, which win over nothing.

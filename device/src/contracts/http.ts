@@ -1,3 +1,4 @@
+import { OutboxBacklog } from './sync.js';
 import { z } from 'zod';
 import { CameraConfig, CameraStats } from './camera.js';
 import { Settings } from './settings.js';
@@ -294,6 +295,8 @@ export const HealthReport = z.object({
   gpu: z.array(z.object({ model: z.string(), vendor: z.string(), utilizationPercent: z.number().nullable(), temperatureC: z.number().nullable() })),
   cameras: z.array(CameraStats),
   detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
+  /** Visits and statuses not yet acknowledged by cloud-sync (null when the health source has no outbox). */
+  outbox: OutboxBacklog.nullable(),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

@@ -60,9 +60,8 @@ export const Settings = z.object({
     .prefault({}),
   cloud: z
     .object({
+      /** Where cloud-sync runs; the claim code itself is kept apart (accounts' cloud-claim document). */
       url: z.string().url().nullable().default(null),
-      /** Only visit metadata leaves the box unless this is turned on. */
-      uploadFaceImages: z.boolean().default(false),
     })
     .prefault({}),
 });

@@ -30,6 +30,8 @@ export function healthMetrics(h: HealthReport): MetricFamily[] {
       h.gpu.flatMap((g) => (g.utilizationPercent === null ? [] : [{ labels: { model: g.model }, value: g.utilizationPercent }])),
     ),
     gauge('cva_detector_milliseconds', 'Median face-detection time per frame', one(h.detectorMs)),
+    gauge('cva_outbox_pending_items', 'Items waiting for cloud-sync', one(h.outbox?.pendingItems ?? null)),
+    gauge('cva_outbox_pending_visits', 'Visit events waiting for cloud-sync', one(h.outbox?.pendingVisits ?? null)),
     gauge(
       'cva_camera_state',
       'Camera state (1 for the current state)',

@@ -1,12 +1,15 @@
 import si from 'systeminformation';
 import type { CameraStats } from '../contracts/camera.js';
 import type { HealthReport } from '../contracts/http.js';
+import type { OutboxBacklog } from '../contracts/sync.js';
 
 /** Sources the health report reads besides the OS: camera supervisors and the face engine's timings. */
 export interface HealthSources {
   cameraStats(): CameraStats[];
   /** Median detection ms over recent frames, null before the first frame. */
   detectorMs(): number | null;
+  /** The cloud outbox's backlog, so an unsynced shop shows in health and metrics. */
+  outboxBacklog?(): OutboxBacklog | null;
 }
 
 export interface SystemHealthOptions {
@@ -80,6 +83,7 @@ export class SystemHealth {
       gpu,
       cameras: this.sources.cameraStats(),
       detectorMs: this.sources.detectorMs(),
+      outbox: this.sources.outboxBacklog?.() ?? null,
     };
   }
 }
