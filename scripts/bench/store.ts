@@ -119,7 +119,7 @@ async function benchAppend(perDay: number): Promise<{ appendPerSec: number; appe
 async function coldStart(dir: string, now: number): Promise<{ ms: number; openVisits: number; visitsToday: number; pageItems: number }> {
   const t0 = performance.now();
   const { ApplianceStore } = await import('../../device/src/store/appliance-store.js');
-  const { ManualClock } = await import('../../device/src/store/clock.js');
+  const { ManualClock } = await import('../../device/src/util/clock.js');
   const { openVisitModule } = await import('../../device/src/visits/visit-module.js');
   const { EventBus } = await import('../../device/src/events.js');
   process.env.LOG_LEVEL = 'warn';

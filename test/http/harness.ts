@@ -17,7 +17,7 @@ import { DocumentSettingsService } from '../../device/src/http/settings-service.
 import { ProcessSystemService, appVersion } from '../../device/src/http/system-service.js';
 import { createLogger } from '../../device/src/util/log.js';
 import type { CameraFrame } from '../../device/src/camera/frame.js';
-import type { Clock } from '../../device/src/accounts/clock.js';
+import type { Clock } from '../../device/src/util/clock.js';
 
 /** A frame feed the test pushes real decoded frames into (the camera manager's onFrame API shape). */
 export class PushFeed implements FrameFeed {

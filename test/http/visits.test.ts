@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { FaceEngine } from '../../device/src/vision/engine.js';
-import { ManualClock } from '../../device/src/store/clock.js';
+import { ManualClock } from '../../device/src/util/clock.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
 import { VisitTracker } from '../../device/src/visits/visit-tracker.js';
 import { VisitQuery } from '../../device/src/visits/visit-query.js';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RetentionSettings } from '../../device/src/contracts/settings.js';
-import { ManualClock } from '../../device/src/store/clock.js';
+import { ManualClock } from '../../device/src/util/clock.js';
 import { RetentionJob } from '../../device/src/store/retention-job.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { sighting, trackerRig } from '../visits/rig.js';

@@ -4,7 +4,7 @@ import { EventBus } from '../../device/src/events.js';
 import type { Counts } from '../../device/src/contracts/live.js';
 import type { VisitEvent } from '../../device/src/contracts/visit.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
-import { ManualClock } from '../../device/src/store/clock.js';
+import { ManualClock } from '../../device/src/util/clock.js';
 import { openVisitModule } from '../../device/src/visits/visit-module.js';
 import type { Sighting } from '../../device/src/visits/sighting.js';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ManualClock } from '../../device/src/store/clock.js';
+import { ManualClock } from '../../device/src/util/clock.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { tempDir } from '../store/helpers.js';
 import { sighting, startedRig, trackerRig } from './rig.js';

@@ -4,7 +4,7 @@ import { LoginLimiter, defaultLoginLimits, type LoginLimits } from './login-limi
 import { SetupGate, CloudClaimStore, type CloudClaim } from './setup.js';
 import { AuditLog } from './audit.js';
 import { loadDeviceId } from './device-identity.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { AccountsPersistence } from './persistence.js';
 import { createLogger, type Logger } from '../util/log.js';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { Actor } from './actor.js';
 import type { DayLog } from '../store/day-log.js';
 import { decodeCursor } from '../store/day-log.js';

@@ -9,4 +9,4 @@ export { AuditLog, AuditAction, AuditEntry, type AuditActor } from './audit.js';
 export { loadDeviceId } from './device-identity.js';
 export { Role, Permission, rolePermissions, can } from './roles.js';
 export type { Actor } from './actor.js';
-export { systemClock, type Clock } from './clock.js';
+export { systemClock, type Clock } from '../util/clock.js';

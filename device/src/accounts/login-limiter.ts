@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface LoginLimits {
   /** Failed attempts on one username before it is locked. */

@@ -1,5 +1,5 @@
 import { randomSecret, sha256 } from './passwords.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 
 export interface Session {
   userId: string;

@@ -1,21 +1,2 @@
-/** Time source, injectable so retention and visit timing can be tested with simulated time. */
-export interface Clock {
-  now(): number;
-}
-
-export const systemClock: Clock = { now: () => Date.now() };
-
-/** A clock that only moves when told to (simulations, tests, replaying recorded data). */
-export class ManualClock implements Clock {
-  constructor(private t: number) {}
-  now(): number {
-    return this.t;
-  }
-  set(t: number): void {
-    this.t = t;
-  }
-  advance(ms: number): number {
-    this.t += ms;
-    return this.t;
-  }
-}
+/** Kept so existing `store/clock.js` imports still resolve; the one implementation lives in util/clock.ts. */
+export { systemClock, ManualClock, type Clock } from '../util/clock.js';

@@ -10,5 +10,5 @@ export { CropStore, CROP_KINDS, parseCropId, ownerToken, type CropKind, type Cro
 export { encodeFaceCrop } from './crop-image.js';
 export { ApplianceStore, StoredVisitEvent, type ApplianceStoreOptions, type ForgetReport } from './appliance-store.js';
 export { RetentionJob, type RetentionDeps, type RetentionReport, type PrunableLog } from './retention-job.js';
-export { systemClock, ManualClock, type Clock } from './clock.js';
+export { systemClock, ManualClock, type Clock } from '../util/clock.js';
 export { ShardedRecords } from './sharded-records.js';

@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { RetentionSettings } from '../contracts/settings.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
-import type { Clock } from './clock.js';
+import type { Clock } from '../util/clock.js';
 import type { CropStore } from './crop-store.js';
 import { utcDayKey } from './day-id.js';
 

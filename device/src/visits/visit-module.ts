@@ -1,6 +1,6 @@
 import type { EventBus } from '../events.js';
 import type { ApplianceStore } from '../store/appliance-store.js';
-import { systemClock, type Clock } from '../store/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import { OpenVisitIds, OpenVisitIndex } from './open-visit-index.js';
 import { PersonEntry, PersonStats } from './person-stats.js';
 import { VisitQuery } from './visit-query.js';

@@ -1,7 +1,7 @@
 import type { Counts } from '../contracts/live.js';
 import type { Visit, VisitEvent, VisitEventType } from '../contracts/visit.js';
 import type { EventBus } from '../events.js';
-import type { Clock } from '../store/clock.js';
+import type { Clock } from '../util/clock.js';
 import type { CropStore } from '../store/crop-store.js';
 import type { DayLog } from '../store/day-log.js';
 import type { StoredVisitEvent } from '../store/appliance-store.js';
