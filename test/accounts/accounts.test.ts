@@ -24,6 +24,25 @@ describe('passwords', () => {
     assert.equal(await verifyPassword('hunter2-hunter3', a), false);
     assert.equal(await verifyPassword('x', 'garbage'), false);
   });
+
+  it('hashes stored by the earlier user-account and MQTT-account hashers still verify', async () => {
+    // Made by the two implementations this module replaced (accounts: N$salt$hash; MQTT: N$r$p$salt$hash).
+    const userForm = 'scrypt$32768$6Jm4UzJ92axUVbD3F2bQiw==$D7ZrN1whv6qWi4HNPDICr4/AxDdRDSr0ORIA2iTaKYs=';
+    const mqttForm =
+      'scrypt$16384$8$1$+EGy7iY0/fODWNWO2wkgrQ==$Jsf2e5MrsDnxLslOJ4+aMxg+SShBu8lyRMXbtyUH/PoQTeT98xKoHpT5PhOTuwTa//CT0aDGnmaqC8h3a3OUbw==';
+    for (const stored of [userForm, mqttForm]) {
+      assert.equal(await verifyPassword('correct horse battery', stored), true, stored);
+      assert.equal(await verifyPassword('correct horse batterY', stored), false, stored);
+    }
+    assert.match(await hashPassword('correct horse battery'), /^scrypt\$32768\$8\$1\$[^$]+\$[^$]+$/);
+  });
+
+  it('stored hashes with out-of-range or malformed parameters are no match, not an error', async () => {
+    const [, , , , salt, hash] = (await hashPassword('pw-pw-pw-pw')).split('$');
+    for (const bad of [`scrypt$1000$8$1$${salt}$${hash}`, `scrypt$${1 << 22}$8$1$${salt}$${hash}`, `scrypt$32768$0$1$${salt}$${hash}`, `scrypt$32768$8$1$${salt}$`, `bcrypt$32768$8$1$${salt}$${hash}`])
+      assert.equal(await verifyPassword('pw-pw-pw-pw', bad), false, bad);
+    assert.equal(await verifyPassword('pw-pw-pw-pw', `scrypt$32768$8$1$${salt}$${hash}`), true);
+  });
 });
 
 describe('roles matrix', () => {

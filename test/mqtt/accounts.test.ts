@@ -24,7 +24,7 @@ describe('MQTT account store', () => {
       assert.ok(created.ok);
       const text = await readFile(file, 'utf8');
       assert.ok(!text.includes('long-enough-pw'));
-      assert.match(text, /"passwordHash": "scrypt\$16384\$8\$1\$/);
+      assert.match(text, /"passwordHash": "scrypt\$32768\$8\$1\$/);
       const reopened = await JsonMqttAccountStore.open(file);
       assert.deepEqual(await reopened.verify('ha', 'long-enough-pw'), { username: 'ha', role: 'integration', canWrite: ['cva/bridge/request/info'] });
       assert.equal(await reopened.verify('ha', 'long-enough-pX'), null);

@@ -157,7 +157,7 @@ export class AccountsStore {
   /** Checks a password; unknown users cost the same scrypt time as known ones. */
   async checkPassword(username: string, password: string): Promise<UserView | null> {
     const u = this.doc.data.users.find((x) => x.username === username.toLowerCase());
-    const valid = await verifyPassword(password, u?.passwordHash ?? (await decoyHash));
+    const valid = await verifyPassword(password, u?.passwordHash ?? (await decoyHash()));
     if (!u || !valid || u.disabled) return null;
     await this.doc.update((d) => {
       const x = d.users.find((y) => y.id === u.id);
