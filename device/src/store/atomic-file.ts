@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -7,10 +8,10 @@ import { basename, dirname, join, resolve } from 'node:path';
  * target, then fsync the directory so the rename itself survives power loss. After a crash the
  * target is either the old or the new content, never a torn mix.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
   const dir = dirname(file);
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh = await open(tmp, 'w');
+  const tmp = tempPathFor(file);
+  const fh = await open(tmp, 'w', mode);
   try {
     await fh.writeFile(data);
     await fh.sync();
@@ -29,6 +30,33 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array): 
   await fsyncDir(dir);
 }
 
+/**
+ * The same replacement, blocking: for callers that promise "on disk before this returns" from
+ * synchronous code (the sync outbox's pointer and meta files, the cloud credentials).
+ */
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode?: number): void {
+  const tmp = tempPathFor(file);
+  try {
+    const fd = openSync(tmp, 'w', mode);
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, file);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    throw e;
+  }
+  fsyncDirSync(dirname(file));
+}
+
+/** `.<name>.<pid>.<rand>.tmp` beside the target: same filesystem for the rename, and what removeStaleTemps finds. */
+function tempPathFor(file: string): string {
+  return join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
 /** fsync a directory so entries created, renamed or removed in it are durable. */
 export async function fsyncDir(dir: string): Promise<void> {
   const dh = await open(dir, 'r');
@@ -36,6 +64,15 @@ export async function fsyncDir(dir: string): Promise<void> {
     await dh.sync();
   } finally {
     await dh.close();
+  }
+}
+
+export function fsyncDirSync(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

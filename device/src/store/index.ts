@@ -3,7 +3,7 @@ export { StoreError, isStoreError, type StoreErrorCode } from './errors.js';
 export { openDocument, type JsonDocument } from './json-document.js';
 export { DayLog, encodeCursor, decodeCursor, type DayLogOptions, type Cursor, type Page, type PageRequest } from './day-log.js';
 export { newDayId, dayOfId, utcDayKey } from './day-id.js';
-export { writeFileAtomic, fsyncDir } from './atomic-file.js';
+export { writeFileAtomic, writeFileAtomicSync, fsyncDir, fsyncDirSync } from './atomic-file.js';
 export type { DeepReadonly } from './freeze.js';
 export { EmbeddingStore, type EmbeddingEntry, type NewEmbedding, type EmbeddingStoreOptions } from './embedding-store.js';
 export { CropStore, CROP_KINDS, parseCropId, ownerToken, type CropKind, type CropRef, type CropSource, type SaveCrop } from './crop-store.js';

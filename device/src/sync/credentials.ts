@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { writeFileDurably } from './durable-file.js';
+import { writeFileAtomicSync } from '../store/atomic-file.js';
 
 /** What a successful claim leaves on the box: the device token bound to one site of one cloud. */
 export const CloudCredentials = z.object({
@@ -33,6 +33,6 @@ export class CredentialStore {
 
   save(c: CloudCredentials): void {
     mkdirSync(dirname(this.path), { recursive: true });
-    writeFileDurably(this.path, JSON.stringify(c, null, 2), 0o600);
+    writeFileAtomicSync(this.path, JSON.stringify(c, null, 2), 0o600);
   }
 }

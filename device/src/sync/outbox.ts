@@ -5,7 +5,7 @@ import {
 import { join } from 'node:path';
 import { SyncItem, type OutboxBacklog, type SyncItemKind } from '../contracts/sync.js';
 import { createLogger } from '../util/log.js';
-import { fsyncDir, writeFileDurably } from './durable-file.js';
+import { fsyncDirSync, writeFileAtomicSync } from '../store/atomic-file.js';
 
 /**
  * Durable, bounded outbox of items waiting for the cloud.
@@ -123,7 +123,7 @@ export class Outbox {
     const line = Buffer.from(JSON.stringify(item) + '\n', 'utf8');
     if (this.segSize > 0 && this.segSize + line.length > this.segmentBytes) {
       this.openSegment(this.seg + 1);
-      fsyncDir(this.dir);
+      fsyncDirSync(this.dir);
     }
     writeSync(this.fd, line);
     fdatasyncSync(this.fd);
@@ -232,7 +232,7 @@ export class Outbox {
     const data = Buffer.concat(lines);
     if (data.length) writeSync(this.fd, data);
     fdatasyncSync(this.fd);
-    fsyncDir(this.dir);
+    fsyncDirSync(this.dir);
     this.dropped += drop.size;
     this.writeMeta();
     this.writePointer({ seg: newSeg, offset: 0 });
@@ -265,7 +265,7 @@ export class Outbox {
   }
 
   private writePointer(p: Pointer): void {
-    writeFileDurably(join(this.dir, 'acked.json'), JSON.stringify(p));
+    writeFileAtomicSync(join(this.dir, 'acked.json'), JSON.stringify(p));
   }
 
   private readMeta(): { dropped: number } {
@@ -275,7 +275,7 @@ export class Outbox {
   }
 
   private writeMeta(): void {
-    writeFileDurably(join(this.dir, 'meta.json'), JSON.stringify({ dropped: this.dropped }));
+    writeFileAtomicSync(join(this.dir, 'meta.json'), JSON.stringify({ dropped: this.dropped }));
   }
 }
 
