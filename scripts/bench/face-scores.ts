@@ -1,4 +1,5 @@
 /** Scoring helpers for bench:faces: ordered-name agreement (LCS), verification statistics (EER, d′). */
+import { median as medianOrNull } from '../../device/src/util/stats.js';
 
 /**
  * Longest common subsequence between predicted names (null = nobody named) and the labelled names, in order.
@@ -55,9 +56,7 @@ export function dPrime(g: Distribution, i: Distribution): number {
   return r4(Math.abs(g.mean - i.mean) / Math.sqrt((g.sd ** 2 + i.sd ** 2) / 2));
 }
 
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+/** util/stats' median as a plain number (NaN for none) for the bench's JSON figures. */
+export const median = (xs: readonly number[]): number => medianOrNull(xs) ?? NaN;
 
 export const r4 = (v: number) => Math.round(v * 1e4) / 1e4;

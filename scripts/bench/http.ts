@@ -27,6 +27,7 @@ import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { VisitQuery } from '../../device/src/visits/visit-query.js';
 import { generateYear } from './store.js';
+import { percentile } from '../../device/src/util/stats.js';
 
 export interface HttpBench {
   http: { visits: number; requests: number; visitsListP50Ms: number; visitsListP95Ms: number };
@@ -35,10 +36,6 @@ export interface HttpBench {
 
 const quiet = { ...createLogger('bench'), info: () => {}, debug: () => {} };
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
 const round = (x: number) => Math.round(x * 100) / 100;
 
 /** An appliance HTTP server on a store in `dir` (no cameras unless given), with an admin API token. */

@@ -14,6 +14,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { JsonMqttAccountStore } from '../../device/src/mqtt/accounts.js';
 import { MqttBroker } from '../../device/src/mqtt/broker.js';
 import { createLogger } from '../../device/src/util/log.js';
+import { percentile } from '../../device/src/util/stats.js';
 
 export interface BrokerFigures {
   msgsPerSec: number;
@@ -41,11 +42,6 @@ export interface MqttBenchOptions {
 
 const quiet = { ...createLogger('bench'), info: () => {}, debug: () => {} };
 const round = (x: number) => Math.round(x * 100) / 100;
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
-}
 
 interface Target {
   url: string;

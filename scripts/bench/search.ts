@@ -6,6 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { Gallery } from '../../device/src/identity/gallery.js';
 import { EMBEDDING_DIM } from '../../device/src/identity/thresholds.js';
+import { median } from '../../device/src/util/stats.js';
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
 export function rng(seed: number): () => number {
@@ -33,12 +34,6 @@ export function randomUnit(next: () => number, dim: number): Float32Array {
   return v;
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
 export function benchSearch(sizes: number[] = [10_000, 100_000], queries = 200): Record<string, number> {
   const out: Record<string, number> = {};
   for (const n of sizes) {
@@ -53,7 +48,7 @@ export function benchSearch(sizes: number[] = [10_000, 100_000], queries = 200):
       g.search(qs[i]);
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    out[String(n)] = Math.round(median(times) * 1000) / 1000;
+    out[String(n)] = Math.round((median(times) ?? NaN) * 1000) / 1000;
   }
   return out;
 }

@@ -18,9 +18,9 @@ import type { Visit } from '../../device/src/contracts/visit.js';
 import { newDayId, utcDayKey } from '../../device/src/store/day-id.js';
 import { DayLog } from '../../device/src/store/day-log.js';
 import { Visit as VisitSchema } from '../../device/src/contracts/visit.js';
+import { percentile } from '../../device/src/util/stats.js';
 
 const DAY = 86_400_000;
-
 
 /** A plausible visit: shop hours 08–20 UTC, dwell 1–60 min, a pool of 60,000 customers and 12 staff. */
 function makeVisit(next: () => number, at: number, now: number, seq: number): Visit {
@@ -69,11 +69,6 @@ export async function generateYear(dir: string, now: number, days = 365, perDay 
   // The tracker's index of open visits, as a running appliance would have left it.
   await writeFileAtomic(join(dir, 'open-visits.json'), JSON.stringify({ ids: openIds }));
   return total;
-}
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
 }
 
 async function benchAppend(perDay: number): Promise<{ appendPerSec: number; appendP99Ms: number; appendPerSecConcurrent: number }> {

@@ -65,8 +65,5 @@ export async function sendAll(urls: string[], uploads: Upload[], concurrency: nu
   return { ...totals, ms: performance.now() - t0 };
 }
 
-export function percentile(xs: number[], p: number): number {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
-}
+/** Re-exported for scripts/fleet-sim.ts; the implementation is util/stats. */
+export { percentile } from '../../device/src/util/stats.js';

@@ -1,5 +1,6 @@
 import type { Demographics, Visit } from '../contracts/visit.js';
 import type { Sighting } from './sighting.js';
+import { median } from '../util/stats.js';
 
 /**
  * One visit in progress: the latest Visit value plus what it is derived from (every age estimate,
@@ -74,16 +75,14 @@ export class OpenVisit {
   }
 
   private demographics(): Demographics {
-    return { ageMedian: median(this.ages), gender: majority(this.genders), samples: this.samples };
+    return { ageMedian: medianToTenth(this.ages), gender: majority(this.genders), samples: this.samples };
   }
 }
 
-export function median(xs: readonly number[]): number | null {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  const m = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return Math.round(m * 10) / 10;
+/** The median to one decimal, as visits and reports show ages and dwell; null when there are none. */
+export function medianToTenth(xs: readonly number[]): number | null {
+  const m = median(xs);
+  return m === null ? null : Math.round(m * 10) / 10;
 }
 
 /** The gender most faces voted for; null when there were no votes or a tie. */

@@ -1,5 +1,5 @@
 import type { Visit } from '../contracts/visit.js';
-import { median } from './open-visit.js';
+import { medianToTenth } from './open-visit.js';
 import { nextZonedMidnight, startOfZonedDay, zonedDayKey, zonedParts } from './site-time.js';
 
 /** Dwell buckets in minutes: [min, max). */
@@ -115,7 +115,7 @@ export async function buildVisitReport(
     byDay: [...days.values()].map(({ people, ...row }) => ({ ...row, uniqueCustomers: people.size })),
     dwell: {
       buckets: DWELL_BUCKETS.map(([label], i) => ({ label, visits: dwellBuckets[i] })),
-      medianSeconds: median(dwell),
+      medianSeconds: medianToTenth(dwell),
       meanSeconds: dwell.length ? Math.round((dwell.reduce((a, b) => a + b, 0) / dwell.length) * 10) / 10 : null,
     },
     demographics: { ageBands: AGE_BANDS.map(([band], i) => ({ band, visits: ageBands[i] })), ageUnknown, gender },
