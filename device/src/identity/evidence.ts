@@ -39,22 +39,41 @@ export function gatherEvidence(
   const totalWeight = shots.reduce((n, s) => n + s.weight, 0) || 1;
   const out: PersonEvidence[] = [];
   for (const personId of candidates) {
-    let sum = 0;
-    let agreeing = 0;
-    for (const s of shots) {
-      const d = gallery.distanceToPerson(s.embedding, personId);
-      sum += s.weight * d;
-      if (d <= SAME_PERSON_MAX_DISTANCE) agreeing++;
-    }
-    const distance = sum / totalWeight;
+    const e = personEvidence(gallery, shots, personId);
     const negatives = negativesOf(personId);
     if (negatives.length) {
       const neg = shots.reduce((n, s) => n + s.weight * Math.min(...negatives.map((v) => euclidean(s.embedding, v))), 0) / totalWeight;
-      if (neg <= distance) continue;
+      if (neg <= e.distance) continue;
     }
-    out.push({ personId, distance, agreeing });
+    out.push(e);
   }
   return out.sort((a, b) => a.distance - b.distance);
+}
+
+/** A track's weighted mean closest-exemplar distance to one person, and how many shots agree on their own. */
+export function personEvidence(gallery: Gallery, shots: readonly EvidenceShot[], personId: string): PersonEvidence {
+  const totalWeight = shots.reduce((n, s) => n + s.weight, 0) || 1;
+  let sum = 0;
+  let agreeing = 0;
+  for (const s of shots) {
+    const d = gallery.distanceToPerson(s.embedding, personId);
+    sum += s.weight * d;
+    if (d <= SAME_PERSON_MAX_DISTANCE) agreeing++;
+  }
+  return { personId, distance: sum / totalWeight, agreeing };
+}
+
+/**
+ * The staff member nearest to a track (measured against every staff member, not only the search's top two,
+ * so a crowd of customers cannot hide a staff look-alike), or null when there is no staff.
+ */
+export function nearestOf(gallery: Gallery, shots: readonly EvidenceShot[], personIds: Iterable<string>): PersonEvidence | null {
+  let best: PersonEvidence | null = null;
+  for (const id of personIds) {
+    const e = personEvidence(gallery, shots, id);
+    if (!best || e.distance < best.distance) best = e;
+  }
+  return best;
 }
 
 export type Verdict =

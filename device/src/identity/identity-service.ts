@@ -8,12 +8,13 @@ import { dataDir } from '../util/paths.js';
 import { ok, type Result } from '../util/result.js';
 import { CustomerBook, declaredDifferent, type CustomerDetail, type CustomerView } from './customers.js';
 import { fail, notFound, type IdentityError } from './errors.js';
-import { gatherEvidence, judge, type EvidenceShot, type PersonEvidence, type Verdict } from './evidence.js';
+import { gatherEvidence, judge, nearestOf, type EvidenceShot, type PersonEvidence, type Verdict } from './evidence.js';
 import { IdentityStore, type NewSample } from './identity-store.js';
 import type { ReviewItem } from './model.js';
 import { PendingUnknowns } from './pending-unknowns.js';
 import { ReviewQueue } from './review-queue.js';
 import { robustSplit } from './robust.js';
+import { TrackMints } from './track-mints.js';
 import { StaffBook, type EnrolPhoto, type EnrolReport, type StaffDetail, type StaffView } from './staff.js';
 import { confidenceOf, defaultThresholds, type IdentityThresholds } from './thresholds.js';
 
@@ -46,6 +47,12 @@ export interface IdentityServiceOptions {
   hooks?: IdentityHooks;
 }
 
+/**
+ * A customer formed from two tracks' lone faces: the EARLIER track had already ended undecided, so it is
+ * handed over here (its summary and the decision it would have had) for the visit layer to record.
+ */
+export type EarlierTrackListener = (track: TrackSummary<TrackedFace>, decision: IdentityDecision) => void;
+
 export interface PhotoIdentification {
   personId: string | null;
   kind: 'staff' | 'customer' | 'unknown';
@@ -67,7 +74,10 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
   private staffBook!: StaffBook;
   private customerBook!: CustomerBook;
   private reviewQueue!: ReviewQueue;
-  private readonly pending = new PendingUnknowns<TrackedFace['crop']>();
+  private readonly pending = new PendingUnknowns<TrackSummary<TrackedFace>>();
+  private readonly mints = new TrackMints();
+  private readonly earlierTrackListeners = new Set<EarlierTrackListener>();
+  private staffIdsMemo: { persons: object; ids: string[] } | null = null;
   private readonly t: IdentityThresholds;
   private gate: QualityGate;
   private readonly clock: { now(): number };
@@ -94,6 +104,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     if (!store) return;
     await this.locked(async () => {
       this.pending.clear();
+      this.mints.clear();
       await store.close();
       this.store = null;
     });
@@ -112,47 +123,88 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
   decide(summary: TrackSummary<TrackedFace>): Promise<IdentityDecision> {
     return this.locked(async () => {
       if (summary.shots.length < this.minGoodFaces) return undecided('insufficient');
-      const verdict = this.evaluate(summary);
-      if (verdict.kind === 'match') return this.matched(verdict.best, verdict.runnerUp);
-      if (verdict.kind === 'uncertain') return { ...undecided('uncertain'), distance: verdict.best.distance, score: confidenceOf(verdict.best.distance), runnerUp: pick(verdict.runnerUp) };
+      const own = this.ownMint(summary.trackId);
+      const verdict = this.evaluate(summary, own);
+      if (own) {
+        // The track minted a customer from its first faces; its newer faces name someone already known.
+        if (verdict.kind === 'match') {
+          await this.retract(own, summary.trackId, verdict.best.personId);
+          return this.matched(summary.trackId, verdict.best, verdict.runnerUp);
+        }
+        return this.createdDecision(own, summary.shots.map((s) => s.face.embedding), verdict.best);
+      }
+      if (verdict.kind === 'match') return this.matched(summary.trackId, verdict.best, verdict.runnerUp);
+      if (verdict.kind === 'uncertain') return uncertain(verdict.best, verdict.runnerUp);
+      // Nobody we know, but close to a staff member: keep collecting, a staff member's head may be turning.
+      const staff = this.nearestStaff(summary.shots.map(toEvidenceShot), summary.concurrentPersonIds);
+      if (staff && staff.distance <= this.t.staffGuard) return uncertain(staff, verdict.best);
       return this.newCustomerFromTrack(summary, verdict);
     });
   }
 
+  /**
+   * Listens for customers formed from two tracks: the earlier, already ended track and its decision.
+   * Wire it to the visit layer so that track gets its visit too. Returns the unsubscribe function.
+   */
+  onEarlierTrackDecided(listener: EarlierTrackListener): () => void {
+    this.earlierTrackListeners.add(listener);
+    return () => this.earlierTrackListeners.delete(listener);
+  }
+
   finish(summary: TrackSummary<TrackedFace>, last: IdentityDecision | null): Promise<IdentityDecision | null> {
     return this.locked(async () => {
-      const store = this.ready();
-      const now = this.clock.now();
-      if (last?.personId && Object.hasOwn(store.doc.persons, last.personId)) {
-        await this.touch(last.personId, summary.lastSeenAt);
-        if (last.kind === 'customer' && last.reason === 'matched') {
-          await this.customerBook.addSamples(last.personId, summary.shots.slice(0, this.opts.samplesPerVisit ?? 2).map(toSample));
-        }
+      try {
+        return await this.finishTrack(summary, last);
+      } finally {
+        this.mints.release(summary.trackId);
+      }
+    });
+  }
+
+  private async finishTrack(summary: TrackSummary<TrackedFace>, last: IdentityDecision | null): Promise<IdentityDecision | null> {
+    const store = this.ready();
+    if (last?.personId && Object.hasOwn(store.doc.persons, last.personId)) {
+      await this.touch(last.personId, summary.lastSeenAt);
+      if (last.kind === 'customer' && last.reason === 'matched') {
+        await this.customerBook.addSamples(last.personId, summary.shots.slice(0, this.opts.samplesPerVisit ?? 2).map(toSample));
+      }
+      return null;
+    }
+    if (summary.shots.length === 0) return null; // too small or blurred throughout: counted, never identified
+    if (summary.shots.length >= this.minGoodFaces) {
+      const verdict = this.evaluate(summary, null);
+      if (verdict.kind === 'match') return this.matched(summary.trackId, verdict.best, verdict.runnerUp);
+      if (verdict.kind === 'uncertain') {
+        await this.toReview(summary, verdict.reason, [verdict.best, verdict.runnerUp]);
         return null;
       }
-      if (summary.shots.length === 0) return null; // too small or blurred throughout: counted, never identified
-      if (summary.shots.length >= this.minGoodFaces) {
-        const verdict = this.evaluate(summary);
-        if (verdict.kind === 'match') return this.matched(verdict.best, verdict.runnerUp);
-        if (verdict.kind === 'uncertain') {
-          await this.reviewQueue.enqueue({
-            at: now,
-            cameraId: summary.cameraId,
-            trackId: summary.trackId,
-            reason: verdict.reason === 'small-margin' ? 'small-margin' : 'grey-zone',
-            candidates: [verdict.best, verdict.runnerUp].filter((c): c is PersonEvidence => c !== null).map((c) => ({ personId: c.personId, distance: round(c.distance) })),
-            vectors: summary.shots.slice(0, 3).map((s) => s.face.embedding),
-            quality: summary.shots[0].face.quality.score,
-            crop: summary.shots[0].face.crop,
-          });
-          return null;
-        }
-        // Nobody we know (e.g. the gallery changed since the last decision): a customer if the faces agree.
-        const created = await this.newCustomerFromTrack(summary, verdict);
-        if (created.personId) return created;
+      // Nobody we know. Near a staff member, the whole track must say "not them": enough shots, and not one
+      // of them on its own within the same-person threshold of that staff member. Otherwise a human decides.
+      const staff = this.nearestStaff(summary.shots.map(toEvidenceShot), summary.concurrentPersonIds);
+      if (staff && staff.distance <= this.t.staffGuard && (summary.shots.length < this.t.nearStaffShots || staff.agreeing > 0)) {
+        await this.toReview(summary, 'grey-zone', [staff, verdict.best]);
+        return null;
       }
-      // Pending samples live on the tracks' own clock (frame times), not the wall clock.
-      return this.pairWithPending(summary, summary.lastSeenAt);
+      const created = await this.newCustomerFromTrack(summary, verdict);
+      if (created.personId) return created;
+    }
+    // Pending samples live on the tracks' own clock (frame times), not the wall clock.
+    return this.pairWithPending(summary, summary.lastSeenAt);
+  }
+
+  private async toReview(summary: TrackSummary<TrackedFace>, reason: 'grey-zone' | 'small-margin', candidates: (PersonEvidence | null)[]): Promise<void> {
+    const seen = new Set<string>();
+    await this.reviewQueue.enqueue({
+      at: this.clock.now(),
+      cameraId: summary.cameraId,
+      trackId: summary.trackId,
+      reason,
+      candidates: candidates
+        .filter((c): c is PersonEvidence => c !== null && !seen.has(c.personId) && Boolean(seen.add(c.personId)))
+        .map((c) => ({ personId: c.personId, distance: round(c.distance) })),
+      vectors: summary.shots.slice(0, 3).map((s) => s.face.embedding),
+      quality: summary.shots[0].face.quality.score,
+      crop: summary.shots[0].face.crop,
     });
   }
 
@@ -199,11 +251,11 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
 
   /** Customers are never named: the only free text is a note for staff use. */
   setCustomerNote(id: string, note: string): Promise<Result<CustomerView, IdentityError>> {
-    return this.locked(() => this.customerBook.setNote(id, note));
+    return this.locked(() => this.humanTouched([id], () => this.customerBook.setNote(id, note)));
   }
 
   splitCustomer(id: string, sampleIds: readonly string[]): Promise<Result<{ newId: string }, IdentityError>> {
-    return this.locked(() => this.customerBook.split(id, sampleIds, this.clock.now()));
+    return this.locked(() => this.humanTouched([id], () => this.customerBook.split(id, sampleIds, this.clock.now())));
   }
 
   /**
@@ -225,6 +277,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
         if (persons[s].kind === 'staff') return fail('invalid', `${s} is staff: only customers can be merged into someone`);
         if (declaredDifferent(store.doc, s, targetId)) return fail('conflict', `${s} and ${targetId} were declared different people`);
       }
+      this.humanTouched([targetId, ...sources], () => undefined);
       for (const s of sources) {
         await store.relabel(store.samplesOf(s).map((e) => e.sampleId), targetId);
         await this.reviewQueue.dropPerson(s, targetId);
@@ -252,7 +305,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
   /** "Not this person" on one of a person's samples: the sample goes, its face is remembered as a negative. */
   notThisPerson(personId: string, sampleId: string): Promise<Result<{ removed: string }, IdentityError>> {
     return this.locked(async () => {
-      const r = await this.customerBook.notThisPerson(personId, sampleId, this.clock.now());
+      const r = await this.humanTouched([personId], () => this.customerBook.notThisPerson(personId, sampleId, this.clock.now()));
       if (r.ok && this.staffBook.get(personId)) await this.staffBook.refreshTemplate(personId);
       return r;
     });
@@ -261,18 +314,25 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
   /** Forgets a person (staff or customer): embeddings, crops, review mentions, links in other stores. */
   forget(personId: string): Promise<Result<{ personId: string; samples: number; crops: number }, IdentityError>> {
     return this.locked(async () => {
-      const store = this.ready();
-      if (!Object.hasOwn(store.doc.persons, personId)) return notFound('person', personId);
-      await store.updateDoc((d) => {
-        delete d.persons[personId];
-        d.differentPairs = d.differentPairs.filter(([a, b]) => a !== personId && b !== personId);
-      });
-      const purged = await store.purgePerson(personId);
-      await this.reviewQueue.dropPerson(personId, null);
-      await this.opts.hooks?.forgetPerson?.(personId);
+      if (!Object.hasOwn(this.ready().doc.persons, personId)) return notFound('person', personId);
+      const purged = await this.erase(personId);
       log.info('person forgotten', { personId, ...purged });
       return ok({ personId, ...purged });
     });
+  }
+
+  /** Removes a person everywhere: document, embeddings, crops, review mentions, other stores (hook). */
+  private async erase(personId: string): Promise<{ samples: number; crops: number }> {
+    const store = this.ready();
+    this.mints.claimed(personId, null);
+    await store.updateDoc((d) => {
+      delete d.persons[personId];
+      d.differentPairs = d.differentPairs.filter(([a, b]) => a !== personId && b !== personId);
+    });
+    const purged = await store.purgePerson(personId);
+    await this.reviewQueue.dropPerson(personId, null);
+    await this.opts.hooks?.forgetPerson?.(personId);
+    return purged;
   }
 
   /** Customers last seen before `before` (epoch ms): what retention forgets after Settings.retention.customerUnseenDays. */
@@ -306,6 +366,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
       if (!Object.hasOwn(store.doc.persons, personId)) return notFound('person', personId);
       const item = await this.reviewQueue.take(itemId);
       if (!item.ok) return item;
+      this.humanTouched([personId], () => undefined);
       const kind = store.doc.persons[personId].kind;
       const samples = item.value.vectors.map((v) => ({ vector: Float32Array.from(v), quality: item.value.quality, at: item.value.createdAt }));
       let added = 0;
@@ -381,11 +442,27 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     return Math.max(2, this.opts.minGoodFaces ?? 2);
   }
 
-  private evaluate(summary: TrackSummary<TrackedFace>): Verdict {
+  /** The track's verdict; `ownMint` (a customer made of this track's own faces) is no evidence about it. */
+  private evaluate(summary: TrackSummary<TrackedFace>, ownMint: string | null): Verdict {
     const store = this.ready();
-    const shots: EvidenceShot[] = summary.shots.map((s) => ({ embedding: s.face.embedding, weight: s.weight }));
-    const ev = gatherEvidence(store.gallery, shots, new Set(summary.concurrentPersonIds), (p) => this.negativesOf(p));
-    return judge(ev, this.t, Math.min(this.minGoodFaces, shots.length));
+    const shots = summary.shots.map(toEvidenceShot);
+    const exclude = new Set(summary.concurrentPersonIds);
+    if (ownMint) exclude.add(ownMint);
+    const ev = gatherEvidence(store.gallery, shots, exclude, (p) => this.negativesOf(p));
+    let verdict = judge(ev, this.t, Math.min(this.minGoodFaces, shots.length));
+    if (verdict.kind === 'match' && this.personInfo(verdict.best.personId)?.kind === 'customer') {
+      // A customer must clear every staff member by the wider staff margin, not only the runner-up.
+      const staff = this.nearestStaff(shots, summary.concurrentPersonIds);
+      if (staff && staff.distance - verdict.best.distance < this.t.staffMargin) verdict = { kind: 'uncertain', reason: 'small-margin', best: verdict.best, runnerUp: staff };
+    }
+    log.debug('track verdict', {
+      trackId: summary.trackId,
+      kind: verdict.kind,
+      evidence: ev.slice(0, 3).map((e) => ({ p: e.personId, d: round(e.distance), a: e.agreeing })),
+      frontal: summary.shots.map((s) => round(s.face.quality.frontal)),
+      quality: summary.shots.map((s) => round(s.face.quality.score)),
+    });
+    return verdict;
   }
 
   private negativesOf(personId: string): Float32Array[] {
@@ -393,7 +470,45 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     return p && p.negatives.length ? p.negatives.map((n) => Float32Array.from(n.vector)) : [];
   }
 
-  private matched(best: PersonEvidence, runnerUp: PersonEvidence | null): IdentityDecision {
+  /** Staff members, cached per document version (there are few; customers may be 100,000). */
+  private staffIds(): string[] {
+    const persons = this.ready().doc.persons;
+    if (this.staffIdsMemo?.persons !== persons) {
+      this.staffIdsMemo = { persons, ids: Object.values(persons).filter((p) => p.kind === 'staff').map((p) => p.id) };
+    }
+    return this.staffIdsMemo.ids;
+  }
+
+  /** The staff member nearest to these shots, leaving out staff held by a face in the same frame. */
+  private nearestStaff(shots: readonly EvidenceShot[], concurrent: readonly string[]): PersonEvidence | null {
+    return nearestOf(this.ready().gallery, shots, this.staffIds().filter((id) => !concurrent.includes(id)));
+  }
+
+  /** A human acted on these persons: a customer a track minted is no longer that track's to take back. */
+  private humanTouched<T>(personIds: readonly string[], action: () => T): T {
+    for (const id of personIds) this.mints.claimed(id, null);
+    return action();
+  }
+
+  /** The customer this track minted, if it still exists. */
+  private ownMint(trackId: string): string | null {
+    const id = this.mints.mintedBy(trackId);
+    return id && Object.hasOwn(this.ready().doc.persons, id) ? id : null;
+  }
+
+  /**
+   * Takes back a customer minted from a track's first faces once the same track is found to be `knownId`:
+   * only while nothing else relies on it (no other track decided as it, no human acted on it).
+   */
+  private async retract(customerId: string, trackId: string, knownId: string): Promise<void> {
+    if (this.mints.retractable(trackId) !== customerId) return;
+    this.mints.release(trackId);
+    await this.erase(customerId);
+    log.info('customer retracted: its own track is someone known', { personId: customerId, trackId, knownId });
+  }
+
+  private matched(trackId: string, best: PersonEvidence, runnerUp: PersonEvidence | null): IdentityDecision {
+    this.mints.claimed(best.personId, trackId);
     const info = this.personInfo(best.personId);
     return {
       personId: best.personId,
@@ -412,6 +527,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     if (split.inliers.length < this.minGoodFaces) return { ...undecided('inconsistent'), runnerUp: pick(verdict.best) };
     const samples = split.inliers.slice(0, 3).map((i) => toSample(summary.shots[i]));
     const id = await this.customerBook.create(samples, summary.lastSeenAt);
+    this.mints.record(summary.trackId, id);
     log.info('new customer', { personId: id, cameraId: summary.cameraId, trackId: summary.trackId, samples: samples.length });
     return this.createdDecision(id, summary.shots.map((s) => s.face.embedding), verdict.best);
   }
@@ -422,16 +538,31 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
     const shot = summary.shots[0];
     const near = store.gallery.search(shot.face.embedding, new Set(summary.concurrentPersonIds)).best;
     if (near && near.distance <= this.t.unknown) return null; // near someone known: one face cannot decide that
-    const mine = { trackId: summary.trackId, cameraId: summary.cameraId, firstSeenAt: summary.firstSeenAt, lastSeenAt: summary.lastSeenAt, vector: shot.face.embedding, quality: shot.face.quality.score, crop: shot.face.crop };
+    // Ambiguous with a staff member: one face can never rule the staff member out, so it never waits to pair.
+    const staff = this.nearestStaff([toEvidenceShot(shot)], summary.concurrentPersonIds);
+    if (staff && staff.distance <= this.t.staffGuard) return null;
+    const mine = { trackId: summary.trackId, cameraId: summary.cameraId, firstSeenAt: summary.firstSeenAt, lastSeenAt: summary.lastSeenAt, vector: shot.face.embedding, quality: shot.face.quality.score, track: summary };
     const other = this.pending.takeMatch(mine, this.t.consistent, now);
     if (!other) {
       this.pending.add(mine, now);
       return null;
     }
-    const samples: NewSample[] = [other, mine].map((p) => ({ vector: p.vector, quality: p.quality, at: p.lastSeenAt, crop: p.crop }));
+    const samples: NewSample[] = [other, mine].map((p) => ({ vector: p.vector, quality: p.quality, at: p.lastSeenAt, crop: p.track.shots[0]?.face.crop }));
     const id = await this.customerBook.create(samples, summary.lastSeenAt);
     log.info('new customer from two tracks', { personId: id, tracks: [other.trackId, mine.trackId] });
-    return this.createdDecision(id, [shot.face.embedding], near ? { personId: near.personId, distance: near.distance, agreeing: 0 } : null);
+    const nearest = near ? { personId: near.personId, distance: near.distance, agreeing: 0 } : null;
+    this.tellEarlierTrack(other.track, this.createdDecision(id, [other.vector], nearest));
+    return this.createdDecision(id, [shot.face.embedding], nearest);
+  }
+
+  private tellEarlierTrack(track: TrackSummary<TrackedFace>, decision: IdentityDecision): void {
+    for (const listener of this.earlierTrackListeners) {
+      try {
+        listener(track, decision);
+      } catch (e) {
+        log.warn('earlier-track listener failed', { trackId: track.trackId, error: String(e) });
+      }
+    }
   }
 
   private createdDecision(id: string, vectors: Float32Array[], nearestOther: PersonEvidence | null): IdentityDecision {
@@ -464,6 +595,15 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
 
 function undecided(reason: IdentityDecision['reason']): IdentityDecision {
   return { personId: null, kind: 'unknown', name: null, score: 0, distance: null, runnerUp: null, reason };
+}
+
+/** Not decided: close to `best` but not surely them (the track keeps collecting). */
+function uncertain(best: PersonEvidence, runnerUp: PersonEvidence | null): IdentityDecision {
+  return { ...undecided('uncertain'), distance: round(best.distance), score: confidenceOf(best.distance), runnerUp: pick(runnerUp) };
+}
+
+function toEvidenceShot(s: { face: { embedding: Float32Array }; weight: number }): EvidenceShot {
+  return { embedding: s.face.embedding, weight: s.weight };
 }
 
 function pick(e: { personId: string; distance: number } | null): { personId: string; distance: number } | null {

@@ -1,23 +1,28 @@
 import { euclidean } from './thresholds.js';
 
 /** A single good face of an ended track that did not become anyone (yet). */
-export interface PendingUnknown<C = unknown> {
+export interface PendingUnknown<T = unknown> {
   trackId: string;
   cameraId: string;
   firstSeenAt: number;
   lastSeenAt: number;
   vector: Float32Array;
   quality: number;
-  crop?: C;
+  /** The ended track as identity saw it (its summary, with the face's crop): handed back if it pairs. */
+  track: T;
 }
 
 /**
  * Short-lived memory of one-sample unknown tracks, so that a customer can be formed from two tracks
- * ("at least 2 consistent samples"). Bounded and time-limited; in memory only: a lone sample was
- * never accepted as a person, so nothing accepted is lost on restart.
+ * ("at least 2 consistent samples"). Bounded and time-limited, and deliberately in memory only:
+ * - a lone face was never accepted as a person, so a restart loses nothing that was accepted;
+ * - it is a biometric template of a passer-by nobody asked about: keeping it off disk is data
+ *   minimisation (it is gone after 30 minutes or a restart, whichever comes first);
+ * - its use is to give the EARLIER track a visit when the pair forms, and that track's visit window
+ *   (the visit gap, 30 minutes) is what the time limit matches; after a restart that window is stale.
  */
-export class PendingUnknowns<C = unknown> {
-  private items: PendingUnknown<C>[] = [];
+export class PendingUnknowns<T = unknown> {
+  private items: PendingUnknown<T>[] = [];
 
   constructor(
     private readonly maxItems = 500,
@@ -33,7 +38,7 @@ export class PendingUnknowns<C = unknown> {
    * never the same track, and never a track of the same camera that overlapped in time (two faces in
    * one frame are two people).
    */
-  takeMatch(c: PendingUnknown<C>, maxDistance: number, now: number): PendingUnknown<C> | null {
+  takeMatch(c: Omit<PendingUnknown<T>, 'track'>, maxDistance: number, now: number): PendingUnknown<T> | null {
     this.prune(now);
     let best = -1;
     let bestD = Infinity;
@@ -49,7 +54,7 @@ export class PendingUnknowns<C = unknown> {
     return best < 0 ? null : this.items.splice(best, 1)[0];
   }
 
-  add(p: PendingUnknown<C>, now: number): void {
+  add(p: PendingUnknown<T>, now: number): void {
     this.prune(now);
     this.items.push(p);
     if (this.items.length > this.maxItems) this.items.shift();

@@ -20,6 +20,24 @@ export interface IdentityThresholds {
   margin: number;
   /** Samples of one new person must be at least this close to their medoid to count as "consistent". */
   consistent: number;
+  /**
+   * A new-customer candidate whose track-averaged distance to the nearest STAFF member is at most this is
+   * ambiguous with staff: a staff member's turning head lands here (Lin's first close-up faces on
+   * hamilton.mp4: 0.63 from his photo), and so does a look-alike audience member (Obama: 0.65 from Lin).
+   * Such a track is never minted a customer while it runs; it keeps collecting, and is judged on its
+   * whole evidence when it ends. Lone faces in this band never wait to pair. Below the impostor mean
+   * (0.84) and above the closest impostor pair (0.58) of models.md §3, so few strangers fall in it.
+   */
+  staffGuard: number;
+  /**
+   * A track matched to a CUSTOMER must be at least this much closer to that customer than to any staff
+   * member (twice `margin`). Mistaking staff for a customer costs more than a missed match: customers learn
+   * automatically, so the customer would learn the staff member's faces and claim their later tracks. On
+   * hamilton.mp4, Alex's profile came 0.528 from an audience customer and 0.615 from his own photos.
+   */
+  staffMargin: number;
+  /** Good shots an ended near-staff track needs before it may become a customer (more than the usual 2). */
+  nearStaffShots: number;
 }
 
 export const defaultThresholds: IdentityThresholds = {
@@ -27,6 +45,9 @@ export const defaultThresholds: IdentityThresholds = {
   unknown: SAME_PERSON_MAX_DISTANCE + 0.04, // 0.62
   margin: 0.05,
   consistent: SAME_PERSON_MAX_DISTANCE - 0.03,
+  staffGuard: SAME_PERSON_MAX_DISTANCE + 0.12, // 0.70
+  staffMargin: 0.1,
+  nearStaffShots: 4,
 };
 
 /** Descriptor length of the face-api ResNet embedder. */
