@@ -1,16 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { ClaimResponse } from '../contracts/sync.js';
 import { writeFileAtomicSync } from '../store/atomic-file.js';
 
-/** What a successful claim leaves on the box: the device token bound to one site of one cloud. */
-export const CloudCredentials = z.object({
+/** What a successful claim leaves on the box: the claim's answer (device token bound to one site) plus which cloud and code. */
+export const CloudCredentials = ClaimResponse.extend({
   cloudUrl: z.string().url(),
-  deviceId: z.string(),
-  siteId: z.string(),
-  siteName: z.string(),
-  timezone: z.string(),
-  token: z.string(),
   /** The (normalised) code this box was claimed with; a different code entered later means: claim again. */
   claimCode: z.string(),
   claimedAt: z.string(),
