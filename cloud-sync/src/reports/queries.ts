@@ -22,14 +22,35 @@ const BUCKET_FORMAT: Record<Granularity, string> = {
   month: 'YYYY-MM',
 };
 
-export interface VisitBucket {
-  siteId: string;
-  bucket: string;
+/** Customer visits (new and returning), unique customers and staff visits: what every report counts. */
+export interface VisitorCounts {
   visits: number;
   uniqueVisitors: number;
   newVisitors: number;
   returningVisitors: number;
   staffVisits: number;
+}
+
+/** The column names the report queries give those counts. */
+interface VisitorCountColumns {
+  visits: number;
+  uniq: number;
+  new_v: number;
+  ret_v: number;
+  staff: number;
+}
+
+const visitorCounts = (x: VisitorCountColumns): VisitorCounts => ({
+  visits: x.visits,
+  uniqueVisitors: x.uniq,
+  newVisitors: x.new_v,
+  returningVisitors: x.ret_v,
+  staffVisits: x.staff,
+});
+
+export interface VisitBucket extends VisitorCounts {
+  siteId: string;
+  bucket: string;
 }
 
 /**
@@ -56,7 +77,7 @@ export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promi
              count(*) filter (where v.kind = 'staff') as staff
            from ${JOIN_VISITS} group by 1, 2`;
   }
-  const res = await db.query<{ site_id: string; bucket: string; visits: number; uniq: number; new_v: number; ret_v: number; staff: number }>(
+  const res = await db.query<VisitorCountColumns & { site_id: string; bucket: string }>(
     `with ${BOUNDS}, s as (${series}), a as (${agg})
      select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
        coalesce(a.visits, 0)::int as visits, coalesce(a.uniq, 0)::int as uniq, coalesce(a.new_v, 0)::int as new_v,
@@ -65,36 +86,20 @@ export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promi
      order by s.site_id, s.bucket`,
     params(r),
   );
-  return res.rows.map((x) => ({
-    siteId: x.site_id,
-    bucket: x.bucket,
-    visits: x.visits,
-    uniqueVisitors: x.uniq,
-    newVisitors: x.new_v,
-    returningVisitors: x.ret_v,
-    staffVisits: x.staff,
-  }));
+  return res.rows.map((x) => ({ siteId: x.site_id, bucket: x.bucket, ...visitorCounts(x) }));
 }
 
-export interface SiteSummary {
+export interface SiteSummary extends VisitorCounts {
   siteId: string;
   siteName: string;
   timezone: string;
-  visits: number;
-  uniqueVisitors: number;
-  newVisitors: number;
-  returningVisitors: number;
-  staffVisits: number;
   medianDwellSeconds: number | null;
   meanDwellSeconds: number | null;
 }
 
 /** Per-site totals for the period; dwell figures use closed customer visits only. */
 export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary[]> {
-  const res = await db.query<{
-    site_id: string; name: string; tz: string; visits: number; uniq: number; new_v: number; ret_v: number; staff: number;
-    median: number | null; mean: number | null;
-  }>(
+  const res = await db.query<VisitorCountColumns & { site_id: string; name: string; tz: string; median: number | null; mean: number | null }>(
     `with ${BOUNDS}
      select b.site_id, b.name, b.tz,
        count(v.visit_id) filter (where v.kind = 'customer')::int as visits,
@@ -112,11 +117,7 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
     siteId: x.site_id,
     siteName: x.name,
     timezone: x.tz,
-    visits: x.visits,
-    uniqueVisitors: x.uniq,
-    newVisitors: x.new_v,
-    returningVisitors: x.ret_v,
-    staffVisits: x.staff,
+    ...visitorCounts(x),
     medianDwellSeconds: x.median,
     meanDwellSeconds: x.mean,
   }));
