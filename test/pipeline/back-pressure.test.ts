@@ -58,3 +58,26 @@ test('a camera faster than analysis: frames are dropped (latest wins, counted), 
   const stages = rig.pipeline.stats().stageMs;
   for (const s of ['detect', 'track', 'frame'] as const) assert.ok((stages[s] ?? -1) >= 0, `stage ${s} timed`);
 });
+
+test('a demand-paced file camera (pullOnRelease): the next frame is decoded only when analysis takes one, none dropped', { timeout: 90_000 }, async () => {
+  const manager = new CameraManager({ facts: await detectPlatformFacts(), supervisor: { realtime: false, pullOnRelease: true } });
+  rig.pipeline.attach(manager);
+  await manager.start();
+  await manager.apply([CameraConfig.parse({ id: 'paced', name: 'paced', url: pathToFileURL(HAMILTON).href, analysisFps: 29.97, analysisWidth: 640 })]);
+  const deadline = Date.now() + 60_000;
+  while (manager.stats()[0]?.state !== 'stopped' || (rig.pipeline.stats().cameras.find((c) => c.cameraId === 'paced')?.analysedFrames ?? 0) === 0) {
+    assert.ok(Date.now() < deadline, `the clip did not end: ${JSON.stringify(manager.stats())}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const camera = manager.stats()[0];
+  await manager.stop();
+  await rig.pipeline.drain();
+
+  const cam = rig.pipeline.stats().cameras.find((c) => c.cameraId === 'paced');
+  assert.ok(cam);
+  assert.equal(cam.droppedFrames, 0, 'no frame waits long enough to be replaced');
+  assert.equal(cam.analysedFrames + cam.failedFrames, cam.receivedFrames);
+  // The whole clip (300 frames at 29.97 fps), every frame analysed once: nothing decoded only to be dropped.
+  assert.ok(cam.analysedFrames >= 290 && cam.analysedFrames <= 300, `analysed ${cam.analysedFrames} of the clip's 300 frames`);
+  assert.equal(camera.droppedFrames, 0, `the camera dropped nothing either: ${JSON.stringify(camera)}`);
+});

@@ -7,6 +7,8 @@ import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { DescribePlan } from '../tracking/describe-policy.js';
+import { unmeasuredQuality } from '../tracking/quality-gate.js';
+import type { Detection } from '../vision/detector.js';
 import type { FaceAnalysis, FaceEngine, LocatedFace } from '../vision/engine.js';
 import { CameraAnalysis } from './camera-analysis.js';
 import { cutFace } from './face-crop.js';
@@ -229,15 +231,16 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
     const t0 = performance.now();
     this.timings.record('wait', Date.now() - frame.capturedAt);
-    // A new view (clip cut, PTZ move): nobody on it continues a track of the old one.
+    // A new view (clip cut, PTZ move): nobody on it continues a track of the old one. The frame loop does not
+    // wait for the ended tracks' last identity calls (store writes); drain()/stop() do.
     if (cam.scene.changed(frame)) {
       cam.sceneChanges++;
-      await cam.flush(at);
+      cam.endTracksNow(at);
     }
 
     const dets = await engine.detect(frame, { threshold: rec.detectionThreshold, tiling: rec.tiling });
     const t1 = performance.now();
-    const located = dets.length ? await engine.locate(frame, dets) : [];
+    const located = await locatePlanned(engine, frame, dets, cam.tracker.locatePlan(at, dets));
     const t2 = performance.now();
     const plans = cam.tracker.describePlan(at, located);
     const described = await describePlanned(engine, frame, located, plans);
@@ -254,7 +257,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     const t4 = performance.now();
 
     this.timings.record('detect', t1 - t0);
-    if (located.length) this.timings.record('locate', t2 - t1);
+    if (located.some(isLocated)) this.timings.record('locate', t2 - t1);
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
     this.timings.record('frame', t4 - t0);
@@ -267,19 +270,35 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
 }
 
 /**
+ * Landmarks and quality for the detections that need them (tracker.locatePlan); the others (faces of decided
+ * tracks between their quality checks) go on with their size only, never decisive.
+ */
+async function locatePlanned(engine: PipelineEngine, frame: CameraFrame, dets: Detection[], wanted: boolean[]): Promise<Array<LocatedFace | TrackedFace>> {
+  const chosen = dets.filter((_, i) => wanted[i]);
+  const located = chosen.length ? await engine.locate(frame, chosen) : [];
+  let k = 0;
+  return dets.map((d, i) => (wanted[i] ? located[k++] : { box: d.box, score: d.score, quality: unmeasuredQuality(d.box.width) }));
+}
+
+/**
  * Runs the describe step for the planned faces: one batch with age/gender (a track's first few good faces and
  * new best shots) and one without (re-verifications), so demographics cost only where they add a sample.
  * Returns the described faces by their index in `located`.
  */
-async function describePlanned(engine: PipelineEngine, frame: CameraFrame, located: LocatedFace[], plans: DescribePlan[]): Promise<Map<number, FaceAnalysis>> {
+async function describePlanned(engine: PipelineEngine, frame: CameraFrame, located: Array<LocatedFace | TrackedFace>, plans: DescribePlan[]): Promise<Map<number, FaceAnalysis>> {
   const out = new Map<number, FaceAnalysis>();
   for (const ageGender of [true, false]) {
-    const idx = plans.flatMap((p, i) => (p.embed && p.ageGender === ageGender ? [i] : []));
-    if (!idx.length) continue;
-    const faces = await engine.describe(frame, idx.map((i) => located[i]), { ageGender });
-    idx.forEach((i, k) => out.set(i, faces[k]));
+    // Only located faces can be described (the gate never passes an unmeasured one anyway).
+    const chosen = located.flatMap((f, i) => (plans[i].embed && plans[i].ageGender === ageGender && isLocated(f) ? [{ i, f }] : []));
+    if (!chosen.length) continue;
+    const faces = await engine.describe(frame, chosen.map((c) => c.f), { ageGender });
+    chosen.forEach((c, k) => out.set(c.i, faces[k]));
   }
   return out;
+}
+
+function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
+  return 'landmarks' in f;
 }
 
 /** Wraps the decider to time each decision (the `decision` stage). */

@@ -89,6 +89,11 @@ export class CameraAnalysis {
     this.tracker.tick(at);
   }
 
+  /** Ends every track at a view change; their last decisions finish off the frame loop. */
+  endTracksNow(at: number): void {
+    this.tracker.endAll(at);
+  }
+
   /** Ends every track (camera gone or pipeline stopping) and waits for their last decisions. */
   async flush(at: number): Promise<void> {
     await this.tracker.flush(at);

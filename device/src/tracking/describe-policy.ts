@@ -20,9 +20,21 @@ export interface DescribePolicyOptions extends QualityGate {
   betterShotMargin: number;
   /** Age/gender run for this many good faces per track; later only for a new best shot. */
   demographicShots: number;
+  /** A decided track's face is located (landmarks + quality) at least this often, to spot a clearly better shot. */
+  requalifyEveryMs: number;
 }
 
 const NOTHING: DescribePlan = { embed: false, ageGender: false };
+
+/**
+ * Whether a detected face needs landmarks and quality (≈ 1–2 ms a face) before tracking. They exist to pick
+ * the faces worth describing, so a face of a decided track needs them only when a re-verification is due or
+ * every `requalifyEveryMs` (to catch a clearly better shot); every other face is located on every frame.
+ */
+export function needsLocating<F extends TrackedFace>(track: Track<F> | null, at: number, opts: DescribePolicyOptions): boolean {
+  if (track === null || track.state !== 'decided') return true;
+  return at - track.lastEmbeddingAt >= opts.verifyEveryMs || at - track.qualityCheckedAt >= opts.requalifyEveryMs;
+}
 
 /**
  * Which faces deserve the expensive describe step (descriptor ≈ 4–8 ms, age/gender ≈ 3 ms a face on this box).

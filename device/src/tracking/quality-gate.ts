@@ -1,4 +1,4 @@
-import type { TrackedFace } from './types.js';
+import type { FaceQuality, TrackedFace } from './types.js';
 
 /** The size/blur floor (Settings.recognition.minFaceSize / minSharpness). */
 export interface QualityGate {
@@ -12,6 +12,14 @@ export interface QualityGate {
 }
 
 export const DEFAULT_MIN_QUALITY = 0.2;
+
+/**
+ * The quality of a face that was deliberately not located (a decided track between its quality checks): only
+ * the size is known; sharpness, frontal and score are 0, so such a face is tracked and counted, never decisive.
+ */
+export function unmeasuredQuality(width: number): FaceQuality {
+  return { size: width, sharpness: 0, frontal: 0, score: 0 };
+}
 
 /**
  * Whether a face may take part in identity decisions. Tiny faces give embeddings that cannot tell

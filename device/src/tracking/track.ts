@@ -23,6 +23,8 @@ export class Track<F extends TrackedFace = TrackedFace> {
   /** The newest good face's descriptor and when it was seen: checks that the track still follows the same face. */
   lastEmbedding: Float32Array | null = null;
   lastEmbeddingAt = -Infinity;
+  /** When this track's face last had its landmarks and quality measured (see describe-policy.ts). */
+  qualityCheckedAt = -Infinity;
   state: TrackState = 'collecting';
   decision: IdentityDecision | null = null;
   private ages: number[] = [];

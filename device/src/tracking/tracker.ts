@@ -1,7 +1,8 @@
+import type { Box } from '../contracts/live.js';
 import { createLogger } from '../util/log.js';
 import { assignDetections, defaultAssignmentOptions, type AssignmentOptions } from './assignment.js';
 import { euclidean } from '../vision/similarity.js';
-import { planDescription, type DescribePlan, type DescribePolicyOptions } from './describe-policy.js';
+import { needsLocating, planDescription, type DescribePlan, type DescribePolicyOptions } from './describe-policy.js';
 import { isDecisive, shotWeight, type QualityGate } from './quality-gate.js';
 import { Track } from './track.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from './types.js';
@@ -36,6 +37,7 @@ export const defaultTrackerOptions: TrackerOptions = {
   verifyEveryMs: 1000,
   betterShotMargin: 0.05,
   demographicShots: 5,
+  requalifyEveryMs: 250,
   assignment: defaultAssignmentOptions,
 };
 
@@ -80,6 +82,20 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     this.opts.minFaceSize = gate.minFaceSize;
     this.opts.minSharpness = gate.minSharpness;
     if (gate.minQuality !== undefined) this.opts.minQuality = gate.minQuality;
+  }
+
+  /**
+   * Which of these detections need landmarks and quality (describe-policy.ts `needsLocating`). Call right after
+   * detection; a face said to need them is taken as measured now.
+   */
+  locatePlan(at: number, detections: readonly { box: Box }[]): boolean[] {
+    const match = this.associate(at, detections);
+    return match.map((j) => {
+      const t = j >= 0 ? this.live[j].track : null;
+      const needed = needsLocating(t, at, this.opts);
+      if (needed && t) t.qualityCheckedAt = at;
+      return needed;
+    });
   }
 
   /**
@@ -138,10 +154,19 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
 
   /** Ends every track (camera stopped) and waits for their last decisions and end events. */
   async flush(at: number): Promise<void> {
+    this.endAll(at);
+    await this.idle();
+  }
+
+  /**
+   * Ends every track now without waiting: later frames start new tracks at once, while the ended tracks' last
+   * decisions and end events complete in the background (`idle()` waits for them; identity serialises its
+   * calls, so they still reach it before any decision of a newer track).
+   */
+  endAll(at: number): void {
     const all = this.live;
     this.live = [];
     for (const l of all) this.end(l, at);
-    await this.idle();
   }
 
   /** Resolves when no identity decision or track end is in progress. */
@@ -154,7 +179,7 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     }
   }
 
-  private associate(at: number, faces: readonly TrackedFace[]): number[] {
+  private associate(at: number, faces: readonly { box: Box }[]): number[] {
     const live = this.live.filter((l) => !this.stale(l, at));
     const idx = live.map((l) => this.live.indexOf(l));
     const m = assignDetections(live.map((l) => l.track.predicted(at)), faces.map((f) => f.box), this.opts.assignment);
