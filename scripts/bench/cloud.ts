@@ -13,7 +13,7 @@ import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
 import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
 import { bulkLoadVisits } from '../fleet-sim/bulk-load.js';
 import { sendAll, type Upload } from '../fleet-sim/client.js';
-import { percentile } from '../../device/src/util/stats.js';
+import { percentile, roundTo } from '../../device/src/util/stats.js';
 import { batchBody, prng, simulateDay, visitEndItem, type SimDevice } from '../fleet-sim/generate.js';
 import { runHeartbeats } from '../fleet-sim/heartbeats.js';
 import { cpuSeconds, startInstance, stopInstance } from '../fleet-sim/instances.js';
@@ -30,7 +30,6 @@ const REPORT_RUNS = 40;
 const DAY = 86_400_000;
 
 const say = (msg: string) => process.stderr.write(`[bench:cloud] ${msg}\n`);
-const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
 const today = (() => {
   const n = new Date();
@@ -67,7 +66,7 @@ async function measureIngest(urls: string[], uploads: Upload[], concurrency: num
   if (r.failures || r.applied !== expected) {
     throw new Error(`ingest: ${r.failures} failures (${r.errors.join('; ')}), applied ${r.applied} of ${expected}`);
   }
-  say(`  ${expected} visits in ${round(r.ms / 1000, 2)} s, batch p95 ${round(percentile(r.latenciesMs, 95))} ms`);
+  say(`  ${expected} visits in ${roundTo(r.ms / 1000, 2)} s, batch p95 ${roundTo(percentile(r.latenciesMs, 95), 1)} ms`);
   return Math.round(expected / (r.ms / 1000));
 }
 
@@ -111,7 +110,7 @@ async function run(dbUrl: string, children: ChildProcess[]) {
     say(`bulk-loading ${STORED_VISITS.toLocaleString('en')} visits over ${STORED_DAYS} days with generate_series`);
     const load = await bulkLoadVisits(db, perSite, STORED_VISITS, STORED_DAYS, today, (n) => say(`  ${n.toLocaleString('en')} rows`));
     const stored = (await db.query<{ n: number }>('select count(*)::int as n from visits')).rows[0].n;
-    say(`  stored ${stored.toLocaleString('en')} visits; load ${round(load.loadSeconds)} s, rollup ${round(load.rollupSeconds)} s`);
+    say(`  stored ${stored.toLocaleString('en')} visits; load ${roundTo(load.loadSeconds, 1)} s, rollup ${roundTo(load.rollupSeconds, 1)} s`);
 
     say(`reports: ${REPORT_RUNS} runs each through HTTP`);
     const daily: number[] = [];
@@ -127,18 +126,18 @@ async function run(dbUrl: string, children: ChildProcess[]) {
       heartbeats: {
         devices: fleet.length,
         intervalSeconds: 60,
-        windowSeconds: round(wall),
+        windowSeconds: roundTo(wall, 1),
         sent: hb.requests,
         failures: hb.failures,
-        serviceCpuPercentOfOneCore: round(cpuShare * 100, 2),
-        latencyP95Ms: round(percentile(hb.latenciesMs, 95)),
+        serviceCpuPercentOfOneCore: roundTo(cpuShare * 100, 2),
+        latencyP95Ms: roundTo(percentile(hb.latenciesMs, 95), 1),
       },
-      reportP95Ms: { allSitesDaily30d: round(percentile(daily, 95)), siteHourly: round(percentile(hourly, 95)) },
+      reportP95Ms: { allSitesDaily30d: roundTo(percentile(daily, 95), 1), siteHourly: roundTo(percentile(hourly, 95), 1) },
       storedVisits: stored,
       sites: perSite.length,
       siteHourlyDays: 7,
-      bulkLoadSeconds: round(load.loadSeconds),
-      rollupSeconds: round(load.rollupSeconds),
+      bulkLoadSeconds: roundTo(load.loadSeconds, 1),
+      rollupSeconds: roundTo(load.rollupSeconds, 1),
       database: 'postgres',
     };
   } finally {

@@ -1,5 +1,5 @@
 /** Scoring helpers for bench:faces: ordered-name agreement (LCS), verification statistics (EER, d′). */
-import { median as medianOrNull } from '../../device/src/util/stats.js';
+import { median as medianOrNull, roundTo } from '../../device/src/util/stats.js';
 
 /**
  * Longest common subsequence between predicted names (null = nobody named) and the labelled names, in order.
@@ -59,4 +59,4 @@ export function dPrime(g: Distribution, i: Distribution): number {
 /** util/stats' median as a plain number (NaN for none) for the bench's JSON figures. */
 export const median = (xs: readonly number[]): number => medianOrNull(xs) ?? NaN;
 
-export const r4 = (v: number) => Math.round(v * 1e4) / 1e4;
+export const r4 = (v: number) => roundTo(v, 4);

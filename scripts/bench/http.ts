@@ -27,7 +27,7 @@ import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { VisitQuery } from '../../device/src/visits/visit-query.js';
 import { generateYear } from './store.js';
-import { percentile } from '../../device/src/util/stats.js';
+import { percentile, roundTo } from '../../device/src/util/stats.js';
 
 export interface HttpBench {
   http: { visits: number; requests: number; visitsListP50Ms: number; visitsListP95Ms: number };
@@ -36,7 +36,6 @@ export interface HttpBench {
 
 const quiet = { ...createLogger('bench'), info: () => {}, debug: () => {} };
 
-const round = (x: number) => Math.round(x * 100) / 100;
 
 /** An appliance HTTP server on a store in `dir` (no cameras unless given), with an admin API token. */
 async function applianceServer(dir: string, live?: LiveView, bus = new EventBus()) {
@@ -87,7 +86,7 @@ async function visitsList(requests: number): Promise<HttpBench['http']> {
         if (kind === 1) cursor = r.next;
         ms.push(r.ms);
       }
-      return { visits, requests, visitsListP50Ms: round(percentile(ms, 50)), visitsListP95Ms: round(percentile(ms, 95)) };
+      return { visits, requests, visitsListP50Ms: roundTo(percentile(ms, 50), 2), visitsListP95Ms: roundTo(percentile(ms, 95), 2) };
     } finally {
       await server.stop();
     }
@@ -131,14 +130,14 @@ async function mjpegFanOut(clients: number, seconds: number, maxFps: number): Pr
     );
     const encodedBefore = live.encodedFrames;
     ctrl.abort();
-    const fpsPerClient = counts.map((c) => round((c.frames * 1000) / c.ms));
+    const fpsPerClient = counts.map((c) => roundTo((c.frames * 1000) / c.ms, 2));
     return {
       clients,
       seconds,
       maxFps,
       fpsPerClient,
       minFps: Math.min(...fpsPerClient),
-      encodedFps: round(encodedBefore / Math.max(...counts.map((c) => c.ms / 1000))),
+      encodedFps: roundTo(encodedBefore / Math.max(...counts.map((c) => c.ms / 1000)), 2),
     };
   } finally {
     await live.stop();

@@ -14,7 +14,7 @@ import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { JsonMqttAccountStore } from '../../device/src/mqtt/accounts.js';
 import { MqttBroker } from '../../device/src/mqtt/broker.js';
 import { createLogger } from '../../device/src/util/log.js';
-import { percentile } from '../../device/src/util/stats.js';
+import { percentile, roundTo } from '../../device/src/util/stats.js';
 
 export interface BrokerFigures {
   msgsPerSec: number;
@@ -41,7 +41,6 @@ export interface MqttBenchOptions {
 }
 
 const quiet = { ...createLogger('bench'), info: () => {}, debug: () => {} };
-const round = (x: number) => Math.round(x * 100) / 100;
 
 interface Target {
   url: string;
@@ -100,7 +99,7 @@ async function fanOut(t: Target, topic: string, subscribers: number, messages: n
       pub.publish(topic, Buffer.from(String(i)), { qos: 0 });
       await all;
     }
-    return { p95Ms: round(percentile(latencies, 95)), p50Ms: round(percentile(latencies, 50)) };
+    return { p95Ms: roundTo(percentile(latencies, 95), 2), p50Ms: roundTo(percentile(latencies, 50), 2) };
   } finally {
     await Promise.all([...subs.map((s) => s.endAsync()), pub.endAsync()]);
   }

@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { Gallery } from '../../device/src/identity/gallery.js';
 import { EMBEDDING_DIM } from '../../device/src/identity/thresholds.js';
-import { median } from '../../device/src/util/stats.js';
+import { median, roundTo } from '../../device/src/util/stats.js';
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
 export function rng(seed: number): () => number {
@@ -48,7 +48,7 @@ export function benchSearch(sizes: number[] = [10_000, 100_000], queries = 200):
       g.search(qs[i]);
       times.push(Number(process.hrtime.bigint() - t0) / 1e6);
     }
-    out[String(n)] = Math.round((median(times) ?? NaN) * 1000) / 1000;
+    out[String(n)] = roundTo(median(times) ?? NaN, 3);
   }
   return out;
 }

@@ -18,7 +18,7 @@ import type { Visit } from '../../device/src/contracts/visit.js';
 import { newDayId, utcDayKey } from '../../device/src/store/day-id.js';
 import { DayLog } from '../../device/src/store/day-log.js';
 import { Visit as VisitSchema } from '../../device/src/contracts/visit.js';
-import { percentile } from '../../device/src/util/stats.js';
+import { percentile, roundTo } from '../../device/src/util/stats.js';
 
 const DAY = 86_400_000;
 
@@ -102,7 +102,7 @@ async function benchAppend(perDay: number): Promise<{ appendPerSec: number; appe
     const concSeconds = (performance.now() - c0) / 1000;
     return {
       appendPerSec: Math.round(perDay / seqSeconds),
-      appendP99Ms: Math.round(percentile(lat, 99) * 10) / 10,
+      appendP99Ms: roundTo(percentile(lat, 99), 1),
       appendPerSecConcurrent: Math.round(perDay / concSeconds),
     };
   } finally {

@@ -1,6 +1,6 @@
 import { it } from 'node:test';
 import assert from 'node:assert/strict';
-import { median, percentile } from '../../device/src/util/stats.js';
+import { median, percentile, roundTo } from '../../device/src/util/stats.js';
 import { medianToTenth } from '../../device/src/visits/open-visit.js';
 
 it('median: middle value, mean of the middle two, null for none; input left unsorted', () => {
@@ -21,4 +21,11 @@ it('percentile: nearest rank, clamped at both ends, NaN for none', () => {
   assert.equal(percentile(xs, 0), 1);
   assert.equal(percentile([7], 99), 7);
   assert.ok(Number.isNaN(percentile([], 95)));
+});
+
+it('roundTo: to the given number of decimals', () => {
+  assert.equal(roundTo(35.649, 1), 35.6);
+  assert.equal(roundTo(0.123456, 4), 0.1235);
+  assert.equal(roundTo(2.005, 0), 2);
+  assert.ok(Number.isNaN(roundTo(NaN, 2)));
 });

@@ -1,6 +1,6 @@
 import type { Demographics, Visit } from '../contracts/visit.js';
 import type { Sighting } from './sighting.js';
-import { median } from '../util/stats.js';
+import { median, roundTo } from '../util/stats.js';
 
 /**
  * One visit in progress: the latest Visit value plus what it is derived from (every age estimate,
@@ -82,7 +82,7 @@ export class OpenVisit {
 /** The median to one decimal, as visits and reports show ages and dwell; null when there are none. */
 export function medianToTenth(xs: readonly number[]): number | null {
   const m = median(xs);
-  return m === null ? null : Math.round(m * 10) / 10;
+  return m === null ? null : roundTo(m, 1);
 }
 
 /** The gender most faces voted for; null when there were no votes or a tie. */
