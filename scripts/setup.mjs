@@ -29,8 +29,8 @@ const testDebs = [
   'gstreamer1.0-rtsp', 'gir1.2-gst-rtsp-server-1.0', 'python3-gi',
   // third-party MQTT peers for interoperability tests
   'mosquitto', 'mosquitto-clients',
-  // browser tests (Debian's build; never a downloaded one)
-  'chromium',
+  // TLS test certificates for the broker
+  'openssl',
 ];
 
 function debInstalled(pkg) {
