@@ -10,6 +10,7 @@ import { UpstreamBridge } from '../../device/src/mqtt/upstream-bridge.js';
 import { Inbox, connect, killAndWait, spawnUntil, startTestBroker, uniquePrefix } from './helpers.js';
 import { startTestService } from './service-helpers.js';
 import { visitEvent } from './fixtures.js';
+import { until } from './until.js';
 
 const MOSQUITTO = 'mqtt://127.0.0.1:1883';
 
@@ -34,14 +35,6 @@ async function privateMosquitto(dir: string, port: number) {
   // stderr: unbuffered, so the "listening" line arrives when it happens.
   await writeFile(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence true\npersistence_location ${dir}/\nlog_dest stderr\nlog_type all\n`);
   return spawnUntil('mosquitto', ['-c', conf], (line) => line.includes(`listen socket on port ${port}`));
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 describe('MQTT upstream bridge (real Mosquitto)', () => {
@@ -102,7 +95,7 @@ describe('MQTT upstream bridge (real Mosquitto)', () => {
     await bridge.start();
     await bridge.connected();
     await killAndWait(mosq.child, 'SIGTERM');
-    await until(() => !bridge.stats.connected, 'the bridge to notice');
+    await until('the bridge to notice', () => !bridge.stats.connected, 10_000);
 
     for (let i = 1; i <= 5; i++) await local.broker.publish('cva/visits', `visit-${i}`, { qos: 1 });
     await local.broker.publish('cva/counts', 'counts-1', { qos: 1, retain: true });
@@ -111,7 +104,7 @@ describe('MQTT upstream bridge (real Mosquitto)', () => {
 
     mosq = await privateMosquitto(dir, port);
     await bridge.connected();
-    await until(() => bridge.stats.queued === 0, 'the queue to flush');
+    await until('the queue to flush', () => bridge.stats.queued === 0, 10_000);
     let inbox!: Inbox;
     const back = await connect(url, session, (c) => (inbox = new Inbox(c)));
     try {

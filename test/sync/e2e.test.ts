@@ -14,15 +14,7 @@ import { Backoff } from '../../device/src/sync/backoff.js';
 import { SyncService, type CloudTarget } from '../../device/src/sync/sync-service.js';
 import { api, makeTestDb, newOrg, startCloud, type TestDb } from '../cloud/harness.js';
 import { visitLifecycle } from './visit-events.js';
-
-/** Waits for a condition (a generous limit, only to end a hung test; not a speed assertion). */
-async function until(what: string, cond: () => boolean | Promise<boolean>, limitMs = 20_000): Promise<void> {
-  const end = Date.now() + limitMs;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+import { until } from '../mqtt/until.js';
 
 describe('device → cloud over HTTP (real PostgreSQL)', () => {
   let t: TestDb;
