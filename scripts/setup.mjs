@@ -119,9 +119,19 @@ if (forTests) {
     spawnSync('pg_ctlcluster', ['--skip-systemctl-redirect', versions[0], 'main', 'start'], { stdio: 'inherit' });
     for (let i = 0; i < 30 && !(await tcpAnswers(dbHost, dbPort)); i++) await new Promise((r) => setTimeout(r, 500));
     if (!(await tcpAnswers(dbHost, dbPort))) fail('PostgreSQL did not start');
-    // The default URL names database "test", owned by postgres with trust auth on the local socket.
+    // The default URL is passwordless: let the test role in over loopback (a fresh Debian cluster asks
+    // for a password there), then create the test database.
     const dbName = dbUrl.pathname.replace(/^\//, '') || 'test';
-    spawnSync('su', ['postgres', '-c', `createdb ${dbName}`], { stdio: 'ignore' });
+    const dbUser = decodeURIComponent(dbUrl.username || 'postgres');
+    const asPostgres = (sql) => spawnSync('su', ['postgres', '-c', `psql -tAc "${sql}"`], { encoding: 'utf8' });
+    const hba = asPostgres('SHOW hba_file').stdout.trim();
+    const rule = `host all ${dbUser} 127.0.0.1/32 trust`;
+    if (hba && existsSync(hba) && !readFileSync(hba, 'utf8').includes(rule)) {
+      writeFileSync(hba, `# added by the Customer Visit Appliance test set-up\n${rule}\n${readFileSync(hba, 'utf8')}`);
+      asPostgres('SELECT pg_reload_conf()');
+    }
+    if (dbUser !== 'postgres') spawnSync('su', ['postgres', '-c', `createuser --superuser ${dbUser}`], { stdio: 'ignore' });
+    spawnSync('su', ['postgres', '-c', `createdb -O ${dbUser} ${dbName}`], { stdio: 'ignore' });
   }
   if (!(await tcpAnswers('127.0.0.1', 1883)) && existsSync('/usr/sbin/mosquitto')) {
     say('starting Mosquitto (third-party broker for interoperability tests)');
