@@ -31,9 +31,7 @@ export class StageTimings {
 
   /** The q-quantile (0..1) of a stage's recent samples, null when none. */
   quantile(stage: Stage, q: number): number | null {
-    const ring = this.rings.get(stage);
-    if (!ring || ring.count === 0) return null;
-    return quantileOf(Array.from(ring.values.subarray(0, ring.count)), q);
+    return quantileOf(this.samples(stage), q);
   }
 
   /** Mean of a stage's recent samples, null when none (medians hide the few costly frames; means add up). */
@@ -43,6 +41,12 @@ export class StageTimings {
     let sum = 0;
     for (let i = 0; i < ring.count; i++) sum += ring.values[i];
     return sum / ring.count;
+  }
+
+  /** A copy of a stage's recent samples (oldest-first order is not kept). */
+  samples(stage: Stage): number[] {
+    const ring = this.rings.get(stage);
+    return ring ? Array.from(ring.values.subarray(0, ring.count)) : [];
   }
 
   /** Samples of a stage in the window (frames where the stage ran). */
