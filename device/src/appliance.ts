@@ -22,7 +22,7 @@ import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
 import { ApplianceStore } from './store/appliance-store.js';
-import { systemClock } from './store/clock.js';
+import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
 import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
 import type { Feature } from './util/feature.js';

@@ -1,3 +1,4 @@
+import { csvField } from '../../../device/src/util/csv.js';
 import type { Writable } from 'node:stream';
 import type { Db } from '../db/types.js';
 import type { ReportRange } from './range.js';
@@ -7,13 +8,6 @@ export const CSV_COLUMNS = [
   'visit_number', 'returning', 'age_median', 'gender', 'cameras', 'status',
 ] as const;
 const PAGE = 5000;
-
-/** RFC 4180 quoting: a field with a comma, quote or line break is quoted, quotes doubled. */
-export function csvField(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 async function write(out: Writable, chunk: string): Promise<void> {
   if (!out.write(chunk)) await new Promise<void>((res) => out.once('drain', () => res()));

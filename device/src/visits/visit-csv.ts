@@ -1,3 +1,4 @@
+import { csvField } from '../util/csv.js';
 import type { Visit } from '../contracts/visit.js';
 
 export const VISIT_CSV_COLUMNS = [
@@ -16,17 +17,6 @@ export const VISIT_CSV_COLUMNS = [
   'ageMedian',
   'gender',
 ] as const;
-
-/**
- * One CSV field (RFC 4180 quoting). Text starting with = + - @ is prefixed with ' so a spreadsheet
- * never runs it as a formula (CSV injection).
- */
-export function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  let s = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export function visitCsvRow(v: Visit): string {
   const cells: (string | number | boolean | null)[] = [
