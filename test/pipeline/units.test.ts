@@ -25,6 +25,21 @@ test('frame slots: one waiting frame per camera, the latest wins and the displac
   assert.equal(slots.acceptedFrames('a'), 3);
 });
 
+test('frame slots: a demand-paced frame is released when taken, displaced or removed, never while it waits', () => {
+  const slots = new LatestFrameSlots();
+  const released: string[] = [];
+  const paced = (cameraId: string, seq: number): CameraFrame => ({ ...frame(cameraId, seq), release: () => released.push(`${cameraId}${seq}`) });
+  slots.offer(paced('a', 1));
+  assert.deepEqual(released, [], 'waiting: the source must not decode the next one yet');
+  slots.offer(paced('a', 2));
+  assert.deepEqual(released, ['a1'], 'displaced');
+  assert.equal(slots.take()?.seq, 2);
+  assert.deepEqual(released, ['a1', 'a2'], 'taken: the next frame decodes while this one is analysed');
+  slots.offer(paced('b', 1));
+  slots.remove('b');
+  assert.deepEqual(released, ['a1', 'a2', 'b1'], 'removed with its camera');
+});
+
 test('frame slots: cameras are served round-robin, so a busy camera cannot starve another', () => {
   const slots = new LatestFrameSlots();
   slots.offer(frame('a', 1));
