@@ -1,5 +1,8 @@
 /** Real faces for identity tests: the shared photos through the real face engine, and tracks built from them. */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import sharp from 'sharp';
 import { FaceEngine, type FaceAnalysis } from '../../device/src/vision/engine.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
@@ -33,4 +36,44 @@ export function trackOf(cameraId: string, trackId: string, faces: FaceAnalysis[]
     track.addShot({ face: f, at: t0 + i * 100, weight: shotWeight(f, gate) }, 5);
   });
   return track.summary(concurrent);
+}
+
+/** What identity tests share: the real engine, a temp folder, and each photo's face analysed once. */
+export interface IdentityBench {
+  engine(): FaceEngine;
+  root(): string;
+  /** The face of an identity photo (`mirrored`: flipped, the same person seen from the other side), cached. */
+  face(rel: string, mirrored?: boolean): Promise<FaceAnalysis>;
+}
+
+/** Registers before/after hooks that create and release the engine and a temp folder named `prefix…`. */
+export function identityBench(prefix: string): IdentityBench {
+  let engine: FaceEngine | undefined;
+  let root: string | undefined;
+  const cache = new Map<string, Promise<FaceAnalysis>>();
+  before(async () => {
+    engine = await createEngine();
+    root = await mkdtemp(join(tmpdir(), prefix));
+  });
+  after(async () => {
+    await engine?.release();
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+  const ready = <T>(x: T | undefined, what: string): T => {
+    if (x === undefined) throw new Error(`${what} is not ready: use it inside a test`);
+    return x;
+  };
+  return {
+    engine: () => ready(engine, 'engine'),
+    root: () => ready(root, 'temp folder'),
+    face(rel, mirrored = false) {
+      const key = `${rel}${mirrored ? '~m' : ''}`;
+      let f = cache.get(key);
+      if (!f) {
+        f = faceOf(ready(engine, 'engine'), rel, mirrored);
+        cache.set(key, f);
+      }
+      return f;
+    },
+  };
 }

@@ -1,39 +1,22 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
 import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
 import { CropStore } from '../../device/src/store/index.js';
-import type { FaceEngine, FaceAnalysis } from '../../device/src/vision/engine.js';
-import { createEngine, faceOf, photo, trackOf } from './face-fixture.js';
+import { identityBench, photo, trackOf } from './face-fixture.js';
 
 const BBT = ['amy', 'bernadette', 'howard', 'leonard', 'penny', 'raj', 'sheldon', 'stuart'];
-let engine: FaceEngine;
-let root: string;
-const cache = new Map<string, FaceAnalysis>();
-const face = async (rel: string, mirrored = false) => {
-  const key = `${rel}${mirrored ? '~m' : ''}`;
-  if (!cache.has(key)) cache.set(key, await faceOf(engine, rel, mirrored));
-  return cache.get(key)!;
-};
+const bench = identityBench('cva-identity-');
+const face = bench.face;
 /** Two real views of one photo: as taken and mirrored (a short track of one person). */
 const both = async (rel: string) => [await face(rel), await face(rel, true)];
 
-before(async () => {
-  engine = await createEngine();
-  root = await mkdtemp(join(tmpdir(), 'cva-identity-'));
-});
-after(async () => {
-  await engine?.release();
-  await rm(root, { recursive: true, force: true });
-});
-
 async function service(name: string, opts: ConstructorParameters<typeof IdentityService>[0] = {}) {
-  const crops = await CropStore.open(join(root, name, 'crops'));
-  const svc = new IdentityService({ dir: join(root, name, 'identity'), crops, ...opts });
+  const crops = await CropStore.open(join(bench.root(), name, 'crops'));
+  const svc = new IdentityService({ dir: join(bench.root(), name, 'identity'), crops, ...opts });
   await svc.start();
   return { svc, crops };
 }
@@ -45,7 +28,7 @@ test('staff: enrol 4 photos of each BBT character, the 5th is identified as the 
     const created = await svc.createStaff(who);
     assert.ok(created.ok);
     ids.set(who, created.value.id);
-    const photos = await analyzeEnrolPhotos(engine, [1, 2, 3, 4].map((n) => ({ source: `${n}.png`, data: photo(`${who}/${n}.png`) })));
+    const photos = await analyzeEnrolPhotos(bench.engine(), [1, 2, 3, 4].map((n) => ({ source: `${n}.png`, data: photo(`${who}/${n}.png`) })));
     const report = await svc.enrolStaff(created.value.id, photos);
     assert.ok(report.ok);
     assert.equal(report.value.accepted, 4, `${who}: ${JSON.stringify(report.value.photos)}`);
@@ -75,7 +58,7 @@ test('staff enrolment gives per-photo feedback and never stores a bad photo', as
   const created = await svc.createStaff('Sheldon');
   assert.ok(created.ok);
   const gray = await sharp({ create: { width: 320, height: 240, channels: 3, background: { r: 120, g: 120, b: 120 } } }).png().toBuffer();
-  const photos = await analyzeEnrolPhotos(engine, [
+  const photos = await analyzeEnrolPhotos(bench.engine(), [
     { source: 'a.png', data: photo('sheldon/1.png') },
     { source: 'b.png', data: photo('sheldon/2.png') },
     { source: 'c.png', data: photo('sheldon/3.png') },
@@ -91,7 +74,7 @@ test('staff enrolment gives per-photo feedback and never stores a bad photo', as
   assert.equal(r.value.samples, 3);
   // A face that is too small for the configured floor is refused with that reason.
   svc.setQualityGate({ minFaceSize: 400, minSharpness: 15 });
-  const small = await svc.enrolStaff(created.value.id, await analyzeEnrolPhotos(engine, [{ source: 'd.png', data: photo('sheldon/4.png') }]));
+  const small = await svc.enrolStaff(created.value.id, await analyzeEnrolPhotos(bench.engine(), [{ source: 'd.png', data: photo('sheldon/4.png') }]));
   assert.ok(small.ok);
   assert.equal(small.value.photos[0].verdict, 'too-small');
   assert.equal(small.value.samples, 3);

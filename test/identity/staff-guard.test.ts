@@ -4,39 +4,21 @@
  * the earlier track of a two-track customer. Alex Lacamoire and Raj are look-alikes in the shared photos
  * (0.57–0.65 apart), which is what a staff member's turning head or a look-alike customer looks like.
  */
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IdentityService, type IdentityServiceOptions } from '../../device/src/identity/identity-service.js';
 import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
 import type { IdentityDecision, TrackSummary, TrackedFace } from '../../device/src/tracking/types.js';
-import type { FaceEngine, FaceAnalysis } from '../../device/src/vision/engine.js';
-import { createEngine, faceOf, photo, trackOf } from './face-fixture.js';
+import { identityBench, photo, trackOf } from './face-fixture.js';
 
-let engine: FaceEngine;
-let root: string;
-let n = 0;
-const cache = new Map<string, FaceAnalysis>();
-const face = async (rel: string, mirrored = false) => {
-  const key = `${rel}${mirrored ? '~m' : ''}`;
-  if (!cache.has(key)) cache.set(key, await faceOf(engine, rel, mirrored));
-  return cache.get(key)!;
-};
+const bench = identityBench('cva-identity-guard-');
+const face = bench.face;
 const faces = (rels: string[]) => Promise.all(rels.map((r) => (r.endsWith('~m') ? face(r.slice(0, -2), true) : face(r))));
-
-before(async () => {
-  engine = await createEngine();
-  root = await mkdtemp(join(tmpdir(), 'cva-identity-guard-'));
-});
-after(async () => {
-  await engine?.release();
-  await rm(root, { recursive: true, force: true });
-});
+let n = 0;
 
 async function service(opts: IdentityServiceOptions = {}): Promise<IdentityService> {
-  const svc = new IdentityService({ dir: join(root, `s${++n}`), ...opts });
+  const svc = new IdentityService({ dir: join(bench.root(), `s${++n}`), ...opts });
   await svc.start();
   return svc;
 }
@@ -44,7 +26,7 @@ async function service(opts: IdentityServiceOptions = {}): Promise<IdentityServi
 async function enrol(svc: IdentityService, name: string, rels: string[]): Promise<string> {
   const created = await svc.createStaff(name);
   assert.ok(created.ok);
-  const report = await svc.enrolStaff(created.value.id, await analyzeEnrolPhotos(engine, rels.map((r) => ({ source: r, data: photo(r) }))));
+  const report = await svc.enrolStaff(created.value.id, await analyzeEnrolPhotos(bench.engine(), rels.map((r) => ({ source: r, data: photo(r) }))));
   assert.ok(report.ok);
   assert.equal(report.value.accepted, rels.length, JSON.stringify(report.value.photos));
   return created.value.id;
