@@ -85,6 +85,22 @@ test('swap-delete keeps every other row findable and exact', () => {
   assert.equal(g.search(vs[0]).best?.personId === 'P0', false);
 });
 
+test('distancesToPerson: one pass gives every query its closest row of that person (brute force)', () => {
+  const g = new Gallery(128);
+  const rows = vectors(60, 128, 5).map((v, i) => ({ person: `P${i % 7}`, v }));
+  rows.forEach((r, i) => g.add(`r${i}`, r.person, r.v));
+  const queries = vectors(5, 128, 6);
+  for (const person of ['P0', 'P3', 'P6']) {
+    const got = g.distancesToPerson(queries, person);
+    queries.forEach((q, i) => {
+      const want = Math.min(...rows.filter((r) => r.person === person).map((r) => euclidean(q, r.v)));
+      assert.ok(Math.abs(got[i] - want) < 1e-5, `${person} query ${i}: ${got[i]} vs ${want}`);
+      assert.equal(g.distanceToPerson(q, person), got[i]);
+    });
+  }
+  assert.deepEqual(g.distancesToPerson(queries, 'nobody'), queries.map(() => Infinity));
+});
+
 test('removePerson, reassign and rowsOf keep person bookkeeping right', () => {
   const g = new Gallery(128);
   const vs = vectors(6, 128, 11);

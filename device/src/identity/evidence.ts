@@ -53,13 +53,13 @@ export function gatherEvidence(
 /** A track's weighted mean closest-exemplar distance to one person, and how many shots agree on their own. */
 export function personEvidence(gallery: Gallery, shots: readonly EvidenceShot[], personId: string): PersonEvidence {
   const totalWeight = shots.reduce((n, s) => n + s.weight, 0) || 1;
+  const distances = gallery.distancesToPerson(shots.map((s) => s.embedding), personId);
   let sum = 0;
   let agreeing = 0;
-  for (const s of shots) {
-    const d = gallery.distanceToPerson(s.embedding, personId);
-    sum += s.weight * d;
-    if (d <= SAME_PERSON_MAX_DISTANCE) agreeing++;
-  }
+  shots.forEach((s, i) => {
+    sum += s.weight * distances[i];
+    if (distances[i] <= SAME_PERSON_MAX_DISTANCE) agreeing++;
+  });
   return { personId, distance: sum / totalWeight, agreeing };
 }
 

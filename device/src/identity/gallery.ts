@@ -149,15 +149,25 @@ export class Gallery {
 
   /** Closest exemplar distance to one person, or Infinity when the person has no rows. */
   distanceToPerson(query: Float32Array, personId: string): number {
+    return this.distancesToPerson([query], personId)[0];
+  }
+
+  /**
+   * Closest exemplar distance from each query to one person (Infinity when the person has no rows), in ONE
+   * pass over the rows: a track's shots are measured together, not one scan of the gallery per shot.
+   */
+  distancesToPerson(queries: readonly Float32Array[], personId: string): number[] {
+    const best = queries.map(() => Infinity);
     const p = this.personIndex.get(personId);
-    if (p === undefined) return Infinity;
-    let best = Infinity;
+    if (p === undefined) return best;
     for (let r = 0; r < this.rows; r++) {
       if (this.rowPerson[r] !== p) continue;
-      const s = this.kernel.squared(query, r);
-      if (s < best) best = s;
+      for (let q = 0; q < queries.length; q++) {
+        const s = this.kernel.squared(queries[q], r);
+        if (s < best[q]) best[q] = s;
+      }
     }
-    return Math.sqrt(best);
+    return best.map(Math.sqrt);
   }
 
   /**
