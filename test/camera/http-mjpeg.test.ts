@@ -49,6 +49,8 @@ before(async () => {
 
 after(async () => {
   for (const s of streams) s.destroy();
+  // libsoup keeps idle keep-alive connections in its session; close them or close() waits forever.
+  server.closeAllConnections();
   await new Promise((r) => server.close(r));
 });
 

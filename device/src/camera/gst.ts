@@ -61,7 +61,12 @@ export function gstreamer(): GstAddon {
 /** Builds a pipeline from a gst-launch description; a parse error (unknown element, bad syntax) is returned, not thrown. */
 export function createPipeline(description: string): { ok: true; pipeline: GstPipeline } | { ok: false; error: string } {
   try {
-    return { ok: true, pipeline: new (gstreamer().Pipeline)(description) };
+    const pipeline = new (gstreamer().Pipeline)(description);
+    // The addon's bus poll blocks a thread until the next message and ends only once it sees NULL state.
+    // With auto-flush the READY→NULL state-changed message can be dropped, leaving that thread (and so the
+    // process's exit) waiting forever; without it, stop() always delivers a last message.
+    (pipeline as unknown as Record<string, unknown>)['auto-flush-bus'] = false;
+    return { ok: true, pipeline };
   } catch (e) {
     return { ok: false, error: e instanceof Error ? e.message : String(e) };
   }
