@@ -6,10 +6,9 @@ import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { CameraConfig } from '../../device/src/contracts/camera.js';
 import { detectPlatformFacts, type PlatformFacts } from '../../device/src/camera/platform.js';
-import { CameraSupervisor } from '../../device/src/camera/supervisor.js';
 import { testConnection } from '../../device/src/camera/test-connection.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
-import { waitFor } from './wait.js';
+import { framesFrom } from './wait.js';
 
 // An HTTP MJPEG camera like cheap IP cameras serve: multipart/x-mixed-replace with one JPEG per part,
 // here the real scene photos (640x360) cycled at ~15 fps. Basic auth admin:pw on /video.mjpg.
@@ -55,24 +54,13 @@ after(async () => {
 });
 
 test('HTTP MJPEG camera: frames decoded with jpegdec at the analysis size', async () => {
-  const sup = new CameraSupervisor({
-    config: CameraConfig.parse({ id: 'mjpeg', name: 'mjpeg', url: `http://admin:pw@${base.slice(7)}/video.mjpg`, analysisFps: 10, analysisWidth: 320 }),
+  const { stats, size } = await framesFrom(
+    CameraConfig.parse({ id: 'mjpeg', name: 'mjpeg', url: `http://admin:pw@${base.slice(7)}/video.mjpg`, analysisFps: 10, analysisWidth: 320 }),
     facts,
-  });
-  let n = 0;
-  let size = '';
-  sup.onFrame((f) => {
-    n++;
-    size = `${f.width}x${f.height}`;
-  });
-  await sup.start();
-  try {
-    await waitFor('10 MJPEG frames', () => n >= 10, 20_000);
-  } finally {
-    await sup.stop();
-  }
+    10,
+  );
   assert.equal(size, '320x180');
-  assert.equal(sup.stats().decoder, 'jpegdec');
+  assert.equal(stats.decoder, 'jpegdec');
 });
 
 test('HTTP MJPEG: wrong password, wrong path and not-MJPEG give clear errors', async () => {

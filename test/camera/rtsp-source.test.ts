@@ -6,7 +6,7 @@ import { detectPlatformFacts, type PlatformFacts } from '../../device/src/camera
 import { CameraSupervisor } from '../../device/src/camera/supervisor.js';
 import { testConnection } from '../../device/src/camera/test-connection.js';
 import { startRtspCamera, type RtspCamera } from '../../scripts/rtsp-test-camera.js';
-import { waitFor } from './wait.js';
+import { framesFrom as framesWith, waitFor } from './wait.js';
 
 // Real RTSP: scripts/rtsp-camera.py (gst-rtsp-server) serving hamilton.mp4 with Basic auth.
 let facts: PlatformFacts;
@@ -19,26 +19,10 @@ after(async () => {
   await cam?.stop();
 });
 
+const framesFrom = (c: CameraConfig, frames: number) => framesWith(c, facts, frames);
+
 const config = (over: Partial<CameraConfigInput>) =>
   CameraConfig.parse({ id: 'rtsp-1', name: 'door', url: cam.url, analysisFps: 10, analysisWidth: 320, ...over });
-
-/** Runs a supervisor until `frames` frames arrived; returns its stats. */
-async function framesFrom(c: CameraConfig, frames: number) {
-  const sup = new CameraSupervisor({ config: c, facts });
-  let n = 0;
-  let size = '';
-  sup.onFrame((f) => {
-    n++;
-    size = `${f.width}x${f.height}`;
-  });
-  await sup.start();
-  try {
-    await waitFor(`${frames} frames`, () => n >= frames, 30_000);
-    return { stats: sup.stats(), size };
-  } finally {
-    await sup.stop();
-  }
-}
 
 /** Runs a supervisor until it has retried twice; returns its stats and checks it never ran. */
 async function failureOf(c: CameraConfig) {
