@@ -96,9 +96,6 @@ function sessionOptions(provider: string, threads: number): ort.InferenceSession
     graphOptimizationLevel: 'all',
     // Several sessions alternate on 2 cores: spinning threads starve each other (measured 85–94 ms → 45–48 ms per frame).
     extra: { session: { intra_op: { allow_spinning: '0' } } },
-    // The arena keeps every peak allocation for the process's life; without it RSS stays 10–25 MB lower
-    // for the same speed (bench:faces peakRssMb), which matters on a 4 GB Raspberry Pi.
-    enableCpuMemArena: false,
   };
 }
 
