@@ -209,6 +209,9 @@ export class Appliance {
     this.cleanups.push(
       settings.onChange((next, changed) => {
         if (changed.some((p) => p.startsWith('cameras'))) cameras.apply(next.cameras);
+        if (changed.some((p) => p.startsWith('recognition'))) {
+          this.parts.identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
+        }
         // bridge/info and Home Assistant discovery name the cameras and the site.
         if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
         const live = changed.filter((p) => !p.startsWith('cameras'));

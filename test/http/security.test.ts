@@ -124,10 +124,11 @@ describe('sessions, CSRF, lockout, tokens, audit', () => {
   });
 
   it('a restart-only setting is reported in restartRequired', async () => {
-    const r = await admin.json('PATCH', '/api/v1/settings', { mqtt: { port: 1884 }, site: { name: 'Shop 2' } });
+    const r = await admin.json('PATCH', '/api/v1/settings', { mqtt: { port: 1884, homeAssistantDiscovery: true }, site: { name: 'Shop 2' } });
     assert.equal(r.status, 200);
-    assert.deepEqual(r.body.changed.sort(), ['mqtt.port', 'site.name']);
-    assert.deepEqual(r.body.restartRequired, ['mqtt.port']);
+    assert.deepEqual(r.body.changed.sort(), ['mqtt.homeAssistantDiscovery', 'mqtt.port', 'site.name']);
+    // The broker is built once at start; the site name applies live.
+    assert.deepEqual(r.body.restartRequired.sort(), ['mqtt.homeAssistantDiscovery', 'mqtt.port']);
   });
 
   it('locks a user after 5 wrong passwords, even for the right one, until the lock expires', async () => {

@@ -69,7 +69,9 @@ export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
 
 /** Setting paths whose change needs a restart to take effect. */
-export const restartRequired: readonly string[] = ['mqtt.port', 'mqtt.tls', 'http.port', 'http.host', 'mqtt.maxClients'];
+// The broker (listeners, accounts' limits, topics, discovery, bridge) and the HTTP listener are built once at
+// start; everything else (cameras, recognition, visits, retention, site) is read live.
+export const restartRequired: readonly string[] = ['mqtt', 'http'];
 
 export function defaultSettings(): Settings {
   return Settings.parse({});
