@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { Backoff } from '../../device/src/camera/backoff.js';
+import { Backoff } from '../../device/src/util/backoff.js';
 import { classifyBusError } from '../../device/src/camera/gst-frame-source.js';
 import { buildPipelineDescription, fpsFraction } from '../../device/src/camera/pipeline-description.js';
 import { authorizationFor, codecFromSdp } from '../../device/src/camera/rtsp-probe.js';

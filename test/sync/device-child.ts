@@ -4,7 +4,7 @@
  * one JSON status line and exits once the outbox has drained.
  */
 import { EventBus } from '../../device/src/events.js';
-import { Backoff } from '../../device/src/sync/backoff.js';
+import { Backoff } from '../../device/src/util/backoff.js';
 import { SyncService, cloudTargetFromEnv } from '../../device/src/sync/sync-service.js';
 import { visitLifecycle } from './visit-events.js';
 
@@ -16,7 +16,7 @@ const svc = new SyncService({
   versions: { app: 'kill-test' },
   heartbeatIntervalMs: 3_600_000,
   maxBatchItems: Number(process.env.BATCH ?? 1000),
-  backoff: new Backoff(50, 500),
+  backoff: new Backoff({ baseMs: 50, maxMs: 500, jitter: 'full' }),
 });
 await svc.start();
 const n = Number(process.env.EMIT ?? 0);

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import type { Db } from '../../cloud-sync/src/db/types.js';
 import { CloudServer } from '../../cloud-sync/src/server.js';
 import { EventBus } from '../../device/src/events.js';
-import { Backoff } from '../../device/src/sync/backoff.js';
+import { Backoff } from '../../device/src/util/backoff.js';
 import { SyncService, type CloudTarget } from '../../device/src/sync/sync-service.js';
 import { api, makeTestDb, newOrg, startCloud, type TestDb } from '../cloud/harness.js';
 import { visitLifecycle } from './visit-events.js';
@@ -39,7 +39,7 @@ describe('device → cloud over HTTP (real PostgreSQL)', () => {
       [siteId],
     )).rows;
   const device = (dir: string, target: () => CloudTarget, bus = new EventBus()) => {
-    const svc = new SyncService({ bus, dir, target, versions: { app: 'e2e' }, heartbeatIntervalMs: 3_600_000, backoff: new Backoff(20, 200) });
+    const svc = new SyncService({ bus, dir, target, versions: { app: 'e2e' }, heartbeatIntervalMs: 3_600_000, backoff: new Backoff({ baseMs: 20, maxMs: 200, jitter: 'full' }) });
     return { bus, svc };
   };
 

@@ -2,7 +2,7 @@ import type { CameraConfig, CameraState, CameraStats } from '../contracts/camera
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { Backoff, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import type { Codec } from './codec.js';
 import type { DecoderCandidate } from './decoder.js';
 import { failure, isConfigurationFailure, type CameraFailure } from './failure.js';
@@ -12,6 +12,9 @@ import type { PlatformFacts } from './platform.js';
 import { RateMeter } from './rate-meter.js';
 import { CandidateCursor, createFrameSource, planSource } from './source-plan.js';
 import { redactUrl } from './source-spec.js';
+
+/** Camera retries: 1 s doubling to 30 s, no jitter (one box, one schedule). */
+const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1_000, maxMs: 30_000, factor: 2 };
 
 export interface CameraSupervisorOptions {
   config: CameraConfig;

@@ -7,7 +7,10 @@ import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '.
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
-import { Backoff } from './backoff.js';
+import { Backoff } from '../util/backoff.js';
+
+/** Cloud retries: 1 s doubling to 5 min, with full jitter. */
+export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
@@ -90,7 +93,7 @@ export class SyncService implements Feature {
   constructor(private readonly opts: SyncServiceOptions) {
     this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
     this.client = opts.client ?? new CloudClient();
-    this.backoff = opts.backoff ?? new Backoff();
+    this.backoff = opts.backoff ?? new Backoff(CLOUD_BACKOFF);
   }
 
   async start(): Promise<void> {

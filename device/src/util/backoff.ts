@@ -1,0 +1,39 @@
+/**
+ * Capped exponential backoff: base, base·factor, base·factor², … up to max, reset after a success.
+ * With `jitter: 'full'` the delay is uniform in [0, that ceiling] so a fleet that lost the cloud together
+ * does not come back in lock-step; cameras retry on the plain schedule.
+ */
+export interface BackoffOptions {
+  baseMs: number;
+  maxMs: number;
+  /** Growth per failure (default 2). */
+  factor?: number;
+  jitter?: 'none' | 'full';
+  random?: () => number;
+}
+
+export class Backoff {
+  private attempt = 0;
+  private readonly factor: number;
+
+  constructor(private readonly opts: BackoffOptions) {
+    this.factor = opts.factor ?? 2;
+  }
+
+  /** Delay before the next retry; each call grows the following one until the cap. */
+  next(): number {
+    // The exponent is bounded so a box offline for weeks never overflows to Infinity.
+    const ceiling = Math.min(this.opts.maxMs, this.opts.baseMs * this.factor ** Math.min(this.attempt, 60));
+    this.attempt++;
+    return this.opts.jitter === 'full' ? Math.floor((this.opts.random ?? Math.random)() * ceiling) : ceiling;
+  }
+
+  reset(): void {
+    this.attempt = 0;
+  }
+
+  /** Failures since the last success. */
+  get failures(): number {
+    return this.attempt;
+  }
+}
