@@ -13,7 +13,7 @@ import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
 import { AnalysisPipeline } from '../../device/src/pipeline/analysis-pipeline.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
-import type { Clock } from '../../device/src/store/clock.js';
+import type { Clock } from '../../device/src/util/clock.js';
 import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';

@@ -1,7 +1,7 @@
 import type { CameraFrame } from '../camera/frame.js';
 import type { Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
-import { systemClock, type Clock } from '../store/clock.js';
+import { systemClock, type Clock } from '../util/clock.js';
 import type { TrackerOptions } from '../tracking/tracker.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Feature } from '../util/feature.js';
@@ -99,6 +99,15 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
     this.decider = timedDecider(deps.decider, this.timings);
+  }
+
+  /**
+   * Identity decided a track that had already ended (an anonymous customer formed from it and a later track):
+   * its person still gets the visit, from the track's first frame.
+   */
+  decidedAfterEnd(summary: TrackSummary<TrackedFace>, decision: IdentityDecision): void {
+    this.relay.decided(decision, summary);
+    this.relay.ended(summary.trackId);
   }
 
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */

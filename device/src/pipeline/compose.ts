@@ -1,7 +1,7 @@
 import type { Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
-import type { Clock } from '../store/clock.js';
-import type { TrackDecider, TrackedFace } from '../tracking/types.js';
+import type { Clock } from '../util/clock.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
 import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
@@ -11,8 +11,10 @@ export interface AppliancePipelineDeps {
   settings: () => Settings;
   bus: EventBus;
   engine: PipelineEngine;
-  /** The IdentityService (decides tracks). */
-  identity: TrackDecider<TrackedFace>;
+  /** The IdentityService (decides tracks, and sometimes a track after it ended). */
+  identity: TrackDecider<TrackedFace> & {
+    onEarlierTrackDecided?(listener: (track: TrackSummary<TrackedFace>, decision: IdentityDecision) => void): () => void;
+  };
   /** The VisitTracker (takes decided sightings). */
   visits: SightingSink;
   /** The CameraManager (frame listener API). */
@@ -36,5 +38,6 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     log: deps.log,
   });
   pipeline.attach(deps.cameras);
+  deps.identity.onEarlierTrackDecided?.((track, decision) => pipeline.decidedAfterEnd(track, decision));
   return pipeline;
 }
