@@ -2,6 +2,7 @@ import type { Box } from '../contracts/live.js';
 import type { Gender } from '../contracts/visit.js';
 import { centerOf, predictBox, type Velocity } from './geometry.js';
 import type { IdentityDecision, Shot, TrackedFace, TrackState, TrackSummary } from './types.js';
+import { median } from '../util/stats.js';
 
 /** Bounded history for demographics; enough for a median and a vote. */
 const MAX_DEMOGRAPHIC_SAMPLES = 200;
@@ -109,13 +110,6 @@ export class Track<F extends TrackedFace = TrackedFace> {
 function pushBounded<T>(xs: T[], x: T): void {
   xs.push(x);
   if (xs.length > MAX_DEMOGRAPHIC_SAMPLES) xs.shift();
-}
-
-export function median(xs: readonly number[]): number | null {
-  if (xs.length === 0) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 function majority(xs: readonly Gender[]): Gender | null {
