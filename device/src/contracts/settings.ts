@@ -20,7 +20,7 @@ export const RecognitionSettings = z.object({
   detectionThreshold: z.number().min(0.1).max(0.99).default(0.8),
   /**
    * Faces narrower than this (pixels, in the analysis frame) are counted but never decide identity.
-   * The face engine keeps its own measured floor under every gate (vision/quality.ts: 36 px, sharpness 40;
+   * The face engine keeps its own measured floor under every gate (vision/quality.ts: 36 px, sharpness 30;
    * docs/vision.md), so these two settings can make identity stricter, never looser than that floor.
    */
   minFaceSize: z.number().int().min(12).max(400).default(40),
