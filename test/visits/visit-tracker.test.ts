@@ -50,15 +50,27 @@ test('one visit per person across cameras, with demographics, persisted before e
   assert.equal(rig.events.length, 2, 'nothing new, nothing sent');
   await rig.tracker.observe(sighting(clock, 'C-000001'));
   await rig.tracker.stop();
-  const end = rig.events.at(-1)!;
+  // A stop (an update or a restart of the box) does not end a visit: what the throttle held back is written,
+  // and the visit stays open for the next start to resume.
+  const held = rig.events.at(-1)!;
+  assert.equal(held.type, 'update');
+  assert.equal(held.after.status, 'open');
+  assert.equal(held.after.detections, 6, 'detections held back by the throttle are written at stop');
+  assert.deepEqual(await rig.store.visits.get(v.id), held.after);
+  const again = await trackerRig(dir, clock);
+  await again.tracker.start();
+  assert.deepEqual(again.tracker.openVisits().map((o) => o.id), [v.id], 'resumed after the restart');
+  clock.advance(31 * MIN);
+  await again.tracker.tick();
+  const end = again.events.at(-1)!;
   assert.equal(end.type, 'end');
   assert.equal(end.after.status, 'closed');
   assert.equal(end.after.departedAt, end.after.lastSeenAt);
-  assert.equal(end.after.detections, 6, 'detections held back by the throttle are written at the end');
-  assert.deepEqual(await rig.store.visits.get(v.id), end.after);
-  // The events history has every emitted event, in order.
+  assert.deepEqual(await again.store.visits.get(v.id), end.after);
+  await again.tracker.stop();
+  // The events history has every lifecycle event, in order.
   const history = [];
-  for await (const e of rig.store.visitEvents.scan({ order: 'asc' })) history.push(e.type);
+  for await (const e of again.store.visitEvents.scan({ order: 'asc' })) history.push(e.type);
   assert.deepEqual(history, ['new', 'end'], 'the history keeps the lifecycle; the record keeps the latest state');
 });
 

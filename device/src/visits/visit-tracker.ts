@@ -89,14 +89,20 @@ export class VisitTracker implements Feature {
     this.timer.unref();
   }
 
-  /** Closes every open visit (departure = last seen) and waits for all writes. */
+  /** Writes pending updates and closes the visits whose gap elapsed; the rest resume at the next start. */
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await Promise.allSettled([...this.queues.values()]);
-    for (const ov of [...this.open.values()]) await this.serial(ov.personId, () => this.closeVisit(ov));
+    // Visits stay open across a restart (open-visits.json): a box updated while a customer browses must
+    // not split the visit. Close only what the gap already ended; write every update held back.
+    const now = this.deps.clock.now();
+    for (const ov of [...this.open.values()]) {
+      if (now - ov.lastSeenMs > this.gapMs) await this.serial(ov.personId, () => this.closeVisit(ov));
+      else await this.serial(ov.personId, () => this.publishIfDue(ov, now, true));
+    }
     this.emitCounts();
   }
 
@@ -213,8 +219,8 @@ export class VisitTracker implements Feature {
     }
   }
 
-  private async publishIfDue(ov: OpenVisit, now: number): Promise<void> {
-    if (!ov.dirty || now - ov.lastPublishedAt < this.updateMs) return;
+  private async publishIfDue(ov: OpenVisit, now: number, force = false): Promise<void> {
+    if (!ov.dirty || (!force && now - ov.lastPublishedAt < this.updateMs)) return;
     const before = ov.published;
     const after = ov.current;
     await this.deps.visits.upsert(after.id, () => after);
