@@ -87,7 +87,6 @@ export class Appliance {
 
     const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
     const models = await loadModels({ provider, log: log.child('models') });
-    log.info(`models loaded in ${Math.round(models.loadMs)} ms on ${models.provider}${models.fallbackReason ? ` (fallback: ${models.fallbackReason})` : ''}`);
     for (const line of describeModels(models).split('\n')) log.info(line);
     const engine = await FaceEngine.create({ models, detectionThreshold: current().recognition.detectionThreshold });
 
@@ -100,12 +99,9 @@ export class Appliance {
       dir: join(dir, 'identity'),
       crops: store.crops,
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
-      hooks: {
-        forgetPerson: async (personId) => {
-          await store.forgetPerson(personId);
-          await visits.stats.forget(personId);
-        },
-      },
+      // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
+      // visits); what remains elsewhere is the visit counter.
+      hooks: { forgetPerson: (personId) => visits.stats.forget(personId) },
     });
 
     const facts = await detectPlatformFacts();
