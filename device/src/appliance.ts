@@ -28,7 +28,7 @@ import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
 import type { Feature } from './util/feature.js';
 import { createLogger, type Logger } from './util/log.js';
 import { dataDir } from './util/paths.js';
-import { choosePort } from './util/ports.js';
+import { choosePort, PORT_TRIES } from './util/ports.js';
 import { FaceEngine } from './vision/engine.js';
 import { describeModels, loadModels, type ExecutionProviderChoice } from './vision/model-registry.js';
 import { openVisitModule } from './visits/visit-module.js';
@@ -241,7 +241,7 @@ export class Appliance {
 /** The configured port, or (loudly) the next free one when another program holds it. */
 async function listenPort(what: string, setting: string, preferred: number, host: string | undefined, log: Logger): Promise<number> {
   const port = await choosePort(preferred, host);
-  if (port === null) throw new Error(`${what} port ${preferred} and the ${20 - 1} above it are in use: set ${setting} in the settings`);
+  if (port === null) throw new Error(`${what} port ${preferred} and the ${PORT_TRIES - 1} above it are in use: set ${setting} in the settings`);
   if (port !== preferred) log.warn(`${what} port ${preferred} is taken by another program: listening on ${port} instead (set ${setting} to choose)`);
   return port;
 }
