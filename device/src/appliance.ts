@@ -28,6 +28,7 @@ import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
 import type { Feature } from './util/feature.js';
 import { createLogger, type Logger } from './util/log.js';
 import { dataDir } from './util/paths.js';
+import { describeSettingsRepair } from './store/repair-message.js';
 import { choosePort, PORT_TRIES } from './util/ports.js';
 import { FaceEngine } from './vision/engine.js';
 import { describeModels, loadModels, type ExecutionProviderChoice } from './vision/model-registry.js';
@@ -80,7 +81,11 @@ export class Appliance {
     const startedAt = new Date().toISOString();
 
     const store = await ApplianceStore.open({ dir });
-    const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
+    // One bad value (hand-edited, or valid under an older version) never stops the box: it is dropped, the
+    // rest kept, the original file kept beside it, and the log says what was wrong.
+    const settings = new DocumentSettingsService(
+      await store.document('settings', Settings, defaultSettings(), { repair: (r) => log.error(describeSettingsRepair(r)) }),
+    );
     await addExtraCameras(settings, opts.extraCameras ?? []);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });

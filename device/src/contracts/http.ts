@@ -1,7 +1,7 @@
 import { OutboxBacklog } from './sync.js';
 import { z } from 'zod';
 import { CameraConfig, CameraStats } from './camera.js';
-import { Settings } from './settings.js';
+import { Settings, Timezone } from './settings.js';
 import { IsoTime, Visit } from './visit.js';
 import { Box } from './live.js';
 import { Role } from '../accounts/roles.js';
@@ -83,11 +83,7 @@ export const CreateTokenRequest = z.object({ name: z.string().trim().min(1).max(
 export const CreatedToken = z.object({ token: z.string().describe('Shown once; only its hash is stored.'), info: TokenView });
 export const TokenList = z.object({ items: z.array(TokenView) });
 
-export const Timezone = z
-  .string()
-  .min(1)
-  .max(64)
-  .refine((tz) => tz === 'UTC' || Intl.supportedValuesOf('timeZone').includes(tz), { message: 'unknown IANA timezone' });
+export { Timezone };
 export const CloudClaimInput = z.object({
   url: z.url({ protocol: /^https?$/ }),
   claimCode: z.string().trim().min(4).max(128),

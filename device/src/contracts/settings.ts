@@ -30,6 +30,19 @@ export const RecognitionSettings = z.object({
   tiling: z.boolean().default(false),
 });
 
+/** An IANA zone this runtime can compute with (what Intl accepts is what the visit timer and reports use). */
+export function isKnownTimezone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-GB', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The one timezone schema: settings, set-up and the site route all validate with it. */
+export const Timezone = z.string().min(1).max(64).refine(isKnownTimezone, { message: 'unknown IANA timezone' });
+
 /** Cameras one box analyses at most (the libuv threadpool is sized for this many at start). */
 export const MAX_CAMERAS = 16;
 
@@ -37,7 +50,7 @@ export const Settings = z.object({
   site: z
     .object({
       name: z.string().min(1).max(120).default('My shop'),
-      timezone: z.string().min(1).max(64).default('UTC'),
+      timezone: Timezone.default('UTC'),
     })
     .prefault({}),
   visitGapMinutes: z.number().min(1).max(24 * 60).default(30),

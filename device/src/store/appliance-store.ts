@@ -5,7 +5,7 @@ import { dataDir } from '../util/paths.js';
 import { CropStore } from './crop-store.js';
 import { DayLog } from './day-log.js';
 import { EmbeddingStore } from './embedding-store.js';
-import { openDocument, type JsonDocument } from './json-document.js';
+import { openDocument, type JsonDocument, type OpenDocumentOptions } from './json-document.js';
 import { ShardedRecords } from './sharded-records.js';
 
 /** Folder names for logs and tables: safe characters, and never one the store itself uses. */
@@ -77,9 +77,9 @@ export class ApplianceStore {
   }
 
   /** A validated document `<dir>/<name>.json` (name: lowercase letters, digits, - and _). */
-  document<S extends z.ZodType>(name: string, schema: S, defaults: z.input<S>): Promise<JsonDocument<z.output<S>>> {
+  document<S extends z.ZodType>(name: string, schema: S, defaults: z.input<S>, options?: OpenDocumentOptions): Promise<JsonDocument<z.output<S>>> {
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) throw new Error(`bad document name ${JSON.stringify(name)}`);
-    return openDocument(join(this.dir, `${name}.json`), schema, defaults);
+    return openDocument(join(this.dir, `${name}.json`), schema, defaults, options);
   }
 
   /** A large keyed table `<dir>/<name>/NN.json`, sharded so a change rewrites 1/64 of it. */
