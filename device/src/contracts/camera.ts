@@ -8,22 +8,38 @@ const cameraUrl = z
     message: 'camera URL must be rtsp://, rtsps://, http(s):// (MJPEG), file:// or /dev/videoN',
   });
 
-export const CameraConfig = z.object({
+/** A camera's fields as sent, without defaults: the shape a partial change (PATCH) is checked against. */
+const cameraFields = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'id: lowercase letters, digits, - and _'),
   name: z.string().min(1).max(80),
   url: cameraUrl,
-  enabled: z.boolean().default(true),
+  enabled: z.boolean(),
   /** Frames per second handed to analysis; the rest are dropped inside GStreamer. */
-  analysisFps: z.number().min(0.2).max(60).default(10),
+  analysisFps: z.number().min(0.2).max(60),
   /** Analysis width in pixels; height follows the aspect ratio. Scaling happens inside GStreamer. */
-  analysisWidth: z.number().int().min(160).max(3840).default(1280),
+  analysisWidth: z.number().int().min(160).max(3840),
   /** RTSP transport. */
-  rtspTransport: z.enum(['tcp', 'udp']).default('tcp'),
+  rtspTransport: z.enum(['tcp', 'udp']),
   /** Files only: start again at the end. */
-  loop: z.boolean().default(false),
+  loop: z.boolean(),
   /** 'auto' picks the best decoder the platform has; a named element forces it. */
-  decoder: z.string().max(64).default('auto'),
+  decoder: z.string().max(64),
+};
+
+export const CameraConfig = z.object({
+  ...cameraFields,
+  enabled: cameraFields.enabled.default(true),
+  analysisFps: cameraFields.analysisFps.default(10),
+  analysisWidth: cameraFields.analysisWidth.default(1280),
+  rtspTransport: cameraFields.rtspTransport.default('tcp'),
+  loop: cameraFields.loop.default(false),
+  decoder: cameraFields.decoder.default('auto'),
 });
+/**
+ * A change to a camera: only the fields given, no defaults (a default here would silently reset every
+ * field left out: a rename would switch a disabled camera on).
+ */
+export const CameraChange = z.object(cameraFields).omit({ id: true }).partial().strict();
 export type CameraConfig = z.infer<typeof CameraConfig>;
 export type CameraConfigInput = z.input<typeof CameraConfig>;
 

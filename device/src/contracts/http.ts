@@ -1,6 +1,6 @@
 import { OutboxBacklog } from './sync.js';
 import { z } from 'zod';
-import { CameraConfig, CameraStats } from './camera.js';
+import { CameraChange, CameraConfig, CameraStats } from './camera.js';
 import { Settings, Timezone } from './settings.js';
 import { IsoTime, Visit } from './visit.js';
 import { Box } from './live.js';
@@ -115,7 +115,7 @@ export const SettingsUpdateView = z.object({
 // ---- cameras ---------------------------------------------------------------------------------------
 export const CameraView = z.object({ config: CameraConfig, stats: CameraStats.nullable() });
 export const CameraList = z.object({ items: z.array(CameraView) });
-export const CameraUpdate = CameraConfig.omit({ id: true }).partial().strict();
+export const CameraUpdate = CameraChange;
 export const ConnectionTestResult = z.object({
   ok: z.boolean(),
   width: z.number().int().nullable(),

@@ -54,8 +54,10 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       body: CameraUpdate,
       response: { schema: CameraView },
       async handle({ params, body, audit }) {
+        const before = cams().get(params.id)?.config;
         const v = unwrap(await cams().update(params.id, body));
-        await audit('camera.updated', params.id, { fields: Object.keys(body) });
+        const fields = changedFields(before, v.config);
+        if (fields.length) await audit('camera.updated', params.id, { fields });
         return v;
       },
     }),
@@ -90,6 +92,12 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
 
 function notFoundCamera(id: string): never {
   throw notFound(`camera ${id}`);
+}
+
+/** The fields whose value a change actually altered (what the audit log lists). */
+function changedFields(before: CameraConfig | undefined, after: CameraConfig): string[] {
+  if (!before) return Object.keys(after);
+  return (Object.keys(after) as (keyof CameraConfig)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
 
 /** Camera URLs may carry credentials; the audit log must not. */
