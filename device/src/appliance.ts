@@ -196,6 +196,9 @@ export class Appliance {
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
     const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
+    // The outbox records until every feature has stopped (the visit tracker flushes updates as it stops).
+    const recorder = sync;
+    appliance.finalisers.push(() => recorder.close());
     appliance.finalisers.push(() => models.release());
     return appliance;
   }

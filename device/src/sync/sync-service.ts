@@ -90,16 +90,28 @@ export class SyncService implements Feature {
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
 
+  /**
+   * Recording starts here, not in start(): whatever order the features start and stop in, every visit
+   * event from now until close() reaches the outbox (closures the tracker makes while it starts, updates
+   * it flushes while it stops).
+   */
   constructor(private readonly opts: SyncServiceOptions) {
     this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
     this.client = opts.client ?? new CloudClient();
     this.backoff = opts.backoff ?? new Backoff(CLOUD_BACKOFF);
+    this.record();
   }
 
-  async start(): Promise<void> {
+  private record(): void {
+    if (this.outbox) return;
     this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
+  }
+
+  /** Starts the upload loop and heartbeats (recording is already on; re-opened after a close()). */
+  async start(): Promise<void> {
+    this.record();
     this.running = true;
     this.cancel = new AbortController();
     const c = this.creds.load();
@@ -111,14 +123,22 @@ export class SyncService implements Feature {
     void this.enqueueHeartbeat();
   }
 
+  /** Stops uploading; events are still recorded until close() (the tracker may stop after this). */
   async stop(): Promise<void> {
-    this.opts.bus.off('visit', this.onVisit);
-    this.opts.bus.off('cameraStatus', this.onCamera);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = null;
     this.running = false;
     this.cancel.abort();
     this.wakeUp?.();
     await this.loop;
+    this.loop = null;
+  }
+
+  /** Stops recording and closes the outbox: after every producer of events has stopped. */
+  async close(): Promise<void> {
+    await this.stop();
+    this.opts.bus.off('visit', this.onVisit);
+    this.opts.bus.off('cameraStatus', this.onCamera);
     this.outbox?.close();
     this.outbox = null;
   }
