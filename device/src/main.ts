@@ -10,6 +10,8 @@ import { ModelIntegrityError } from './vision/model-registry.js';
 const log = createLogger('main');
 
 async function main(): Promise<void> {
+  // Everything the appliance and its libraries create (state, crops, logs) is private to its user.
+  process.umask(0o077);
   // gstreamer-superficial blocks pool threads per camera; the pool size is fixed at process start.
   if (ensureThreadpool(MAX_CAMERAS) === 'relaunched') return;
 

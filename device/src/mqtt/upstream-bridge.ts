@@ -1,3 +1,4 @@
+import { redactUrlSecrets } from '../secrets/redaction.js';
 import mqtt, { type MqttClient } from 'mqtt';
 import { OFFLINE, ONLINE, mqttTopics } from '../contracts/mqtt.js';
 import type { Feature } from '../util/feature.js';
@@ -81,7 +82,7 @@ export class UpstreamBridge implements Feature {
     let lastError: string | null = null;
     client.on('connect', () => {
       lastError = null;
-      this.log.info('upstream connected', { url: config.url });
+      this.log.info('upstream connected', { url: redactUrlSecrets(config.url) });
       client.publish(stateTopic, JSON.stringify(ONLINE), { qos: 1, retain: true });
       this.flush();
     });

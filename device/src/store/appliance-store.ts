@@ -1,4 +1,6 @@
+import { chmod } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ensureDir, PRIVATE_DIR_MODE } from './atomic-file.js';
 import { z } from 'zod';
 import { Visit, VisitEvent } from '../contracts/visit.js';
 import { dataDir } from '../util/paths.js';
@@ -61,6 +63,9 @@ export class ApplianceStore {
 
   static async open(options: ApplianceStoreOptions): Promise<ApplianceStore> {
     const dir = options.dir ?? dataDir();
+    // The data folder itself is private: files an older version wrote 0644 are unreachable through it.
+    await ensureDir(dir);
+    await chmod(dir, PRIVATE_DIR_MODE);
     const cacheDays = options.cacheDays ?? 8;
     const visits = await DayLog.open<Visit>({ dir: join(dir, 'visits'), schema: Visit, timeOf: (v) => Date.parse(v.arrivedAt), idPrefix: 'V', cacheDays });
     const visitEvents = await DayLog.open<StoredVisitEvent>({

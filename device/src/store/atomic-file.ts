@@ -4,11 +4,18 @@ import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
+ * The appliance's state holds faces, embeddings, password hashes and cloud tokens: every file it writes
+ * is readable by its own user only, every folder it creates is private (docs/security.md).
+ */
+export const PRIVATE_FILE_MODE = 0o600;
+export const PRIVATE_DIR_MODE = 0o700;
+
+/**
  * Durable file replacement: write a temp file in the same directory, fsync it, rename it over the
  * target, then fsync the directory so the rename itself survives power loss. After a crash the
  * target is either the old or the new content, never a torn mix.
  */
-export async function writeFileAtomic(file: string, data: string | Uint8Array, mode?: number): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): Promise<void> {
   const dir = dirname(file);
   const tmp = tempPathFor(file);
   const fh = await open(tmp, 'w', mode);
@@ -34,7 +41,7 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, m
  * The same replacement, blocking: for callers that promise "on disk before this returns" from
  * synchronous code (the sync outbox's pointer and meta files, the cloud credentials).
  */
-export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode?: number): void {
+export function writeFileAtomicSync(file: string, data: string | Uint8Array, mode = PRIVATE_FILE_MODE): void {
   const tmp = tempPathFor(file);
   try {
     const fd = openSync(tmp, 'w', mode);
@@ -78,7 +85,7 @@ export function fsyncDirSync(dir: string): void {
 
 /** Create a directory (and parents) and make every new entry durable in its parent. */
 export async function ensureDir(dir: string): Promise<void> {
-  const first = await mkdir(dir, { recursive: true });
+  const first = await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   if (first === undefined) return;
   for (let d = resolve(dir); ; d = dirname(d)) {
     await fsyncDir(dirname(d));

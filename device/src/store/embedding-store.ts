@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { open, readdir, readFile, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ensureDir, fsyncDir } from './atomic-file.js';
+import { ensureDir, fsyncDir, PRIVATE_FILE_MODE } from './atomic-file.js';
 import { StoreError } from './errors.js';
 import { openDocument, type JsonDocument } from './json-document.js';
 import { ShardedRecords } from './sharded-records.js';
@@ -359,7 +359,7 @@ async function openVectorFile(path: string, dim: number, writable: boolean, fres
   const flags = writable ? constants.O_RDWR | constants.O_CREAT | (fresh ? constants.O_TRUNC : 0) : constants.O_RDONLY;
   let fh: FileHandle;
   try {
-    fh = await open(path, flags, 0o644);
+    fh = await open(path, flags, PRIVATE_FILE_MODE);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreError('corrupt', `${path} is missing but the index points at it`);
     throw e;

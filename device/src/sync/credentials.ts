@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { ClaimResponse } from '../contracts/sync.js';
-import { writeFileAtomicSync } from '../store/atomic-file.js';
+import { PRIVATE_DIR_MODE, writeFileAtomicSync } from '../store/atomic-file.js';
 
 /** What a successful claim leaves on the box: the claim's answer (device token bound to one site) plus which cloud and code. */
 export const CloudCredentials = ClaimResponse.extend({
@@ -28,7 +28,7 @@ export class CredentialStore {
   }
 
   save(c: CloudCredentials): void {
-    mkdirSync(dirname(this.path), { recursive: true });
+    mkdirSync(dirname(this.path), { recursive: true, mode: PRIVATE_DIR_MODE });
     writeFileAtomicSync(this.path, JSON.stringify(c, null, 2), 0o600);
   }
 }

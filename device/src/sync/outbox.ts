@@ -5,7 +5,7 @@ import {
 import { join } from 'node:path';
 import { SyncItem, type OutboxBacklog, type SyncItemKind } from '../contracts/sync.js';
 import { createLogger } from '../util/log.js';
-import { fsyncDirSync, writeFileAtomicSync } from '../store/atomic-file.js';
+import { fsyncDirSync, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, writeFileAtomicSync } from '../store/atomic-file.js';
 
 /**
  * Durable, bounded outbox of items waiting for the cloud.
@@ -58,7 +58,7 @@ export class Outbox {
   }
 
   static open(dir: string, opts: OutboxOptions = {}): Outbox {
-    mkdirSync(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const o = new Outbox(dir, opts);
     o.load();
     return o;
@@ -114,7 +114,7 @@ export class Outbox {
   private openSegment(n: number): void {
     if (this.fd >= 0) closeSync(this.fd);
     this.seg = n;
-    this.fd = openSync(join(this.dir, segName(n)), 'a');
+    this.fd = openSync(join(this.dir, segName(n)), 'a', PRIVATE_FILE_MODE);
     this.segSize = fstatSync(this.fd).size;
   }
 

@@ -1,6 +1,7 @@
 import { CameraConfig } from '../../contracts/camera.js';
 import { CameraIdParams, CameraList, CameraUpdate, CameraView, ConnectionTestResult } from '../../contracts/http.js';
 import { notFound, unwrap } from '../errors.js';
+import { redactCamera, redactSecretsInText, redactUrlSecrets, restoreUrlSecrets } from '../../secrets/redaction.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
 
@@ -15,7 +16,7 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       access: 'cameras.read',
       response: { schema: CameraList },
       async handle() {
-        return { items: cams().list() };
+        return { items: cams().list().map(redactView) };
       },
     }),
     route({
@@ -28,8 +29,8 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       response: { status: 201, schema: CameraView },
       async handle({ body, audit }) {
         const v = unwrap(await cams().create(body));
-        await audit('camera.created', v.config.id, { url: redactUrl(v.config.url) });
-        return v;
+        await audit('camera.created', v.config.id, { url: redactUrlSecrets(v.config.url) });
+        return redactView(v);
       },
     }),
     route({
@@ -41,7 +42,8 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       params: CameraIdParams,
       response: { schema: CameraView },
       async handle({ params }) {
-        return cams().get(params.id) ?? notFoundCamera(params.id);
+        const v = cams().get(params.id);
+        return v ? redactView(v) : notFoundCamera(params.id);
       },
     }),
     route({
@@ -55,10 +57,11 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       response: { schema: CameraView },
       async handle({ params, body, audit }) {
         const before = cams().get(params.id)?.config;
-        const v = unwrap(await cams().update(params.id, body));
+        const change = body.url === undefined ? body : { ...body, url: restoreUrlSecrets(body.url, before?.url) };
+        const v = unwrap(await cams().update(params.id, change));
         const fields = changedFields(before, v.config);
         if (fields.length) await audit('camera.updated', params.id, { fields });
-        return v;
+        return redactView(v);
       },
     }),
     route({
@@ -72,7 +75,7 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
       async handle({ params, audit }) {
         const v = unwrap(await cams().remove(params.id));
         await audit('camera.deleted', params.id);
-        return v;
+        return redactView(v);
       },
     }),
     route({
@@ -100,7 +103,8 @@ function changedFields(before: CameraConfig | undefined, after: CameraConfig): s
   return (Object.keys(after) as (keyof CameraConfig)[]).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
 }
 
-/** Camera URLs may carry credentials; the audit log must not. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@]*)@/, '//***@');
+/** Camera URLs may carry credentials: no reader sees them (nor the audit log). */
+function redactView<V extends { config: CameraConfig; stats: { lastError: string | null } | null }>(v: V): V {
+  const stats = v.stats && { ...v.stats, lastError: v.stats.lastError && redactSecretsInText(v.stats.lastError) };
+  return { ...v, config: redactCamera(v.config), stats };
 }

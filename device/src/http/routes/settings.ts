@@ -1,5 +1,7 @@
 import { SettingsPatch, SettingsUpdateView, SettingsView } from '../../contracts/http.js';
 import { unwrap } from '../errors.js';
+import { redactSettings, restoreSettingsSecrets } from '../../secrets/redaction.js';
+import { ok } from '../../util/result.js';
 import { route, type AnyRoute } from '../route.js';
 import type { HttpDeps } from '../deps.js';
 
@@ -13,7 +15,7 @@ export function settingsRoutes({ settings }: HttpDeps): AnyRoute[] {
       access: 'settings.read',
       response: { schema: SettingsView },
       async handle() {
-        return { settings: settings.get() };
+        return { settings: redactSettings(settings.get()) };
       },
     }),
     route({
@@ -25,9 +27,9 @@ export function settingsRoutes({ settings }: HttpDeps): AnyRoute[] {
       body: SettingsPatch,
       response: { schema: SettingsUpdateView },
       async handle({ body, audit }) {
-        const r = unwrap(await settings.update(body));
+        const r = unwrap(await settings.update((current) => ok(restoreSettingsSecrets(body, current))));
         if (r.changed.length) await audit('settings.changed', null, { changed: r.changed, restartRequired: r.restartRequired });
-        return r;
+        return { ...r, settings: redactSettings(r.settings) };
       },
     }),
   ];

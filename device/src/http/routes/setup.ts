@@ -1,5 +1,6 @@
 import { CloudClaimInput, SessionView, SetupRequest, SetupStatus, SiteUpdate, SettingsUpdateView } from '../../contracts/http.js';
 import { setSessionCookies } from '../cookies.js';
+import { redactSettings } from '../../secrets/redaction.js';
 import { HttpError, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import type { HttpDeps } from '../deps.js';
@@ -78,7 +79,7 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
       async handle({ body, audit }) {
         const r = unwrap(await settings.update({ site: body }));
         if (r.changed.length) await audit('settings.changed', 'site', { changed: r.changed });
-        return r;
+        return { ...r, settings: redactSettings(r.settings) };
       },
     }),
     route({
