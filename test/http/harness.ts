@@ -120,7 +120,7 @@ export class Client {
 
   constructor(readonly base: string) {}
 
-  async fetch(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response> {
+  async fetch(method: string, path: string, body?: unknown, headers: Record<string, string> = {}, signal?: AbortSignal): Promise<Response> {
     const h: Record<string, string> = { ...headers };
     if (this.cookies.size) h.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
@@ -134,7 +134,7 @@ export class Client {
       payload = JSON.stringify(body);
       h['content-type'] = 'application/json';
     }
-    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual' });
+    const res = await fetch(this.base + path, { method, headers: h, body: payload, redirect: 'manual', signal });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');
       const i = pair.indexOf('=');

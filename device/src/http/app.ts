@@ -3,6 +3,7 @@ import { createLogger } from '../util/log.js';
 import { RequestMetrics } from '../health/request-metrics.js';
 import { errorHandler, sendError } from './errors.js';
 import { mountRoute } from './register.js';
+import { UploadGate } from './upload-gate.js';
 import { buildOpenApi } from './openapi.js';
 import { route, type AnyRoute } from './route.js';
 import type { HttpDeps } from './deps.js';
@@ -81,7 +82,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
 
   const routes = routeTable(deps, requests, () => openapi);
   const openapi = buildOpenApi(routes, { version: deps.version });
-  for (const r of routes) mountRoute(app, r, deps.accounts);
+  const uploads = new UploadGate();
+  for (const r of routes) mountRoute(app, r, deps.accounts, uploads);
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
   app.use(errorHandler(log));

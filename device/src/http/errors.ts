@@ -65,7 +65,8 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
       return sendError(res, 415, 'unsupported_media_type', (e as Error).message);
     if (typeof code === 'string' && code.startsWith('LIMIT_'))
       return sendError(res, 400, 'bad_request', `upload refused: ${(e as Error).message}`);
-    if (type === 'request.aborted') return;
+    // The client went away mid-body (body-parser or multer): nobody to answer, nothing went wrong here.
+    if (type === 'request.aborted' || req.destroyed) return;
     log.error('unhandled error in request', { method: req.method, path: req.path, error: String((e as Error)?.stack ?? e) });
     sendError(res, 500, 'internal', 'internal error');
   };

@@ -6,6 +6,7 @@ import { authenticate, authorise, checkCsrf, type Authenticated } from './auth.j
 import { HttpError, validationError } from './errors.js';
 import { isJsonResponse, type AnyRoute, type RouteContext } from './route.js';
 import type { UploadedPhoto } from './services.js';
+import { UploadGate } from './upload-gate.js';
 
 /** JSON bodies are small everywhere; photos come as multipart with their own limits. */
 const JSON_LIMIT = '1mb';
@@ -91,9 +92,9 @@ function handler(route: AnyRoute, accounts: Accounts): RequestHandler {
 }
 
 /** Mounts one route: authentication and role check first (nothing is read before), then body, validation, handler. */
-export function mountRoute(app: Express, route: AnyRoute, accounts: Accounts): void {
+export function mountRoute(app: Express, route: AnyRoute, accounts: Accounts, uploads: UploadGate = new UploadGate()): void {
   const chain: RequestHandler[] = [gate(route, accounts)];
-  if (route.upload) chain.push(uploadParser(route));
+  if (route.upload) chain.push(uploads.middleware(), uploadParser(route));
   else if (route.body) chain.push(requireJson, jsonParser);
   chain.push(handler(route, accounts));
   app[route.method](route.path, ...chain);

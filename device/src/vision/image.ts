@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import type { RgbFrame } from '../camera/frame.js';
 import { err, ok, type Result } from '../util/result.js';
 import { warpInto, type Affine } from './warp.js';
+import { MAX_IMAGE_PIXELS } from './image-limits.js';
 
 export type ImageDecodeErrorKind =
   | 'empty'
@@ -30,7 +31,7 @@ export class ImageDecodeError extends Error {
 }
 
 export interface DecodeOptions {
-  /** Refuse images whose header claims more pixels than this (default 120 MP). */
+  /** Refuse images whose header claims more pixels than this (default MAX_IMAGE_PIXELS, 40 MP). */
   maxInputPixels?: number;
   /** Downscale so that the longer side is at most this many pixels (default 2560). */
   maxSide?: number;
@@ -40,7 +41,7 @@ export interface DecodeOptions {
   maxBytes?: number;
 }
 
-const DEFAULTS = { maxInputPixels: 120_000_000, maxSide: 2560, minSide: 16, maxBytes: 64 * 1024 * 1024 };
+const DEFAULTS = { maxInputPixels: MAX_IMAGE_PIXELS, maxSide: 2560, minSide: 16, maxBytes: 64 * 1024 * 1024 };
 
 export type ImageInput = string | Buffer | Uint8Array;
 
