@@ -9,6 +9,7 @@ import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import { EventBus } from './events.js';
 import { SystemHealth } from './health/system-health.js';
+import { StorageMonitor } from './health/storage-monitor.js';
 import { createHttpApp } from './http/app.js';
 import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
 import { SettingsCameraService } from './http/camera-service.js';
@@ -124,8 +125,11 @@ export class Appliance {
       },
     });
 
+    const storage = new StorageMonitor({ dir, log: log.child('storage') });
+    store.crops.pauseWhen(() => storage.cropsPaused());
     let sync: SyncService | null = null;
     const health = new SystemHealth({
+      storage: () => storage.check(),
       cameraStats: () => cameras.stats(),
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
@@ -169,6 +173,7 @@ export class Appliance {
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
+      storage,
       log: log.child('http'),
     });
     const httpServer = new HttpServer(http.app, {
@@ -194,7 +199,7 @@ export class Appliance {
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
+    const features: Feature[] = [storage, identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
     // The outbox records until every feature has stopped (the visit tracker flushes updates as it stops).
     const recorder = sync;

@@ -56,10 +56,12 @@ export interface HarnessOptions {
   /** Passed to HttpServer (e.g. MQTT over WebSocket). */
   attach?: (server: import('node:http').Server) => void;
   loginLimits?: Parameters<typeof Accounts.open>[0]['loginLimits'];
+  /** The state folder (default: a fresh temp folder); removed by close() either way. */
+  dir?: string;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
-  const dir = await mkdtemp(join(tmpdir(), 'cva-http-'));
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), 'cva-http-')));
   const logLines: string[] = [];
   const base = createLogger('test');
   const capture = { ...base, info: (m: string, e?: Record<string, unknown>) => logLines.push(m + (e ? JSON.stringify(e) : '')) };

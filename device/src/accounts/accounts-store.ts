@@ -204,11 +204,14 @@ export class AccountsStore {
     const t = this.doc.data.tokens.find((x) => safeEqual(x.hash, hash));
     if (!t) return null;
     const now = this.clock.now();
+    // "Last used" is bookkeeping: a request is never refused because it could not be written (full disk).
     if (!t.lastUsedAt || now - Date.parse(t.lastUsedAt) > 60_000) {
-      await this.doc.update((d) => {
-        const x = d.tokens.find((y) => y.id === t.id);
-        if (x) x.lastUsedAt = new Date(now).toISOString();
-      });
+      await this.doc
+        .update((d) => {
+          const x = d.tokens.find((y) => y.id === t.id);
+          if (x) x.lastUsedAt = new Date(now).toISOString();
+        })
+        .catch(() => {});
     }
     return { kind: 'token', id: t.id, name: t.name, role: t.role };
   }

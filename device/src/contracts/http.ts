@@ -24,6 +24,7 @@ export const ErrorCode = z.enum([
   'setup_required',
   'setup_done',
   'unavailable',
+  'insufficient_storage',
   'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
@@ -293,6 +294,16 @@ export const HealthReport = z.object({
   detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
   /** Visits and statuses not yet acknowledged by cloud-sync (null when the health source has no outbox). */
   outbox: OutboxBacklog.nullable(),
+  /** The data folder's free space: low pauses face crops, full refuses changes with 507 (null without a monitor). */
+  storage: z
+    .object({
+      path: z.string(),
+      state: z.enum(['ok', 'low', 'full']),
+      freeBytes: z.number().nullable(),
+      totalBytes: z.number().nullable(),
+      message: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

@@ -30,6 +30,8 @@ export function healthMetrics(h: HealthReport): MetricFamily[] {
       h.gpu.flatMap((g) => (g.utilizationPercent === null ? [] : [{ labels: { model: g.model }, value: g.utilizationPercent }])),
     ),
     gauge('cva_detector_milliseconds', 'Median face-detection time per frame', one(h.detectorMs)),
+    gauge('cva_storage_free_bytes', 'Free space on the data disk', one(h.storage?.freeBytes ?? null)),
+    gauge('cva_storage_full', 'The data disk is full (1) or not (0)', h.storage ? [{ value: h.storage.state === 'full' ? 1 : 0 }] : []),
     gauge('cva_outbox_pending_items', 'Items waiting for cloud-sync', one(h.outbox?.pendingItems ?? null)),
     gauge('cva_outbox_pending_visits', 'Visit events waiting for cloud-sync', one(h.outbox?.pendingVisits ?? null)),
     gauge(

@@ -2,6 +2,7 @@ import si from 'systeminformation';
 import type { CameraStats } from '../contracts/camera.js';
 import type { HealthReport } from '../contracts/http.js';
 import type { OutboxBacklog } from '../contracts/sync.js';
+import type { StorageStatus } from './storage-monitor.js';
 
 /** Sources the health report reads besides the OS: camera supervisors and the face engine's timings. */
 export interface HealthSources {
@@ -10,6 +11,8 @@ export interface HealthSources {
   detectorMs(): number | null;
   /** The cloud outbox's backlog, so an unsynced shop shows in health and metrics. */
   outboxBacklog?(): OutboxBacklog | null;
+  /** The data folder's free space, checked at report time. */
+  storage?(): Promise<StorageStatus>;
 }
 
 export interface SystemHealthOptions {
@@ -61,13 +64,14 @@ export class SystemHealth {
   }
 
   private async collect(): Promise<HealthReport> {
-    const [load, temp, mem, fs, net, gpu] = await Promise.all([
+    const [load, temp, mem, fs, net, gpu, storage] = await Promise.all([
       si.currentLoad().catch(() => null),
       si.cpuTemperature().catch(() => null),
       si.mem(),
       si.fsSize().catch(() => []),
       si.networkStats('*').catch(() => []),
       this.gpus(),
+      this.sources.storage?.() ?? null,
     ]);
     return {
       time: new Date().toISOString(),
@@ -84,6 +88,7 @@ export class SystemHealth {
       cameras: this.sources.cameraStats(),
       detectorMs: this.sources.detectorMs(),
       outbox: this.sources.outboxBacklog?.() ?? null,
+      storage,
     };
   }
 }

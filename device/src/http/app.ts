@@ -86,6 +86,6 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   for (const r of routes) mountRoute(app, r, deps.accounts, uploads);
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, () => deps.storage?.noteNoSpace()));
   return { app, routes, openapi };
 }

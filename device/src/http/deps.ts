@@ -2,6 +2,7 @@ import type { Accounts } from '../accounts/accounts.js';
 import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
+import type { StorageMonitor } from '../health/storage-monitor.js';
 import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
@@ -24,6 +25,8 @@ export interface HttpDeps {
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
   live?: LiveView;
+  /** The data folder's free space: a write that fails for lack of it marks the disk full at once. */
+  storage?: Pick<StorageMonitor, 'noteNoSpace'>;
   log?: Logger;
 }
 

@@ -4,6 +4,7 @@ import type { ErrorCode } from '../contracts/http.js';
 import type { ServiceError } from './services.js';
 import type { Result } from '../util/result.js';
 import type { Logger } from '../util/log.js';
+import { isNoSpace } from '../health/storage-monitor.js';
 
 /** An error the HTTP layer turns into the one error body `{ error: { code, message, details? } }`. */
 export class HttpError extends Error {
@@ -49,7 +50,8 @@ export function notFound(what: string): HttpError {
 }
 
 /** Body-parser, multer and unexpected errors → the error body; never a stack trace to the client. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
+/** `onNoSpace`: told when a write failed for lack of space (the storage monitor then says full at once). */
+export function errorHandler(log: Logger, onNoSpace?: () => void): ErrorRequestHandler {
   return (e, req, res, _next) => {
     if (res.headersSent) {
       res.destroy();
@@ -66,7 +68,11 @@ export function errorHandler(log: Logger): ErrorRequestHandler {
     if (typeof code === 'string' && code.startsWith('LIMIT_'))
       return sendError(res, 400, 'bad_request', `upload refused: ${(e as Error).message}`);
     // The client went away mid-body (body-parser or multer): nobody to answer, nothing went wrong here.
-    if (type === 'request.aborted' || req.destroyed) return;
+    if (type === 'request.aborted' || !res.socket || res.socket.destroyed) return;
+    if (isNoSpace(e)) {
+      onNoSpace?.();
+      return sendError(res, 507, 'insufficient_storage', 'the appliance’s data disk is full: the change was not saved; free space (old footage, crops) and try again');
+    }
     log.error('unhandled error in request', { method: req.method, path: req.path, error: String((e as Error)?.stack ?? e) });
     sendError(res, 500, 'internal', 'internal error');
   };

@@ -80,7 +80,7 @@ export class IdentityStore {
 
   /** Stores a sample durably (crop first, then vector), then makes it searchable. */
   async addSample(personId: string, kind: 'staff' | 'customer', s: NewSample): Promise<EmbeddingEntry> {
-    const cropId = this.crops && s.crop ? (await this.crops.save({ kind, personId, at: s.at }, s.crop)).id : undefined;
+    const cropId = this.crops && s.crop ? (await this.crops.saveUnlessPaused({ kind, personId, at: s.at }, s.crop))?.id : undefined;
     const entry = await this.embeddings.add({ personId, vector: s.vector, quality: s.quality, createdAt: s.at, ...(cropId ? { cropId } : {}) });
     this.gallery.add(entry.sampleId, personId, s.vector);
     return entry;

@@ -37,7 +37,7 @@ export class ReviewQueue {
   }
 
   async enqueue(item: NewReviewItem): Promise<string> {
-    const cropId = this.store.crops && item.crop ? (await this.store.crops.save({ kind: 'unknown', personId: null, at: item.at }, item.crop)).id : null;
+    const cropId = this.store.crops && item.crop ? ((await this.store.crops.saveUnlessPaused({ kind: 'unknown', personId: null, at: item.at }, item.crop))?.id ?? null) : null;
     let id = '';
     let dropped: ReviewItem[] = [];
     await this.store.updateDoc((d) => {

@@ -49,7 +49,15 @@ export function parseCropId(id: string): Result<CropRef, StoreError> {
 }
 
 export class CropStore {
+  /** Why crops are not written right now (low disk), or null. */
+  private paused: () => string | null = () => null;
+
   private constructor(readonly dir: string) {}
+
+  /** Crops are the first thing to stop when space runs low, so the visits themselves keep their room. */
+  pauseWhen(reason: () => string | null): void {
+    this.paused = reason;
+  }
 
   static async open(dir: string): Promise<CropStore> {
     for (const kind of CROP_KINDS) {
@@ -63,6 +71,8 @@ export class CropStore {
 
   /** Store a crop from a JPEG buffer or from a frame region; resolves once the file is durable. */
   async save(meta: SaveCrop, source: CropSource): Promise<CropRef> {
+    const paused = this.paused();
+    if (paused) throw new StoreError('paused', `crop not stored: ${paused}`);
     if (!CROP_KINDS.includes(meta.kind)) throw new StoreError('bad-input', `kind must be one of ${CROP_KINDS.join(', ')}`);
     const at = Math.trunc(meta.at ?? Date.now());
     if (!Number.isSafeInteger(at) || at < 0) throw new StoreError('bad-input', 'at must be epoch ms');
@@ -77,6 +87,11 @@ export class CropStore {
     const id = `${meta.kind}~${owner}~${at.toString(36)}~${randomBytes(5).toString('hex')}`;
     await writeFileAtomic(this.fileOf(meta.kind, id), jpeg);
     return { id, kind: meta.kind, owner: owner === NO_OWNER ? null : owner, createdAt: at };
+  }
+
+  /** Like save(), but null while crops are paused (low disk): for callers whose work goes on without a crop. */
+  async saveUnlessPaused(meta: SaveCrop, source: CropSource): Promise<CropRef | null> {
+    return this.paused() ? null : this.save(meta, source);
   }
 
   /** The file of a crop id; anything that is not a well-formed id is refused (no traversal). */

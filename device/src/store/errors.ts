@@ -4,8 +4,9 @@
  * - corrupt: a file on disk does not parse or validate
  * - not-found / conflict: id-level problems
  * - bad-id / bad-cursor / bad-input: malformed caller input
+ * - paused: writing is paused on purpose (face crops while the disk is low)
  */
-export type StoreErrorCode = 'invalid' | 'corrupt' | 'not-found' | 'conflict' | 'bad-id' | 'bad-cursor' | 'bad-input';
+export type StoreErrorCode = 'invalid' | 'corrupt' | 'not-found' | 'conflict' | 'bad-id' | 'bad-cursor' | 'bad-input' | 'paused';
 
 export class StoreError extends Error {
   constructor(

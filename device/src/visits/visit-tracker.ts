@@ -211,8 +211,8 @@ export class VisitTracker implements Feature {
     if (!s.crop || s.quality <= ov.bestQuality) return;
     try {
       const source = Buffer.isBuffer(s.crop) ? { jpeg: s.crop } : s.crop;
-      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, source);
-      ov.setBestCrop(ref.id, s.quality);
+      const ref = await this.deps.crops.saveUnlessPaused({ kind: s.kind, personId: s.personId, at: s.at }, source);
+      if (ref) ov.setBestCrop(ref.id, s.quality);
     } catch (e) {
       // A bad crop never costs the visit itself.
       this.log.warn('crop not stored', { personId: s.personId, error: (e as Error).message });
