@@ -20,6 +20,8 @@ export interface DevicePrincipal {
   siteId: string;
   orgId: string;
   timezone: string;
+  /** When the box was claimed: how far back its visits may reach is counted from here. */
+  claimedAt: Date;
 }
 
 function bearer(req: Request): string {
@@ -47,13 +49,13 @@ export async function findUser(db: Db, token: string): Promise<UserPrincipal | n
 }
 
 export async function findDevice(db: Db, token: string): Promise<DevicePrincipal | null> {
-  const r = await db.query<{ id: string; site_id: string; org_id: string; timezone: string }>(
-    `select d.id, d.site_id, s.org_id, s.timezone from devices d join sites s on s.id = d.site_id
+  const r = await db.query<{ id: string; site_id: string; org_id: string; timezone: string; claimed_at: Date }>(
+    `select d.id, d.site_id, s.org_id, s.timezone, d.claimed_at from devices d join sites s on s.id = d.site_id
      where d.token_hash = $1 and d.revoked_at is null`,
     [hashToken(token)],
   );
   const row = r.rows[0];
-  return row ? { id: row.id, siteId: row.site_id, orgId: row.org_id, timezone: row.timezone } : null;
+  return row ? { id: row.id, siteId: row.site_id, orgId: row.org_id, timezone: row.timezone, claimedAt: new Date(row.claimed_at) } : null;
 }
 
 /** Express middleware: a valid, unrevoked bearer token of the given kind → res.locals[slot]. */

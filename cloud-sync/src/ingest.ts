@@ -1,6 +1,7 @@
 import {
   MAX_BATCH_ITEMS,
   MAX_FUTURE_SKEW_MS,
+  MAX_VISIT_DAYS_BEFORE_CLAIM,
   SyncItem,
   UploadEnvelope,
   type ItemResult,
@@ -35,6 +36,26 @@ function futureCheck(item: SyncItem, limit: number): string | null {
   return null;
 }
 
+/** Visits may reach back MAX_VISIT_DAYS_BEFORE_CLAIM before the claim, no further (each month is a partition). */
+function pastCheck(item: SyncItem, earliest: number): string | null {
+  if (item.kind !== 'visit') return null;
+  const a = item.payload.visit.arrivedAt;
+  return Date.parse(a) < earliest
+    ? `arrivedAt ${a} is more than ${MAX_VISIT_DAYS_BEFORE_CLAIM} days before this device was claimed`
+    : null;
+}
+
+/** PostgreSQL text and jsonb cannot hold NUL: such an item could never be stored. */
+function nulCheck(raw: unknown, depth = 0): string | null {
+  if (typeof raw === 'string') return raw.includes('\u0000') ? 'a text field holds a NUL character' : null;
+  if (depth > 16 || typeof raw !== 'object' || raw === null) return null;
+  for (const [k, v] of Object.entries(raw)) {
+    const bad = nulCheck(k, depth + 1) ?? nulCheck(v, depth + 1);
+    if (bad) return bad;
+  }
+  return null;
+}
+
 /**
  * Ingest policy: the envelope must be valid (else the whole batch is refused, nothing applied).
  * Then each item is validated on its own: valid items are applied in ONE transaction, invalid ones
@@ -58,28 +79,77 @@ export async function ingestBatch(
   if (env.data.deviceId !== device.id) throw new ApiError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
   if (env.data.siteId !== device.siteId) throw new ApiError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
-  const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS);
-  // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.
-  const latestVisit = keepLatest(visits, (v) => v.item.payload.visit.id, (a, b) => rankAbove(visitRank(a.item), visitRank(b.item)));
-  const latestCamera = keepLatest(cameras, (c) => c.item.payload.cameraId, (a, b) => Date.parse(a.item.at) > Date.parse(b.item.at));
-
-  await partitions.ensure(latestVisit.map((v) => new Date(v.item.payload.visit.arrivedAt)));
+  const earliest = device.claimedAt.getTime() - MAX_VISIT_DAYS_BEFORE_CLAIM * 86_400_000;
+  const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS, earliest);
+  const valid = { visits, heartbeats, cameras };
   const applied = new Set<number>();
-  await db.tx(async (q) => {
-    for (const i of await upsertVisits(q, device, latestVisit)) applied.add(i);
-    for (const i of await insertHeartbeats(q, device, heartbeats)) applied.add(i);
-    for (const i of await upsertCameraStatus(q, device, latestCamera)) applied.add(i);
-    await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
-  });
-  for (const group of [visits, heartbeats, cameras]) {
-    for (const { index, item } of group) results[index] = { index, key: item.key, status: applied.has(index) ? 'applied' : 'duplicate' };
+  try {
+    for (const i of await applyItems(db, partitions, device, valid)) applied.add(i);
+  } catch (e) {
+    if (!isDataError(e)) throw e;
+    // Something in the batch could not be stored though it validated: apply item by item, so the good
+    // ones land and only the culprit is rejected (a retrying box never blocks behind it).
+    for (const group of [visits, heartbeats, cameras] as Indexed<SyncItem>[][]) {
+      for (const one of group) {
+        try {
+          for (const i of await applyItems(db, partitions, device, byKind([one]))) applied.add(i);
+        } catch (e1) {
+          if (!isDataError(e1)) throw e1;
+          results[one.index] = { index: one.index, key: one.item.key, status: 'rejected', error: { code: 'unstorable', message: (e1 as Error).message } };
+        }
+      }
+    }
+  }
+  for (const group of [visits, heartbeats, cameras] as Indexed<SyncItem>[][]) {
+    for (const { index, item } of group) {
+      if (results[index]?.status === 'rejected') continue;
+      results[index] = { index, key: item.key, status: applied.has(index) ? 'applied' : 'duplicate' };
+    }
   }
   const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
   return { batchId: env.data.batchId, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results };
 }
 
+interface ValidItems {
+  visits: Indexed<VisitItem>[];
+  heartbeats: Indexed<HeartbeatItem>[];
+  cameras: Indexed<CameraItem>[];
+}
+
+function byKind(items: Indexed<SyncItem>[]): ValidItems {
+  const out: ValidItems = { visits: [], heartbeats: [], cameras: [] };
+  for (const x of items) {
+    if (x.item.kind === 'visit') out.visits.push(x as Indexed<VisitItem>);
+    else if (x.item.kind === 'heartbeat') out.heartbeats.push(x as Indexed<HeartbeatItem>);
+    else out.cameras.push(x as Indexed<CameraItem>);
+  }
+  return out;
+}
+
+/** Applies valid items in one transaction; returns the indexes that changed the cloud state. */
+async function applyItems(db: Db, partitions: VisitPartitions, device: DevicePrincipal, items: ValidItems): Promise<number[]> {
+  // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.
+  const latestVisit = keepLatest(items.visits, (v) => v.item.payload.visit.id, (a, b) => rankAbove(visitRank(a.item), visitRank(b.item)));
+  const latestCamera = keepLatest(items.cameras, (c) => c.item.payload.cameraId, (a, b) => Date.parse(a.item.at) > Date.parse(b.item.at));
+  await partitions.ensure(latestVisit.map((v) => new Date(v.item.payload.visit.arrivedAt)));
+  const applied: number[] = [];
+  await db.tx(async (q) => {
+    applied.push(...(await upsertVisits(q, device, latestVisit)));
+    applied.push(...(await insertHeartbeats(q, device, items.heartbeats)));
+    applied.push(...(await upsertCameraStatus(q, device, latestCamera)));
+    await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
+  });
+  return applied;
+}
+
+/** A PostgreSQL error caused by the data (class 22 data exception, 23 constraint, 54 limits), not by the server. */
+function isDataError(e: unknown): boolean {
+  const code = (e as { code?: unknown })?.code;
+  return typeof code === 'string' && /^(22|23|54)/.test(code);
+}
+
 /** Validates every item on its own: invalid ones get their `rejected` result, valid ones are sorted by kind. */
-function classifyItems(items: unknown[], futureLimit: number) {
+function classifyItems(items: unknown[], futureLimit: number, earliest: number) {
   const results: ItemResult[] = [];
   const visits: Indexed<VisitItem>[] = [];
   const heartbeats: Indexed<HeartbeatItem>[] = [];
@@ -99,6 +169,16 @@ function classifyItems(items: unknown[], futureLimit: number) {
       results[index] = { index, key, status: 'rejected', error: { code: 'future_timestamp', message: future } };
       return;
     }
+    const past = pastCheck(parsed.data, earliest);
+    if (past) {
+      results[index] = { index, key, status: 'rejected', error: { code: 'too_old', message: past } };
+      return;
+    }
+    const nul = nulCheck(raw);
+    if (nul) {
+      results[index] = { index, key, status: 'rejected', error: { code: 'invalid_item', message: nul } };
+      return;
+    }
     const it = parsed.data;
     if (it.kind === 'visit') visits.push({ index, item: it });
     else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
@@ -116,7 +196,49 @@ function keepLatest<T>(xs: T[], id: (x: T) => string, newer: (a: T, b: T) => boo
   return [...best.values()];
 }
 
-async function upsertVisits(q: Queryable, device: DevicePrincipal, items: Indexed<VisitItem>[]): Promise<number[]> {
+interface StoredVisitRow {
+  visit_id: string;
+  arrived_at: Date;
+  last_seen_at: Date;
+  status_rank: number;
+  detections: number;
+}
+
+/**
+ * The visit id is a visit's identity whatever its times. A newer state whose arrivedAt moved replaces
+ * the row filed under the old arrival (rows are partitioned by arrival, so the key holds both); an
+ * older one is a duplicate. Returns the items still to upsert and the arrivals of the rows removed.
+ */
+async function reconcileMovedArrivals(q: Queryable, device: DevicePrincipal, items: Indexed<VisitItem>[]): Promise<{ items: Indexed<VisitItem>[]; removed: Date[] }> {
+  const stored = await q.query<StoredVisitRow>(
+    `select visit_id, arrived_at, last_seen_at, status_rank, detections from visits
+     where device_id = $1 and visit_id = any($2::text[]) for update`,
+    [device.id, items.map((x) => x.item.payload.visit.id)],
+  );
+  const byId = new Map<string, StoredVisitRow[]>();
+  for (const r of stored.rows) byId.set(r.visit_id, [...(byId.get(r.visit_id) ?? []), r]);
+  const keep: Indexed<VisitItem>[] = [];
+  const stale: StoredVisitRow[] = [];
+  for (const x of items) {
+    const v = x.item.payload.visit;
+    const moved = (byId.get(v.id) ?? []).filter((r) => new Date(r.arrived_at).getTime() !== Date.parse(v.arrivedAt));
+    if (moved.some((r) => !rankAbove(visitRank(x.item), [new Date(r.last_seen_at).getTime(), r.status_rank, r.detections]))) continue;
+    stale.push(...moved);
+    keep.push(x);
+  }
+  if (stale.length) {
+    await q.query(
+      `delete from visits v using unnest($2::text[], $3::timestamptz[]) as s(visit_id, arrived_at)
+       where v.device_id = $1 and v.visit_id = s.visit_id and v.arrived_at = s.arrived_at`,
+      [device.id, stale.map((r) => r.visit_id), stale.map((r) => new Date(r.arrived_at).toISOString())],
+    );
+  }
+  return { items: keep, removed: stale.map((r) => new Date(r.arrived_at)) };
+}
+
+async function upsertVisits(q: Queryable, device: DevicePrincipal, incoming: Indexed<VisitItem>[]): Promise<number[]> {
+  if (incoming.length === 0) return [];
+  const { items, removed } = await reconcileMovedArrivals(q, device, incoming);
   if (items.length === 0) return [];
   const rows = items.map(({ item }) => {
     const v = item.payload.visit;
@@ -162,13 +284,13 @@ async function upsertVisits(q: Queryable, device: DevicePrincipal, items: Indexe
      returning visit_id, arrived_at`,
     [device.id, device.siteId, JSON.stringify(rows)],
   );
-  if (r.rows.length > 0) {
-    // Mark the touched local days so the daily rollup is recomputed from the raw rows.
+  if (r.rows.length > 0 || removed.length > 0) {
+    // Mark the touched local days (and those a moved visit left) so the daily rollup is recomputed from the raw rows.
     await q.query(
       `insert into rollup_dirty(site_id, day)
        select distinct $1, (a at time zone $2)::date from unnest($3::timestamptz[]) a
        on conflict do nothing`,
-      [device.siteId, device.timezone, r.rows.map((x) => x.arrived_at)],
+      [device.siteId, device.timezone, [...r.rows.map((x) => x.arrived_at), ...removed]],
     );
   }
   const byId = new Map(items.map((x) => [x.item.payload.visit.id, x.index]));

@@ -10,6 +10,12 @@ import { CameraStats } from './camera.js';
 export const MAX_BATCH_ITEMS = 1000;
 /** Items stamped further in the future than this (device clock skew allowance) are rejected. */
 export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/**
+ * Visits that arrived longer than this before the box was claimed are rejected: no box keeps visits
+ * longer (settings.retention.visitDays is at most 3650 days), and each month of arrivals is a cloud
+ * partition, so no device can create partitions without bound.
+ */
+export const MAX_VISIT_DAYS_BEFORE_CLAIM = 3650;
 
 // ---- Claiming ---------------------------------------------------------------------------------
 

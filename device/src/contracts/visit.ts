@@ -12,6 +12,8 @@ export const PersonKind = z.enum(['staff', 'customer', 'unknown']);
 export type PersonKind = z.infer<typeof PersonKind>;
 
 export const IsoTime = z.iso.datetime({ offset: true });
+/** Counters are 32-bit wherever they are stored (the cloud's integer columns). */
+const Count = z.number().int().min(0).max(2_147_483_647);
 
 export const Demographics = z.object({
   /** Median of per-face age estimates over the visit; null when no face was good enough. */
@@ -19,7 +21,7 @@ export const Demographics = z.object({
   /** Majority vote of per-face gender over the visit; null when none. */
   gender: Gender.nullable(),
   /** How many faces contributed (0 means the figures above are null). */
-  samples: z.number().int().min(0),
+  samples: Count,
 });
 export type Demographics = z.infer<typeof Demographics>;
 
@@ -32,14 +34,14 @@ export const Visit = z.object({
   lastSeenAt: IsoTime,
   /** Set when the visit closes (person unseen for visitGapMinutes). */
   departedAt: IsoTime.nullable(),
-  dwellSeconds: z.number().min(0),
+  dwellSeconds: z.number().min(0).max(1e9),
   cameras: z.array(z.string().min(1).max(64)).max(64),
-  detections: z.number().int().min(0),
+  detections: Count,
   /** Store-relative id of the best face crop (JPEG), never sent to the cloud by default. */
   bestCropId: z.string().max(128).nullable(),
   demographics: Demographics,
   /** The customer's visit ordinal at this site (1 = first visit); staff visits count attendance. */
-  visitNumber: z.number().int().min(1),
+  visitNumber: Count.min(1),
   returning: z.boolean(),
   status: z.enum(['open', 'closed']),
 });
