@@ -1,4 +1,6 @@
+import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { PRIVATE_DIR_MODE } from './store/atomic-file.js';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
@@ -23,6 +25,7 @@ import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
 import { ApplianceStore } from './store/appliance-store.js';
+import { InstanceLock } from './store/instance-lock.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
 import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
@@ -81,6 +84,8 @@ export class Appliance {
     const dir = opts.dir ?? dataDir();
     const startedAt = new Date().toISOString();
 
+    // One appliance per data folder: a second copy would write the same files and take the next ports.
+    const lock = await InstanceLock.acquire(await ensureDataDir(dir));
     const store = await ApplianceStore.open({ dir });
     // One bad value (hand-edited, or valid under an older version) never stops the box: it is dropped, the
     // rest kept, the original file kept beside it, and the log says what was wrong.
@@ -205,6 +210,7 @@ export class Appliance {
     const recorder = sync;
     appliance.finalisers.push(() => recorder.close());
     appliance.finalisers.push(() => models.release());
+    appliance.finalisers.push(() => lock.release());
     return appliance;
   }
 
@@ -257,6 +263,11 @@ async function listenPort(what: string, setting: string, preferred: number, host
   if (port === null) throw new Error(`${what} port ${preferred} and the ${PORT_TRIES - 1} above it are in use: set ${setting} in the settings`);
   if (port !== preferred) log.warn(`${what} port ${preferred} is taken by another program: listening on ${port} instead (set ${setting} to choose)`);
   return port;
+}
+
+async function ensureDataDir(dir: string): Promise<string> {
+  await mkdir(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
+  return dir;
 }
 
 async function addExtraCameras(settings: DocumentSettingsService, extra: readonly CameraConfig[]): Promise<void> {

@@ -6,6 +6,7 @@ import { MAX_CAMERAS } from './contracts/settings.js';
 import { cameraArgs, parseCameraArg } from './pipeline/camera-arg.js';
 import { createLogger } from './util/log.js';
 import { ModelIntegrityError } from './vision/model-registry.js';
+import { InstanceLockedError } from './store/instance-lock.js';
 
 const log = createLogger('main');
 
@@ -46,6 +47,7 @@ function fail(message: string): never {
 
 main().catch((e: unknown) => {
   if (e instanceof ModelIntegrityError) fail(`${e.message} — repair with: ${e.repairCommand}`);
+  if (e instanceof InstanceLockedError) fail(e.message);
   log.error(`start-up failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
   process.exit(1);
 });

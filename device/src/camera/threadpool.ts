@@ -47,9 +47,14 @@ export function cameraCapacity(env: NodeJS.ProcessEnv = process.env): number {
  */
 export function ensureThreadpool(cameraCount: number): 'ok' | 'relaunched' {
   const needed = threadpoolSizeFor(cameraCount);
-  if (currentThreadpoolSize() >= needed) return 'ok';
+  if (currentThreadpoolSize() >= needed) {
+    followLauncher();
+    return 'ok';
+  }
+  // An IPC channel ties the child to this launcher: when the launcher dies (even by kill -9) the channel
+  // closes and the child stops itself, so no orphan keeps serving.
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
-    stdio: 'inherit',
+    stdio: ['inherit', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, UV_THREADPOOL_SIZE: String(needed) },
   });
   const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
@@ -57,4 +62,14 @@ export function ensureThreadpool(cameraCount: number): 'ok' | 'relaunched' {
   process.on('SIGTERM', forward('SIGTERM'));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   return 'relaunched';
+}
+
+/** In a re-launched child: stop cleanly (SIGTERM to itself) the moment the launcher is gone. */
+function followLauncher(): void {
+  if (!process.send) return;
+  process.channel?.unref();
+  process.once('disconnect', () => {
+    process.stderr.write('the launcher is gone: stopping\n');
+    process.kill(process.pid, 'SIGTERM');
+  });
 }
