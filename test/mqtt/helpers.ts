@@ -16,7 +16,7 @@ export const INTEGRATION = { username: 'shop-system', password: 'integration-pw-
 
 /** An admin, and an integration allowed one request plus two trees of its own. */
 export async function addTestAccounts(accounts: JsonMqttAccountStore): Promise<void> {
-  for (const r of [await accounts.create({ ...ADMIN, role: 'admin' }), await accounts.create({ ...INTEGRATION, role: 'integration', canWrite: ['cva/bridge/request/health_check', 'shop/out/#', 'cva/test/#'] })]) {
+  for (const r of [await accounts.create({ ...ADMIN, role: 'admin' }), await accounts.create({ ...INTEGRATION, role: 'integration', canWrite: ['cva/bridge/request/health_check', 'shop/out/#'] })]) {
     if (!r.ok) throw new Error(r.error.message);
   }
 }

@@ -45,7 +45,7 @@ describe('MQTT publisher', () => {
       assert.ok(health.mqtt.clients >= 1);
       assert.ok(health.appUptimeSeconds >= 0);
 
-      await roundTrip(c, 'cva/test/marker');
+      await roundTrip(c, 'cva/bridge/request/health_check');
       assert.equal(inbox.messages.filter((m) => m.topic === 'cva/counts').length, 1, 'the invalid counts did not go out');
 
       // A new client gets exactly the retained topics.
@@ -94,7 +94,7 @@ describe('MQTT publisher', () => {
     const inbox = new Inbox(c);
     await c.subscribeAsync('homeassistant/#', { qos: 1 });
     try {
-      await roundTrip(c, 'cva/test/marker');
+      await roundTrip(c, 'cva/bridge/request/health_check');
       const configs = inbox.messages.filter((m) => m.topic.startsWith('homeassistant/'));
       assert.deepEqual(configs.map((m) => m.topic).sort(), [
         'homeassistant/sensor/cva_dev_1/camera_door_status/config',

@@ -23,8 +23,15 @@ export class TopicAcl {
 
   canPublish(who: MqttPrincipal, topic: string): boolean {
     if (topic.startsWith('$')) return false;
+    // The box's own tree (events, states, counts, responses) is published by the box alone, whatever a
+    // grant says: a `#` grant must not let anyone fake a retained count or state. Requests are the way in.
+    if (this.ownedByBox(topic)) return this.adminWrites.some((g) => topicMatches(g, topic)) && (who.role === 'admin' || who.canWrite.some((g) => topicMatches(g, topic)));
     const grants = who.role === 'admin' ? [...this.adminWrites, ...who.canWrite] : who.canWrite;
     return grants.some((g) => topicMatches(g, topic));
+  }
+
+  private ownedByBox(topic: string): boolean {
+    return topic === this.opts.baseTopic || topicMatches(`${this.opts.baseTopic}/#`, topic);
   }
 
   canSubscribe(who: MqttPrincipal, filter: string): boolean {

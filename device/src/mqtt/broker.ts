@@ -9,6 +9,7 @@ import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { MqttAccountStore, MqttPrincipal } from './accounts.js';
 import { TopicAcl } from './acl.js';
+import { defaultLoginLimits, LoginLimiter, type LoginLimits } from '../accounts/login-limiter.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
 import { deliverOutOfOrderMessages } from './delivery-order-fix.js';
 import { attachWebSocket } from './websocket.js';
@@ -22,6 +23,8 @@ export interface MqttBrokerOptions {
   host?: string;
   /** Extra trees integrations may read (the Home Assistant discovery prefix when discovery is on). */
   readableRoots?: readonly string[];
+  /** Password guessing limits (the web sign-in's by default): per-address rate and per-account lockout. */
+  loginLimits?: LoginLimits;
   logger?: Logger;
 }
 
@@ -46,7 +49,7 @@ export interface InternalBus {
 // MQTT allows a 64 KiB topic plus header fields on top of the payload.
 const PACKET_OVERHEAD = 65_536 + 64;
 
-const AUTH = { serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
+const AUTH = { identifierRejected: 2, serverUnavailable: 3, badCredentials: 4, notAuthorized: 5 } as const;
 
 function authError(message: string, returnCode: number): AuthenticateError {
   return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
@@ -72,10 +75,14 @@ export class MqttBroker implements Feature, InternalBus {
   private readonly log: Logger;
   private readonly detachers = new Set<() => void>();
   private authenticating = 0;
+  private readonly limiter: LoginLimiter;
+  /** The remote address of each accepted connection (aedes sees only our size-guarded stream). */
+  private readonly addresses = new WeakMap<object, string>();
 
   constructor(private readonly opts: MqttBrokerOptions) {
     this.log = opts.logger ?? createLogger('mqtt');
     this.acl = new TopicAcl({ baseTopic: opts.settings.baseTopic, readableRoots: opts.readableRoots });
+    this.limiter = new LoginLimiter(opts.loginLimits ?? defaultLoginLimits);
     this.aedes = new Aedes({
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => done(this.checkPublish(client, packet.topic, packet.payload)),
@@ -134,6 +141,8 @@ export class MqttBroker implements Feature, InternalBus {
   /** Hand a raw client connection (TCP, TLS or WebSocket stream) to the broker, size-guarded. */
   accept(conn: Duplex, req?: import('node:http').IncomingMessage): void {
     const guarded = new PacketSizeGuard(conn, this.opts.settings.maxPayloadBytes + PACKET_OVERHEAD);
+    const address = (conn as { remoteAddress?: string }).remoteAddress ?? req?.socket.remoteAddress;
+    if (address) this.addresses.set(guarded, address);
     guarded.on('error', (e) => this.log.debug('connection closed', { error: e.message }));
     deliverOutOfOrderMessages(this.aedes.handle(guarded, req));
   }
@@ -183,12 +192,29 @@ export class MqttBroker implements Feature, InternalBus {
       return done(authError('client limit reached', AUTH.serverUnavailable), null);
     }
     if (!username || !password) return done(authError('username and password required', AUTH.notAuthorized), null);
+    // Guesses are limited like the web sign-in: per address, and per account with escalating lockouts.
+    // A locked account is refused without looking at the password, so guessing goes nowhere meanwhile.
+    const gate = this.limiter.check(username, this.addresses.get(client.conn as object) ?? 'unknown');
+    if (!gate.allowed) {
+      this.log.warn(`login refused: ${gate.reason === 'locked' ? 'account locked after failed passwords' : 'too many attempts from this address'}`, { client: client.id, user: username, retryAfterMs: gate.retryAfterMs });
+      return done(authError(gate.reason === 'locked' ? 'account locked' : 'too many attempts', AUTH.notAuthorized), null);
+    }
     this.authenticating++;
     try {
       const who = await this.opts.accounts.verify(username, password.toString('utf8'));
       if (!who) {
+        this.limiter.recordFailure(username);
         this.log.info('login refused', { client: client.id, user: username });
         return done(authError('bad username or password', AUTH.badCredentials), null);
+      }
+      this.limiter.recordSuccess(username);
+      // A client id belongs to the account using it: another account cannot take it over (aedes would
+      // otherwise disconnect the session holding it). The same account reconnecting takes over as usual.
+      const holder = (this.aedes as unknown as { clients: Record<string, Client | undefined> }).clients[client.id];
+      const holderAccount = holder ? this.principals.get(holder)?.username : undefined;
+      if (holder && holder !== client && holderAccount !== undefined && holderAccount !== who.username) {
+        this.log.warn('client id refused: in use by another account', { client: client.id, user: who.username });
+        return done(authError('client id in use by another account', AUTH.identifierRejected), null);
       }
       this.principals.set(client, who);
       done(null, true);
