@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { ErrorBody } from '../../../device/src/contracts/sync.js';
+import { clientFault } from '../../../device/src/http/client-fault.js';
 
 /** A refusal with an HTTP status and a stable machine code; rendered as the contract's ErrorBody. */
 export class ApiError extends Error {
@@ -30,6 +31,8 @@ export function errorHandler(onUnexpected: (e: unknown) => void) {
     if (t === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'request body is not valid JSON');
     if (t === 'entity.too.large') return sendError(res, 413, 'body_too_large', 'request body is too large');
     if (t === 'encoding.unsupported' || t === 'charset.unsupported') return sendError(res, 415, 'unsupported_encoding', String((e as Error).message));
+    const fault = clientFault(e);
+    if (fault) return sendError(res, fault.status, 'bad_request', fault.message);
     onUnexpected(e);
     sendError(res, 500, 'internal', 'internal error');
   };

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 import { ApiError } from '../http/errors.js';
 
-const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
+/** A real calendar day: 2026-02-31 is refused (Date.parse would roll it over to March; PostgreSQL refuses it). */
+const LocalDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD')
+  .refine((s) => {
+    const t = Date.parse(`${s}T00:00:00Z`);
+    return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === s;
+  }, 'not a date');
 export const Granularity = z.enum(['hour', 'day', 'week', 'month']);
 export type Granularity = z.infer<typeof Granularity>;
 export const MAX_RANGE_DAYS = 366;

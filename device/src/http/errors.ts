@@ -5,6 +5,7 @@ import type { ServiceError } from './services.js';
 import type { Result } from '../util/result.js';
 import type { Logger } from '../util/log.js';
 import { isNoSpace } from '../health/storage-monitor.js';
+import { clientFault } from './client-fault.js';
 
 /** An error the HTTP layer turns into the one error body `{ error: { code, message, details? } }`. */
 export class HttpError extends Error {
@@ -69,6 +70,8 @@ export function errorHandler(log: Logger, onNoSpace?: () => void): ErrorRequestH
       return sendError(res, 400, 'bad_request', `upload refused: ${(e as Error).message}`);
     // The client went away mid-body (body-parser or multer): nobody to answer, nothing went wrong here.
     if (type === 'request.aborted' || !res.socket || res.socket.destroyed) return;
+    const fault = clientFault(e);
+    if (fault) return sendError(res, fault.status, 'bad_request', fault.message);
     if (isNoSpace(e)) {
       onNoSpace?.();
       return sendError(res, 507, 'insufficient_storage', 'the appliance’s data disk is full: the change was not saved; free space (old footage, crops) and try again');
