@@ -15,6 +15,7 @@ import type { DevicePrincipal } from './auth.js';
 type VisitItem = Extract<SyncItem, { kind: 'visit' }>;
 type HeartbeatItem = Extract<SyncItem, { kind: 'heartbeat' }>;
 type CameraItem = Extract<SyncItem, { kind: 'cameraStatus' }>;
+type ForgetItem = Extract<SyncItem, { kind: 'forget' }>;
 interface Indexed<T> {
   index: number;
   item: T;
@@ -80,8 +81,8 @@ export async function ingestBatch(
   if (env.data.siteId !== device.siteId) throw new ApiError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
   const earliest = device.claimedAt.getTime() - MAX_VISIT_DAYS_BEFORE_CLAIM * 86_400_000;
-  const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS, earliest);
-  const valid = { visits, heartbeats, cameras };
+  const { results, visits, heartbeats, cameras, forgets } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS, earliest);
+  const valid = { visits, heartbeats, cameras, forgets };
   const applied = new Set<number>();
   try {
     for (const i of await applyItems(db, partitions, device, valid)) applied.add(i);
@@ -89,7 +90,7 @@ export async function ingestBatch(
     if (!isDataError(e)) throw e;
     // Something in the batch could not be stored though it validated: apply item by item, so the good
     // ones land and only the culprit is rejected (a retrying box never blocks behind it).
-    for (const group of [visits, heartbeats, cameras] as Indexed<SyncItem>[][]) {
+    for (const group of [visits, heartbeats, cameras, forgets] as Indexed<SyncItem>[][]) {
       for (const one of group) {
         try {
           for (const i of await applyItems(db, partitions, device, byKind([one]))) applied.add(i);
@@ -100,7 +101,7 @@ export async function ingestBatch(
       }
     }
   }
-  for (const group of [visits, heartbeats, cameras] as Indexed<SyncItem>[][]) {
+  for (const group of [visits, heartbeats, cameras, forgets] as Indexed<SyncItem>[][]) {
     for (const { index, item } of group) {
       if (results[index]?.status === 'rejected') continue;
       results[index] = { index, key: item.key, status: applied.has(index) ? 'applied' : 'duplicate' };
@@ -114,13 +115,15 @@ interface ValidItems {
   visits: Indexed<VisitItem>[];
   heartbeats: Indexed<HeartbeatItem>[];
   cameras: Indexed<CameraItem>[];
+  forgets: Indexed<ForgetItem>[];
 }
 
 function byKind(items: Indexed<SyncItem>[]): ValidItems {
-  const out: ValidItems = { visits: [], heartbeats: [], cameras: [] };
+  const out: ValidItems = { visits: [], heartbeats: [], cameras: [], forgets: [] };
   for (const x of items) {
     if (x.item.kind === 'visit') out.visits.push(x as Indexed<VisitItem>);
     else if (x.item.kind === 'heartbeat') out.heartbeats.push(x as Indexed<HeartbeatItem>);
+    else if (x.item.kind === 'forget') out.forgets.push(x as Indexed<ForgetItem>);
     else out.cameras.push(x as Indexed<CameraItem>);
   }
   return out;
@@ -137,6 +140,8 @@ async function applyItems(db: Db, partitions: VisitPartitions, device: DevicePri
     applied.push(...(await upsertVisits(q, device, latestVisit)));
     applied.push(...(await insertHeartbeats(q, device, items.heartbeats)));
     applied.push(...(await upsertCameraStatus(q, device, latestCamera)));
+    // Last: a visit in this same batch that still names the person is renamed too.
+    applied.push(...(await forgetPersons(q, device, items.forgets)));
     await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
   });
   return applied;
@@ -154,6 +159,7 @@ function classifyItems(items: unknown[], futureLimit: number, earliest: number) 
   const visits: Indexed<VisitItem>[] = [];
   const heartbeats: Indexed<HeartbeatItem>[] = [];
   const cameras: Indexed<CameraItem>[] = [];
+  const forgets: Indexed<ForgetItem>[] = [];
   items.forEach((raw, index) => {
     const rawKey = (raw as { key?: unknown } | null)?.key;
     const key = typeof rawKey === 'string' ? rawKey : null;
@@ -182,9 +188,10 @@ function classifyItems(items: unknown[], futureLimit: number, earliest: number) 
     const it = parsed.data;
     if (it.kind === 'visit') visits.push({ index, item: it });
     else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
+    else if (it.kind === 'forget') forgets.push({ index, item: it });
     else cameras.push({ index, item: it });
   });
-  return { results, visits, heartbeats, cameras };
+  return { results, visits, heartbeats, cameras, forgets };
 }
 
 function keepLatest<T>(xs: T[], id: (x: T) => string, newer: (a: T, b: T) => boolean): T[] {
@@ -334,4 +341,16 @@ async function upsertCameraStatus(q: Queryable, device: DevicePrincipal, items: 
   );
   const byCam = new Map(items.map((x) => [x.item.payload.cameraId, x.index]));
   return r.rows.map((x) => byCam.get(x.camera_id)!).filter((i) => i !== undefined);
+}
+
+/**
+ * A person forgotten on the box: this device's visits of theirs take the tombstone (counts stay, the link
+ * goes). Scoped to the device, whose person ids are its own. Applied even when no row matched (the visits
+ * may not have arrived yet: they are renamed on the box before they are sent).
+ */
+async function forgetPersons(q: Queryable, device: DevicePrincipal, items: Indexed<ForgetItem>[]): Promise<number[]> {
+  for (const { item } of items) {
+    await q.query('update visits set person_id = $3 where device_id = $1 and person_id = $2', [device.id, item.payload.personId, item.payload.tombstone]);
+  }
+  return items.map((x) => x.index);
 }

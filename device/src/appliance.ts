@@ -111,8 +111,8 @@ export class Appliance {
       crops: store.crops,
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
       // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
-      // visits); what remains elsewhere is the visit counter.
-      hooks: { forgetPerson: (personId) => visits.stats.forget(personId) },
+      // visits); the visits, their history, the counter, the sync outbox and the cloud follow.
+      hooks: { forgetPerson: async (personId) => void (await visits.forgetter.forget(personId)) },
     });
 
     const facts = await detectPlatformFacts();

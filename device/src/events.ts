@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type { VisitEvent } from './contracts/visit.js';
 import type { CameraStats } from './contracts/camera.js';
 import type { Counts, FaceEvent } from './contracts/live.js';
+import type { PersonForgotten } from './contracts/sync.js';
 
 /** The appliance's internal event bus: producers (pipeline, visits, cameras) and consumers (MQTT, HTTP live, sync). */
 export interface ApplianceEvents {
@@ -9,6 +10,8 @@ export interface ApplianceEvents {
   visit: [VisitEvent];
   cameraStatus: [CameraStats];
   counts: [Counts];
+  /** A person was forgotten: their visits now carry the tombstone (the sync outbox and cloud follow). */
+  forget: [PersonForgotten];
 }
 
 export class EventBus extends EventEmitter<ApplianceEvents> {

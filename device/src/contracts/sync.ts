@@ -99,7 +99,16 @@ const ItemKey = z.string().min(1).max(200);
 export const VisitItem = z.object({ key: ItemKey, kind: z.literal('visit'), at: IsoTime, payload: CloudVisitEvent });
 export const HeartbeatItem = z.object({ key: ItemKey, kind: z.literal('heartbeat'), at: IsoTime, payload: Heartbeat });
 export const CameraStatusItem = z.object({ key: ItemKey, kind: z.literal('cameraStatus'), at: IsoTime, payload: CameraStats });
-export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem]);
+/**
+ * A person forgotten on the box (a customer's request, or retention): every visit of theirs, on the box
+ * and in the cloud, now carries `tombstone` instead of the person id. Counts stay; the link to the person
+ * is gone. The same tombstone for all their visits keeps unique-visitor counts true.
+ */
+export const Tombstone = z.string().regex(/^F-[0-9a-f]{12}$/, 'tombstone: F- and 12 hex digits');
+export const PersonForgotten = z.object({ personId: z.string().min(1).max(64), tombstone: Tombstone });
+export type PersonForgotten = z.infer<typeof PersonForgotten>;
+export const ForgetItem = z.object({ key: ItemKey, kind: z.literal('forget'), at: IsoTime, payload: PersonForgotten });
+export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem, ForgetItem]);
 export type SyncItem = z.infer<typeof SyncItem>;
 export type SyncItemKind = SyncItem['kind'];
 

@@ -1,6 +1,6 @@
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { visitItemKey, type Heartbeat, type SyncItem } from '../contracts/sync.js';
+import { visitItemKey, type Heartbeat, type PersonForgotten, type SyncItem } from '../contracts/sync.js';
 
 /** Turns a visit event into its outbox item: metadata only (the crop id never leaves the box). */
 export function visitItem(e: VisitEvent): SyncItem {
@@ -15,4 +15,14 @@ export function heartbeatItem(at: string, payload: Heartbeat): SyncItem {
 
 export function cameraStatusItem(at: string, stats: CameraStats): SyncItem {
   return { key: `cam:${stats.cameraId}:${at}`, kind: 'cameraStatus', at, payload: stats };
+}
+
+export function forgetItem(at: string, payload: PersonForgotten): SyncItem {
+  return { key: `forget:${payload.tombstone}`, kind: 'forget', at, payload };
+}
+
+/** A pending item with the forgotten person replaced by their tombstone; null when it does not name them. */
+export function withoutPerson(item: SyncItem, f: PersonForgotten): SyncItem | null {
+  if (item.kind !== 'visit' || item.payload.visit.personId !== f.personId) return null;
+  return { ...item, payload: { ...item.payload, visit: { ...item.payload.visit, personId: f.tombstone } } };
 }

@@ -201,7 +201,7 @@ export class Outbox {
    */
   private enforceBudget(): void {
     const pending = this.entries.slice(this.head);
-    const statusBytes = pending.filter((e) => e.kind !== 'visit').reduce((s, e) => s + e.length, 0);
+    const statusBytes = pending.filter((e) => droppable(e.kind)).reduce((s, e) => s + e.length, 0);
     if (statusBytes === 0) return;
     // Visits alone over budget: rewriting everything for a few status lines is not worth it; wait for more.
     if (this.pendingBytes - statusBytes > this.maxBytes && statusBytes < this.maxBytes * 0.05) return;
@@ -209,15 +209,43 @@ export class Outbox {
     const drop = new Set<Entry>();
     for (const e of pending) {
       if (excess <= 0) break;
-      if (e.kind === 'visit') continue;
+      if (!droppable(e.kind)) continue;
       drop.add(e);
       excess -= e.length;
     }
     const keep = pending.filter((e) => !drop.has(e));
+    this.replacePending(keep, this.readLines(keep));
+    this.dropped += drop.size;
+    this.writeMeta();
+    this.log.warn('outbox over budget: dropped oldest status items', { dropped: drop.size, pendingBytes: this.pendingBytes });
+  }
+
+  /**
+   * Rewrites pending items in place of the originals (forgetting a person must reach items not yet sent):
+   * `map` returns the new item, or null to keep one as it is. Same count and order, so an upload in
+   * flight acks the same positions. Crash-safe like the budget rewrite. Returns how many changed.
+   */
+  rewrite(map: (item: SyncItem) => SyncItem | null): number {
+    const pending = this.entries.slice(this.head);
+    const lines = this.readLines(pending);
+    let changed = 0;
+    const next = lines.map((b, i) => {
+      const item = SyncItem.safeParse(safeJson(b.toString('utf8')));
+      const out = item.success ? map(item.data) : null;
+      if (!out) return { entry: pending[i], line: b };
+      changed++;
+      const line = Buffer.from(JSON.stringify(out) + '\n', 'utf8');
+      return { entry: { ...pending[i], length: line.length, kind: out.kind, at: out.at }, line };
+    });
+    if (changed) this.replacePending(next.map((x) => x.entry), next.map((x) => x.line));
+    return changed;
+  }
+
+  private readLines(entries: Entry[]): Buffer[] {
     const lines: Buffer[] = [];
     const fds = new Map<number, number>();
     try {
-      for (const e of keep) {
+      for (const e of entries) {
         let fd = fds.get(e.seg);
         if (fd === undefined) fds.set(e.seg, (fd = openSync(join(this.dir, segName(e.seg)), 'r')));
         const b = Buffer.alloc(e.length);
@@ -227,14 +255,17 @@ export class Outbox {
     } finally {
       for (const fd of fds.values()) closeSync(fd);
     }
+    return lines;
+  }
+
+  /** New segment with exactly these pending lines (fsync'ed), then the pointer moved to it, then old segments deleted. */
+  private replacePending(keep: Entry[], lines: Buffer[]): void {
     const newSeg = this.seg + 1;
     this.openSegment(newSeg);
     const data = Buffer.concat(lines);
     if (data.length) writeSync(this.fd, data);
     fdatasyncSync(this.fd);
     fsyncDirSync(this.dir);
-    this.dropped += drop.size;
-    this.writeMeta();
     this.writePointer({ seg: newSeg, offset: 0 });
     this.dropSegmentsBefore(newSeg);
     this.entries = [];
@@ -242,12 +273,11 @@ export class Outbox {
     this.pendingBytes = 0;
     this.pendingVisits = 0;
     let pos = 0;
-    for (const e of keep) {
-      this.track({ ...e, seg: newSeg, start: pos });
-      pos += e.length;
-    }
+    keep.forEach((e, i) => {
+      this.track({ ...e, seg: newSeg, start: pos, length: lines[i].length });
+      pos += lines[i].length;
+    });
     this.segSize = data.length;
-    this.log.warn('outbox over budget: dropped oldest status items', { dropped: drop.size, pendingBytes: this.pendingBytes });
   }
 
   private dropSegmentsBefore(seg: number): void {
@@ -277,6 +307,11 @@ export class Outbox {
   private writeMeta(): void {
     writeFileAtomicSync(join(this.dir, 'meta.json'), JSON.stringify({ dropped: this.dropped }));
   }
+}
+
+/** Status items may be thinned when over budget; visits and forget requests never. */
+function droppable(kind: SyncItemKind): boolean {
+  return kind === 'heartbeat' || kind === 'cameraStatus';
 }
 
 function safeJson(s: string): unknown {

@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
+import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type PersonForgotten, type Versions } from '../contracts/sync.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
@@ -14,7 +14,7 @@ export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' 
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
-import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
+import { cameraStatusItem, forgetItem, heartbeatItem, visitItem, withoutPerson } from './items.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
@@ -89,6 +89,7 @@ export class SyncService implements Feature {
   };
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
+  private readonly onForget = (f: PersonForgotten) => this.forgetPerson(f);
 
   /**
    * Recording starts here, not in start(): whatever order the features start and stop in, every visit
@@ -107,6 +108,7 @@ export class SyncService implements Feature {
     this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
+    this.opts.bus.on('forget', this.onForget);
   }
 
   /** Starts the upload loop and heartbeats (recording is already on; re-opened after a close()). */
@@ -139,6 +141,7 @@ export class SyncService implements Feature {
     await this.stop();
     this.opts.bus.off('visit', this.onVisit);
     this.opts.bus.off('cameraStatus', this.onCamera);
+    this.opts.bus.off('forget', this.onForget);
     this.outbox?.close();
     this.outbox = null;
   }
@@ -170,6 +173,18 @@ export class SyncService implements Feature {
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
     }
+  }
+
+  /** Items not yet sent lose the person id now; the cloud is told to do the same with what it has. */
+  private forgetPerson(f: PersonForgotten): void {
+    if (!this.outbox) return;
+    try {
+      const rewritten = this.outbox.rewrite((item) => withoutPerson(item, f));
+      this.log.info('forgotten person removed from the outbox', { items: rewritten });
+    } catch (e) {
+      this.log.error('outbox rewrite failed', { error: String(e) });
+    }
+    this.enqueue(() => forgetItem(new Date().toISOString(), f));
   }
 
   private cameraChanged(s: CameraStats): void {

@@ -32,6 +32,13 @@ export class OpenVisit {
     }
   }
 
+  /** The person was forgotten: this visit now names the tombstone and no crop. */
+  rename(tombstone: string): void {
+    this.current = { ...this.current, personId: tombstone, bestCropId: null };
+    this.published = { ...this.published, personId: tombstone, bestCropId: null };
+    this.staleCrops = [];
+  }
+
   get personId(): string {
     return this.current.personId;
   }

@@ -5,11 +5,13 @@ import { OpenVisitIds, OpenVisitIndex } from './open-visit-index.js';
 import { PersonEntry, PersonStats } from './person-stats.js';
 import { VisitQuery } from './visit-query.js';
 import { VisitTracker } from './visit-tracker.js';
+import { PersonForgetter } from './forget-person.js';
 
 export interface VisitModule {
   stats: PersonStats;
   tracker: VisitTracker;
   query: VisitQuery;
+  forgetter: PersonForgetter;
 }
 
 /**
@@ -47,5 +49,6 @@ export async function openVisitModule(
     timezone: () => deps.settings().timezone,
     personSpan: (id) => stats.span(id),
   });
-  return { stats, tracker, query };
+  const forgetter = new PersonForgetter({ visits: store.visits, visitEvents: store.visitEvents, stats, tracker, bus: deps.bus });
+  return { stats, tracker, query, forgetter };
 }

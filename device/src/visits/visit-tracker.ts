@@ -118,6 +118,22 @@ export class VisitTracker implements Feature {
     return this.serial(s.personId, async () => ok(await this.apply(s)));
   }
 
+  /**
+   * The person was forgotten: their open visit (if any) closes now under the tombstone, without its crop,
+   * so nothing written from here on names them.
+   */
+  forgetPerson(personId: string, tombstone: string): Promise<boolean> {
+    return this.serial(personId, async () => {
+      const ov = this.open.get(personId);
+      if (!ov) return false;
+      ov.rename(tombstone);
+      this.open.delete(personId);
+      this.open.set(tombstone, ov);
+      await this.closeVisit(ov);
+      return true;
+    });
+  }
+
   /** Close visits whose gap has elapsed and publish updates held back by the throttle. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
