@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { cameraUrlIssues, cameraUrlRefusal, mediaDirsFromEnv, type CameraUrlPolicy } from './camera/url-policy.js';
 import { PRIVATE_DIR_MODE } from './store/atomic-file.js';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
 import { CameraManager } from './camera/manager.js';
@@ -89,8 +91,11 @@ export class Appliance {
     const store = await ApplianceStore.open({ dir });
     // One bad value (hand-edited, or valid under an older version) never stops the box: it is dropped, the
     // rest kept, the original file kept beside it, and the log says what was wrong.
+    // File cameras play only from media folders (a --camera file's folder is one, for this run).
+    const cameraPolicy: CameraUrlPolicy = { mediaDirs: [...mediaDirsFromEnv(env), ...fileCameraDirs(opts.extraCameras ?? [])], dataDir: dir };
     const settings = new DocumentSettingsService(
       await store.document('settings', Settings, defaultSettings(), { repair: (r) => log.error(describeSettingsRepair(r)) }),
+      (next, cur) => cameraUrlIssues(next.cameras, cur.cameras, cameraPolicy),
     );
     await addExtraCameras(settings, opts.extraCameras ?? []);
     const current = () => settings.get();
@@ -172,7 +177,7 @@ export class Appliance {
       events,
       bus,
       version: appVersion(),
-      cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
+      cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts), (url) => cameraUrlRefusal(url, cameraPolicy)),
       ...bindIdentity(identity, engine),
       visits: bindVisits(visits.query),
       mqttAccounts: bindMqttAccounts(mqttAccounts),
@@ -263,6 +268,11 @@ async function listenPort(what: string, setting: string, preferred: number, host
   if (port === null) throw new Error(`${what} port ${preferred} and the ${PORT_TRIES - 1} above it are in use: set ${setting} in the settings`);
   if (port !== preferred) log.warn(`${what} port ${preferred} is taken by another program: listening on ${port} instead (set ${setting} to choose)`);
   return port;
+}
+
+/** Folders of the video files named with --camera: the person at the shell chose them. */
+function fileCameraDirs(cameras: readonly CameraConfig[]): string[] {
+  return cameras.filter((c) => /^file:\/\//i.test(c.url)).map((c) => dirname(fileURLToPath(c.url)));
 }
 
 async function ensureDataDir(dir: string): Promise<string> {

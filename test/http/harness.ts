@@ -13,7 +13,7 @@ import type { HttpDeps } from '../../device/src/http/deps.js';
 import { EventStream } from '../../device/src/http/live/event-stream.js';
 import { LiveView, type FrameFeed, type LiveViewOptions } from '../../device/src/http/live/live-view.js';
 import { HttpServer } from '../../device/src/http/server.js';
-import { DocumentSettingsService } from '../../device/src/http/settings-service.js';
+import { DocumentSettingsService, type SettingsCheck } from '../../device/src/http/settings-service.js';
 import { ProcessSystemService, appVersion } from '../../device/src/http/system-service.js';
 import { createLogger } from '../../device/src/util/log.js';
 import type { CameraFrame } from '../../device/src/camera/frame.js';
@@ -58,6 +58,8 @@ export interface HarnessOptions {
   loginLimits?: Parameters<typeof Accounts.open>[0]['loginLimits'];
   /** The state folder (default: a fresh temp folder); removed by close() either way. */
   dir?: string;
+  /** The settings service's box-side checks (the appliance passes the camera URL policy). */
+  settingsCheck?: SettingsCheck;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -67,7 +69,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const capture = { ...base, info: (m: string, e?: Record<string, unknown>) => logLines.push(m + (e ? JSON.stringify(e) : '')) };
   const store = await ApplianceStore.open({ dir });
   const accounts = await Accounts.open({ persistence: store, clock: opts.clock, log: capture, env: {}, loginLimits: opts.loginLimits });
-  const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
+  const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()), opts.settingsCheck);
   const bus = new EventBus();
   const feed = new PushFeed();
   const live = new LiveView(feed, bus, opts.live);

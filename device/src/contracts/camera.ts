@@ -1,12 +1,30 @@
 import { z } from 'zod';
 
+/** 169.254.0.0/16 and fe80::/10: link-local (cloud metadata services, neighbours' auto-configured hosts). */
+function isLinkLocalHost(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  } catch {
+    return false;
+  }
+  return /^169\.254\.\d{1,3}\.\d{1,3}$/.test(host) || /^fe[89ab][0-9a-f]?:/.test(host);
+}
+
+/**
+ * What a camera URL may look like (where a file camera may read from is the appliance's policy:
+ * device/src/camera/url-policy.ts): a known scheme, no control characters (CR/LF would break into the
+ * GStreamer description or a request line), no link-local host.
+ */
 const cameraUrl = z
   .string()
   .min(1)
   .max(2048)
+  .refine((u) => !/[\u0000-\u001f\u007f]/.test(u), { message: 'camera URL must not contain control characters' })
   .refine((u) => /^(rtsp|rtsps|http|https|file):\/\//i.test(u) || /^\/dev\/video\d+$/.test(u), {
     message: 'camera URL must be rtsp://, rtsps://, http(s):// (MJPEG), file:// or /dev/videoN',
-  });
+  })
+  .refine((u) => !isLinkLocalHost(u), { message: 'camera URL must not point at a link-local address (169.254.x.x, fe80::)' });
 
 /** A camera's fields as sent, without defaults: the shape a partial change (PATCH) is checked against. */
 const cameraFields = {

@@ -15,6 +15,8 @@ export class SettingsCameraService implements CameraService {
   constructor(
     private readonly settings: SettingsService,
     private readonly runtime: CameraRuntime | null,
+    /** Why a URL may not be opened on this box (file cameras outside the media folders), or null. */
+    private readonly refusal: (url: string) => string | null = () => null,
   ) {}
 
   private view(config: CameraConfig): View {
@@ -66,6 +68,9 @@ export class SettingsCameraService implements CameraService {
   async testConnection(id: string): ServiceResult<z.infer<typeof ConnectionTestResult>> {
     const current = this.settings.get().cameras.find((c) => c.id === id);
     if (!current) return err({ code: 'not_found', message: `camera ${id} not found` });
+    // A camera saved before the policy existed is not opened either: the test must not probe the box's files.
+    const refused = this.refusal(current.url);
+    if (refused) return err({ code: 'invalid', message: refused });
     if (!this.runtime) return err({ code: 'unavailable', message: 'camera runtime not running' });
     return ok(await this.runtime.testConnection(current, TEST_TIMEOUT_MS));
   }

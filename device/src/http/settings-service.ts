@@ -30,10 +30,16 @@ export function needsRestart(paths: string[]): string[] {
 export type SettingsListener = (next: Settings, changed: string[]) => void;
 
 /** Settings kept in a validated JSON document; listeners (camera manager, MQTT…) hear live changes. */
+/** Checks beyond the schema that need the box (e.g. where file cameras may read): issues refuse the change. */
+export type SettingsCheck = (next: Settings, current: Settings) => { path: string; message: string }[];
+
 export class DocumentSettingsService implements SettingsService {
   private readonly listeners = new Set<SettingsListener>();
 
-  constructor(private readonly doc: JsonDocument<Settings>) {}
+  constructor(
+    private readonly doc: JsonDocument<Settings>,
+    private readonly check: SettingsCheck = () => [],
+  ) {}
 
   get(): Settings {
     // The store hands out a deep-frozen value: read-only in fact, typed as Settings for callers.
@@ -62,6 +68,8 @@ export class DocumentSettingsService implements SettingsService {
             message: 'settings would be invalid',
             details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           });
+        const refused = this.check(parsed.data, current as Settings);
+        if (refused.length) throw new Refused({ code: 'invalid', message: 'settings would be invalid', details: refused });
         changed = changedPaths(current, parsed.data);
         return parsed.data;
       });
