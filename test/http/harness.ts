@@ -131,6 +131,7 @@ export class Client {
     if (this.csrf && this.sendCsrf && !['GET', 'HEAD'].includes(method)) h['x-csrf-token'] = this.csrf;
     let payload: BodyInit | undefined;
     if (body instanceof FormData) payload = body;
+    else if (body instanceof Uint8Array) payload = new Uint8Array(body);
     else if (typeof body === 'string') {
       payload = body;
       h['content-type'] ??= 'application/json';

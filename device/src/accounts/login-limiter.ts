@@ -32,9 +32,14 @@ export class LoginLimiter {
   private readonly users = new Map<string, UserState>();
   private readonly addresses = new Map<string, number[]>();
 
+  /**
+   * `countFailuresOnly`: the per-address window counts failed attempts only (MQTT clients reconnect often
+   * and legitimately; web sign-ins are rare, so there every attempt counts).
+   */
   constructor(
     private readonly limits: LoginLimits = defaultLoginLimits,
     private readonly clock: Clock = systemClock,
+    private readonly countFailuresOnly = false,
   ) {}
 
   /** Call before checking the password; counts the attempt against the address. */
@@ -45,14 +50,15 @@ export class LoginLimiter {
       this.addresses.set(address, recent);
       return { allowed: false, reason: 'rate_limited', retryAfterMs: this.limits.windowMs - (now - recent[0]) };
     }
-    recent.push(now);
+    if (!this.countFailuresOnly) recent.push(now);
     this.addresses.set(address, recent);
     const u = this.users.get(username.toLowerCase());
     if (u && u.lockedUntil > now) return { allowed: false, reason: 'locked', retryAfterMs: u.lockedUntil - now };
     return { allowed: true };
   }
 
-  recordFailure(username: string): void {
+  recordFailure(username: string, address?: string): void {
+    if (this.countFailuresOnly && address !== undefined) this.addresses.set(address, [...(this.addresses.get(address) ?? []), this.clock.now()]);
     const key = username.toLowerCase();
     const u = this.users.get(key) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
     u.failures += 1;

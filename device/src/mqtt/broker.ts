@@ -82,7 +82,7 @@ export class MqttBroker implements Feature, InternalBus {
   constructor(private readonly opts: MqttBrokerOptions) {
     this.log = opts.logger ?? createLogger('mqtt');
     this.acl = new TopicAcl({ baseTopic: opts.settings.baseTopic, readableRoots: opts.readableRoots });
-    this.limiter = new LoginLimiter(opts.loginLimits ?? defaultLoginLimits);
+    this.limiter = new LoginLimiter(opts.loginLimits ?? defaultLoginLimits, undefined, true);
     this.aedes = new Aedes({
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),
       authorizePublish: (client, packet, done) => done(this.checkPublish(client, packet.topic, packet.payload)),
@@ -194,7 +194,8 @@ export class MqttBroker implements Feature, InternalBus {
     if (!username || !password) return done(authError('username and password required', AUTH.notAuthorized), null);
     // Guesses are limited like the web sign-in: per address, and per account with escalating lockouts.
     // A locked account is refused without looking at the password, so guessing goes nowhere meanwhile.
-    const gate = this.limiter.check(username, this.addresses.get(client.conn as object) ?? 'unknown');
+    const address = this.addresses.get(client.conn as object) ?? 'unknown';
+    const gate = this.limiter.check(username, address);
     if (!gate.allowed) {
       this.log.warn(`login refused: ${gate.reason === 'locked' ? 'account locked after failed passwords' : 'too many attempts from this address'}`, { client: client.id, user: username, retryAfterMs: gate.retryAfterMs });
       return done(authError(gate.reason === 'locked' ? 'account locked' : 'too many attempts', AUTH.notAuthorized), null);
@@ -203,7 +204,7 @@ export class MqttBroker implements Feature, InternalBus {
     try {
       const who = await this.opts.accounts.verify(username, password.toString('utf8'));
       if (!who) {
-        this.limiter.recordFailure(username);
+        this.limiter.recordFailure(username, address);
         this.log.info('login refused', { client: client.id, user: username });
         return done(authError('bad username or password', AUTH.badCredentials), null);
       }

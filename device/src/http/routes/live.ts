@@ -12,7 +12,10 @@ function sendPrivateJpeg(res: Response, jpeg: Buffer): void {
 /** Face images and live pictures: signed-in users only, never cached by shared caches. */
 export function liveRoutes(deps: HttpDeps): AnyRoute[] {
   const knownCamera = (id: string) => {
-    if (!deps.settings.get().cameras.some((c) => c.id === id)) throw notFound(`camera ${id}`);
+    const camera = deps.settings.get().cameras.find((c) => c.id === id);
+    if (!camera) throw notFound(`camera ${id}`);
+    // Asking for the picture of a switched-off camera is the request's mistake, not the box's failure.
+    if (!camera.enabled) throw new HttpError(409, 'conflict', `camera ${id} is disabled: enable it to see its picture`);
   };
   return [
     route({
