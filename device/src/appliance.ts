@@ -28,6 +28,7 @@ import { MqttService } from './mqtt/mqtt-service.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { InstanceLock } from './store/instance-lock.js';
+import { redactUrlSecrets } from './secrets/redaction.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
 import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
@@ -97,7 +98,7 @@ export class Appliance {
       await store.document('settings', Settings, defaultSettings(), { repair: (r) => log.error(describeSettingsRepair(r)) }),
       (next, cur) => cameraUrlIssues(next.cameras, cur.cameras, cameraPolicy),
     );
-    await addExtraCameras(settings, opts.extraCameras ?? []);
+    await addExtraCameras(settings, opts.extraCameras ?? [], log);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
 
@@ -280,10 +281,31 @@ async function ensureDataDir(dir: string): Promise<string> {
   return dir;
 }
 
-async function addExtraCameras(settings: DocumentSettingsService, extra: readonly CameraConfig[]): Promise<void> {
-  const known = new Set(settings.get().cameras.map((c) => c.url));
-  const fresh = extra.filter((c) => !known.has(c.url));
+/** `--camera` cameras are saved in the settings (the web page shows and edits them): the log says so, once each. */
+async function addExtraCameras(settings: DocumentSettingsService, extra: readonly CameraConfig[], log: Logger): Promise<void> {
+  const known = new Map(settings.get().cameras.map((c) => [c.url, c.id]));
+  const taken = new Set(settings.get().cameras.map((c) => c.id));
+  const fresh: CameraConfig[] = [];
+  for (const c of extra) {
+    const existing = known.get(c.url);
+    if (existing) {
+      log.info(`--camera ${redactUrlSecrets(c.url)} is already camera ${existing} in the settings`);
+      continue;
+    }
+    // A quick camera never takes a configured id.
+    let n = 1;
+    while (taken.has(`cli-${n}`)) n++;
+    const cam = { ...c, id: `cli-${n}` };
+    taken.add(cam.id);
+    fresh.push(cam);
+  }
   if (fresh.length === 0) return;
   const r = await settings.update({ cameras: [...settings.get().cameras, ...fresh] });
-  if (!r.ok) throw new Error(`--camera: ${r.error.message}`);
+  if (!r.ok) throw new Error(`--camera: ${r.error.message}${r.error.details ? ` ${JSON.stringify(r.error.details)}` : ''}`);
+  for (const c of fresh) {
+    log.warn(
+      `--camera ${redactUrlSecrets(c.url)} is saved in the settings as camera ${c.id}${c.loop ? ' (a file, playing in a loop)' : ''}: ` +
+        `it stays after this run; remove it in the web page or with DELETE /api/v1/cameras/${c.id}`,
+    );
+  }
 }

@@ -3,7 +3,7 @@
 // the Appliance, and stop it cleanly on SIGINT/SIGTERM.
 import { ensureThreadpool } from './camera/threadpool.js';
 import { MAX_CAMERAS } from './contracts/settings.js';
-import { cameraArgs, parseCameraArg } from './pipeline/camera-arg.js';
+import { withQuickCameras } from './pipeline/camera-arg.js';
 import { createLogger } from './util/log.js';
 import { ModelIntegrityError } from './vision/model-registry.js';
 import { InstanceLockedError } from './store/instance-lock.js';
@@ -16,14 +16,9 @@ async function main(): Promise<void> {
   // gstreamer-superficial blocks pool threads per camera; the pool size is fixed at process start.
   if (ensureThreadpool(MAX_CAMERAS) === 'relaunched') return;
 
-  const args = cameraArgs(process.argv.slice(2));
-  if (!args.ok) fail(args.error.message);
-  const extraCameras = [];
-  for (const [i, value] of args.value.entries()) {
-    const cam = parseCameraArg(value, i + 1);
-    if (!cam.ok) fail(`--camera ${value}: ${cam.error.message}`);
-    extraCameras.push(cam.value);
-  }
+  const quick = withQuickCameras([], process.argv.slice(2));
+  if (!quick.ok) fail(`${quick.error.arg}: ${quick.error.message}`);
+  const extraCameras = quick.value;
 
   const { Appliance } = await import('./appliance.js');
   const appliance = await Appliance.create({ extraCameras });

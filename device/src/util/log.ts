@@ -20,7 +20,8 @@ export function createLogger(scope: string): Logger {
     if (order[level] < threshold()) return;
     const tail = extra && Object.keys(extra).length ? ' ' + JSON.stringify(extra) : '';
     const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} [${scope}] ${msg}${tail}`;
-    (level === 'error' || level === 'warn' ? process.stderr : process.stdout).write(line + '\n');
+    // Logs go to stderr, always: stdout belongs to a command's output (`npm run faces -- … | jq`).
+    process.stderr.write(line + '\n');
   };
   return {
     debug: (m, e) => emit('debug', m, e),
