@@ -7,10 +7,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Appliance } from '../../device/src/appliance.js';
 import { withQuickCameras } from '../../device/src/pipeline/camera-arg.js';
+import { RateMeter } from '../../device/src/camera/rate-meter.js';
 import { createLogger, type Logger } from '../../device/src/util/log.js';
 import { facesDataDir, repoRoot } from '../../device/src/util/paths.js';
 
 describe('rough edges', () => {
+  it('a looping file camera whose frame counter restarts never shows a negative fps', () => {
+    const r = new RateMeter(5_000);
+    for (let s = 0; s <= 4; s++) r.sample(s * 25, s * 1000);
+    assert.equal(r.perSecond(), 25);
+    r.sample(3, 5000); // the file started again
+    assert.equal(r.perSecond(), 0);
+    r.sample(28, 6000);
+    assert.equal(r.perSecond(), 25);
+  });
+
   it('`npm run faces -- detect` prints only JSON on stdout, logs included at info level (| jq works)', async () => {
     const cli = join(repoRoot, 'dist', 'device', 'src', 'vision', 'cli.js');
     const out = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>

@@ -5,6 +5,10 @@ export class RateMeter {
   constructor(private readonly windowMs = 5_000) {}
 
   sample(count: number, now: number): void {
+    // A counter that went backwards belongs to a new stream (a looping file restarted, a reconnect):
+    // measure from here, never a negative rate.
+    const last = this.samples[this.samples.length - 1];
+    if (last && count < last.count) this.samples = [];
     this.samples.push({ t: now, count });
     while (this.samples.length > 2 && now - this.samples[0].t > this.windowMs) this.samples.shift();
   }
