@@ -145,6 +145,13 @@ export class Appliance {
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
     });
+    // The ports in use, which may differ from the settings when those were taken (system/info, bridge/info).
+    let httpServer: HttpServer | null = null;
+    let mqttPort: () => number = () => 0;
+    const listening = (): { http: number | null; mqtt: number | null } => ({
+      http: httpServer?.nodeServer()?.listening ? httpServer.port() : null,
+      mqtt: mqttPort() || null,
+    });
     const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
     const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
     const mqtt = new MqttService({
@@ -159,17 +166,24 @@ export class Appliance {
         baseTopic: mqttSettings.baseTopic,
         cameras: current().cameras.map((c) => ({ id: c.id, name: c.name, enabled: c.enabled })),
         startedAt,
+        ports: listening(),
       }),
       health: async () => ({ ...(await health.report()) }),
       logger: log.child('mqtt'),
     });
 
+    mqttPort = () => mqtt.broker.port;
     const live = new LiveView(cameras, bus);
     const events = new EventStream(bus);
-    const system = new ProcessSystemService(accounts.deviceId, (reason) => {
-      log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-      process.kill(process.pid, 'SIGTERM');
-    });
+    const system = new ProcessSystemService(
+      accounts.deviceId,
+      (reason) => {
+        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
+        process.kill(process.pid, 'SIGTERM');
+      },
+      appVersion(),
+      () => listening(),
+    );
     const http = createHttpApp({
       accounts,
       settings,
@@ -187,7 +201,7 @@ export class Appliance {
       storage,
       log: log.child('http'),
     });
-    const httpServer = new HttpServer(http.app, {
+    httpServer = new HttpServer(http.app, {
       port: await listenPort('HTTP', 'http.port', opts.httpPort ?? current().http.port, current().http.host, log),
       host: current().http.host,
       attach: (server: Server) => {

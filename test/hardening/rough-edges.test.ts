@@ -2,7 +2,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer, type AddressInfo } from 'node:net';
+import mqtt from 'mqtt';
+import { Client, setupCodeFrom } from '../http/harness.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Appliance } from '../../device/src/appliance.js';
@@ -31,6 +34,44 @@ describe('rough edges', () => {
     );
     assert.equal(JSON.parse(out.stdout).faces.length, 2);
     assert.match(out.stderr, /INFO/, 'the log lines went to stderr');
+  });
+
+  it('when the preferred port is taken, the log says so and system/info and bridge/info report the ports in use', { timeout: 180_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cva-ports-'));
+    // Hold a port so the appliance has to move off its preferred one.
+    const holder = createServer();
+    await new Promise<void>((res) => holder.listen(0, '127.0.0.1', () => res()));
+    const taken = (holder.address() as AddressInfo).port;
+    await writeFile(join(dir, 'settings.json'), JSON.stringify({ http: { port: taken, host: '127.0.0.1' }, mqtt: { port: 0 } }));
+    const warnings: string[] = [];
+    const lines: string[] = [];
+    const base = createLogger('ports');
+    const quiet: Logger = { ...base, info: (m) => void lines.push(m), warn: (m) => void warnings.push(m), child: () => quiet };
+    const app = await Appliance.create({ dir, log: quiet, env: {} });
+    await app.start();
+    try {
+      const url = app.parts.http.url();
+      const http = Number(new URL(url).port);
+      const mqttPort = app.parts.mqtt.broker.port;
+      assert.notEqual(http, taken);
+      assert.ok(warnings.some((w) => w.includes(`HTTP port ${taken} is taken by another program: listening on ${http} instead`)), warnings.join('\n'));
+      const admin = new Client(url);
+      const setup = await admin.json('POST', '/api/v1/setup', { setupCode: setupCodeFrom(lines), admin: { username: 'admin', password: 'admin-password-123' }, site: { name: 'Ports', timezone: 'UTC' } });
+      assert.equal(setup.status, 201);
+      admin.csrf = setup.body.csrfToken;
+      const info = await admin.json('GET', '/api/v1/system/info');
+      assert.deepEqual(info.body.ports, { http, mqtt: mqttPort });
+      assert.equal((await admin.json('POST', '/api/v1/mqtt/accounts', { username: 'ha', password: 'ha-password-123', role: 'admin' })).status, 201);
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { username: 'ha', password: 'ha-password-123', reconnectPeriod: 0 });
+      const bridgeInfo = new Promise<string>((res) => c.on('message', (t, p) => t === 'cva/bridge/info' && res(p.toString())));
+      await c.subscribeAsync('cva/bridge/info');
+      assert.deepEqual(JSON.parse(await bridgeInfo).ports, { http, mqtt: mqttPort });
+      await c.endAsync();
+    } finally {
+      await app.stop();
+      holder.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('the only --camera is cli-1, and the start says it is saved in the settings (looping)', { timeout: 180_000 }, async () => {

@@ -278,6 +278,8 @@ export const SystemInfo = z.object({
   arch: z.string(),
   startedAt: IsoTime,
   uptimeSeconds: z.number(),
+  /** What the box listens on right now: differs from settings.http.port / mqtt.port when those were taken. */
+  ports: z.object({ http: z.number().int().nullable(), mqtt: z.number().int().nullable() }),
 });
 export const RestartAccepted = z.object({ accepted: z.literal(true), at: IsoTime });
 

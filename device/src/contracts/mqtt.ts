@@ -22,6 +22,8 @@ export const BridgeInfo = z.object({
   baseTopic: z.string(),
   cameras: z.array(z.object({ id: z.string(), name: z.string(), enabled: z.boolean() })),
   startedAt: IsoTime,
+  /** The ports actually listened on (the settings hold the preferred ones). */
+  ports: z.object({ http: z.number().int().nullable(), mqtt: z.number().int().nullable() }).optional(),
 });
 export type BridgeInfo = z.infer<typeof BridgeInfo>;
 

@@ -19,6 +19,8 @@ export class ProcessSystemService implements SystemService {
     private readonly deviceId: string,
     private readonly restart: (reason: string) => void,
     private readonly version = appVersion(),
+    /** The ports actually listened on (known once the listeners started). */
+    private readonly ports: () => { http: number | null; mqtt: number | null } = () => ({ http: null, mqtt: null }),
   ) {}
 
   info() {
@@ -30,6 +32,7 @@ export class ProcessSystemService implements SystemService {
       arch: process.arch,
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.round(process.uptime()),
+      ports: this.ports(),
     };
   }
 
