@@ -247,6 +247,7 @@ export class Appliance {
         if (changed.some((p) => p.startsWith('recognition'))) {
           this.parts.identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
         }
+        if (changed.includes('mqtt.homeAssistantDiscovery')) void this.parts.mqtt.setDiscovery(next.mqtt.homeAssistantDiscovery);
         // bridge/info and Home Assistant discovery name the cameras and the site.
         if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
         const live = changed.filter((p) => !p.startsWith('cameras'));

@@ -89,6 +89,8 @@ export type SettingsInput = z.input<typeof Settings>;
 // The broker (listeners, accounts' limits, topics, discovery, bridge) and the HTTP listener are built once at
 // start; everything else (cameras, recognition, visits, retention, site) is read live.
 export const restartRequired: readonly string[] = ['mqtt', 'http'];
+/** Paths inside those trees that apply live after all (Home Assistant discovery is switched on and off live). */
+export const appliedLive: readonly string[] = ['mqtt.homeAssistantDiscovery'];
 
 export function defaultSettings(): Settings {
   return Settings.parse({});

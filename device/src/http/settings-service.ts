@@ -1,4 +1,4 @@
-import { Settings, restartRequired } from '../contracts/settings.js';
+import { Settings, appliedLive, restartRequired } from '../contracts/settings.js';
 import type { JsonDocument } from '../store/json-document.js';
 import { err, ok } from '../util/result.js';
 import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from './services.js';
@@ -24,7 +24,8 @@ export function changedPaths(a: Json, b: Json, prefix = ''): string[] {
 }
 
 export function needsRestart(paths: string[]): string[] {
-  return paths.filter((p) => restartRequired.some((r) => p === r || p.startsWith(r + '.')));
+  const under = (p: string, r: string) => p === r || p.startsWith(r + '.');
+  return paths.filter((p) => restartRequired.some((r) => under(p, r)) && !appliedLive.some((r) => under(p, r)));
 }
 
 export type SettingsListener = (next: Settings, changed: string[]) => void;

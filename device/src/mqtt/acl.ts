@@ -13,7 +13,7 @@ export interface AclOptions {
 }
 
 export class TopicAcl {
-  private readonly readable: readonly string[];
+  private readable: readonly string[];
   private readonly adminWrites: readonly string[];
 
   constructor(private readonly opts: AclOptions) {
@@ -28,6 +28,11 @@ export class TopicAcl {
     if (this.ownedByBox(topic)) return this.adminWrites.some((g) => topicMatches(g, topic)) && (who.role === 'admin' || who.canWrite.some((g) => topicMatches(g, topic)));
     const grants = who.role === 'admin' ? [...this.adminWrites, ...who.canWrite] : who.canWrite;
     return grants.some((g) => topicMatches(g, topic));
+  }
+
+  /** Extra readable trees changed (Home Assistant discovery switched on or off). */
+  setReadableRoots(roots: readonly string[]): void {
+    this.readable = [this.opts.baseTopic, ...roots];
   }
 
   private ownedByBox(topic: string): boolean {

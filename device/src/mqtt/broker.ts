@@ -98,6 +98,11 @@ export class MqttBroker implements Feature, InternalBus {
     this.aedes.on('connectionError', (client, e) => this.log.debug('connection error', { client: client?.id, error: e.message }));
   }
 
+  /** Integrations may read these trees besides the base topic (the discovery prefix while discovery is on). */
+  setReadableRoots(roots: readonly string[]): void {
+    this.acl.setReadableRoots(roots);
+  }
+
   /** TCP port actually listened on (after start; settings port 0 means ephemeral). */
   get port(): number {
     return (this.tcp?.address() as AddressInfo | null)?.port ?? 0;

@@ -78,6 +78,12 @@ export class HomeAssistantDiscovery implements Feature {
   /** Configs stay retained after a stop: Home Assistant shows the entities as unavailable, not gone. */
   async stop(): Promise<void> {}
 
+  /** Discovery switched off: every config withdrawn (an empty retained config removes the entity). */
+  async withdraw(): Promise<void> {
+    for (const topic of this.published) await this.opts.bus.publish(topic, Buffer.alloc(0), { retain: true, qos: 1 });
+    this.published = new Set();
+  }
+
   async refresh(): Promise<void> {
     const messages = discoveryMessages(await this.opts.info(), this.opts.prefix);
     const current = new Set(messages.map((m) => m.topic));

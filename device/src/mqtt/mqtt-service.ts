@@ -34,7 +34,8 @@ export class MqttService implements Feature {
   readonly broker: MqttBroker;
   readonly requests: MqttRequestRouter;
   readonly publisher: MqttPublisher;
-  readonly discovery: HomeAssistantDiscovery | null;
+  discovery: HomeAssistantDiscovery | null;
+  private readonly newDiscovery: () => HomeAssistantDiscovery;
   readonly bridge: UpstreamBridge | null;
   private readonly parts: Feature[];
   private started: Feature[] = [];
@@ -63,7 +64,8 @@ export class MqttService implements Feature {
       logger: log.child('publisher'),
     });
     registerBuiltinRequests(this.requests, { info: opts.info, health: () => this.publisher.healthPayload() });
-    this.discovery = discoveryOn ? new HomeAssistantDiscovery({ bus, info: opts.info, logger: log.child('discovery') }) : null;
+    this.newDiscovery = () => new HomeAssistantDiscovery({ bus, info: opts.info, logger: log.child('discovery') });
+    this.discovery = discoveryOn ? this.newDiscovery() : null;
     this.bridge = settings.bridge
       ? new UpstreamBridge({ bus, baseTopic: settings.baseTopic, config: settings.bridge, clientId: `cva-bridge-${opts.deviceId}`.slice(0, 64), logger: log.child('bridge') })
       : null;
@@ -91,6 +93,19 @@ export class MqttService implements Feature {
   /** MQTT over WebSocket on the HTTP server (call after start). */
   attachWebSocket(httpServer: HttpServer, path = '/mqtt'): () => void {
     return this.broker.attachWebSocket(httpServer, path);
+  }
+
+  /** Home Assistant discovery switched live: configs published (and readable) or withdrawn. */
+  async setDiscovery(on: boolean): Promise<void> {
+    if (on && !this.discovery) {
+      this.broker.setReadableRoots([DEFAULT_DISCOVERY_PREFIX]);
+      this.discovery = this.newDiscovery();
+      await this.discovery.start();
+    } else if (!on && this.discovery) {
+      await this.discovery.withdraw();
+      this.discovery = null;
+      this.broker.setReadableRoots([]);
+    }
   }
 
   /** Cameras or site changed: re-publish `bridge/info` and the discovery configs. */
