@@ -14,6 +14,7 @@ import type { VisitEvent } from './contracts/visit.js';
 import { EventBus } from './events.js';
 import { SystemHealth } from './health/system-health.js';
 import { StorageMonitor } from './health/storage-monitor.js';
+import { PeopleMetrics } from './health/people-metrics.js';
 import { createHttpApp } from './http/app.js';
 import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
 import { SettingsCameraService } from './http/camera-service.js';
@@ -173,6 +174,7 @@ export class Appliance {
     });
 
     mqttPort = () => mqtt.broker.port;
+    const people = new PeopleMetrics(bus);
     const live = new LiveView(cameras, bus);
     const events = new EventStream(bus);
     const system = new ProcessSystemService(
@@ -199,6 +201,7 @@ export class Appliance {
       crops: bindCrops(store.crops),
       live,
       storage,
+      people,
       log: log.child('http'),
     });
     httpServer = new HttpServer(http.app, {
@@ -224,7 +227,7 @@ export class Appliance {
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [storage, identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
+    const features: Feature[] = [storage, people, identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
     // The outbox records until every feature has stopped (the visit tracker flushes updates as it stops).
     const recorder = sync;

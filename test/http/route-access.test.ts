@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { can, Role } from '../../device/src/accounts/roles.js';
+import { UserRole, can, Role } from '../../device/src/accounts/roles.js';
 import type { AnyRoute } from '../../device/src/http/route.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
 
@@ -24,7 +24,7 @@ async function call(c: Client, r: AnyRoute): Promise<{ status: number; body: any
 
 describe('every route: authentication and role checks (iterating the route table)', () => {
   let h: Harness;
-  let clients: Record<Role, Client>;
+  let clients: Record<UserRole, Client>;
   let tokenClients: Record<Role, Client>;
 
   before(async () => {
@@ -70,8 +70,8 @@ describe('every route: authentication and role checks (iterating the route table
 
   for (const via of ['session', 'token'] as const) {
     it(`each role gets 403 exactly where the permission matrix says so (${via})`, async () => {
-      for (const role of Role.options) {
-        const c = via === 'session' ? clients[role] : tokenClients[role];
+      for (const role of via === 'session' ? UserRole.options : Role.options) {
+        const c = via === 'session' ? clients[role as UserRole] : tokenClients[role];
         for (const r of h.http.routes.filter((x) => x.access !== 'public' && testable(x))) {
           const res = await call(c, r);
           const allowed = r.access === 'signed-in' || (r.access !== 'public' && can(role, r.access));

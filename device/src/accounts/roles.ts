@@ -4,8 +4,11 @@ import { z } from 'zod';
  * The one permission matrix. Routes name a permission; roles grant sets of them. Adding a route
  * means choosing its permission here, never checking role names elsewhere.
  */
-export const Role = z.enum(['admin', 'manager', 'viewer']);
+export const Role = z.enum(['admin', 'manager', 'viewer', 'metrics']);
 export type Role = z.infer<typeof Role>;
+/** People sign in as one of these; `metrics` is for API tokens only (a Prometheus scraper reads /metrics, nothing else). */
+export const UserRole = Role.exclude(['metrics']);
+export type UserRole = z.infer<typeof UserRole>;
 
 export const Permission = z.enum([
   'settings.read',
@@ -46,6 +49,7 @@ export const rolePermissions: Readonly<Record<Role, ReadonlySet<Permission>>> = 
   admin: new Set(Permission.options),
   manager: new Set(manager),
   viewer: new Set(viewer),
+  metrics: new Set<Permission>(['metrics.read']),
 };
 
 export function can(role: Role, permission: Permission): boolean {

@@ -4,7 +4,7 @@ import { CameraChange, CameraConfig, CameraStats } from './camera.js';
 import { Settings, Timezone } from './settings.js';
 import { IsoTime, Visit } from './visit.js';
 import { Box } from './live.js';
-import { Role } from '../accounts/roles.js';
+import { Role, UserRole } from '../accounts/roles.js';
 
 /** Request and response bodies of the HTTP API (/api/v1). The OpenAPI document is generated from these. */
 
@@ -66,9 +66,9 @@ export const MeView = z.object({
   actor: z.object({ kind: z.enum(['user', 'token']), id: z.string(), name: z.string(), role: Role }),
   permissions: z.array(z.string()),
 });
-export const CreateUserRequest = z.object({ username, password, role: Role });
+export const CreateUserRequest = z.object({ username, password, role: UserRole });
 export const UpdateUserRequest = z
-  .object({ role: Role.optional(), password: password.optional(), disabled: z.boolean().optional() })
+  .object({ role: UserRole.optional(), password: password.optional(), disabled: z.boolean().optional() })
   .strict();
 export const UserList = z.object({ items: z.array(UserView) });
 

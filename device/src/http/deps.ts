@@ -3,6 +3,7 @@ import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
 import type { StorageMonitor } from '../health/storage-monitor.js';
+import type { PeopleMetrics } from '../health/people-metrics.js';
 import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
@@ -27,6 +28,8 @@ export interface HttpDeps {
   live?: LiveView;
   /** The data folder's free space: a write that fails for lack of it marks the disk full at once. */
   storage?: Pick<StorageMonitor, 'noteNoSpace'>;
+  /** People and visit figures for /metrics. */
+  people?: Pick<PeopleMetrics, 'families'>;
   log?: Logger;
 }
 

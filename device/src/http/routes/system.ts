@@ -36,12 +36,13 @@ export function systemRoutes(deps: HttpDeps, requests: RequestMetrics): AnyRoute
       method: 'get',
       path: '/metrics',
       tag: 'system',
-      summary: 'Prometheus metrics (admin session or an API token with the admin role)',
+      summary: 'Prometheus metrics (an admin, or an API token with the admin or the metrics-only role)',
       access: 'metrics.read',
       response: { contentType: PROMETHEUS_CONTENT_TYPE, description: 'Prometheus text exposition format' },
       async handle({ res }) {
         const families: MetricFamily[] = [
           ...healthMetrics(await deps.health.report()),
+          ...(deps.people?.families() ?? []),
           { name: 'cva_http_responses_total', help: 'HTTP responses by route and status', type: 'counter', samples: requests.samples() },
           { name: 'cva_live_clients', help: 'Open MJPEG live-view clients', type: 'gauge', samples: [{ value: deps.live?.clientCount() ?? 0 }] },
           { name: 'cva_live_encoded_frames_total', help: 'Annotated live-view frames encoded', type: 'counter', samples: [{ value: deps.live?.encodedFrames ?? 0 }] },
