@@ -1,21 +1,35 @@
+import { parseArgs } from 'node:util';
 import { createLogger } from '../../device/src/util/log.js';
-import { countUsers } from './admin.js';
+import { countUsers, createOrganisationWithAdmin } from './admin.js';
 import { cloudDataDir, openDbFromEnv } from './db/open.js';
 import { CloudServer } from './server.js';
 
-/** `npm run cloud`: PostgreSQL when DATABASE_URL is set, else embedded PGlite under CLOUD_DATA_DIR. */
+/**
+ * `npm run cloud`: PostgreSQL when DATABASE_URL is set, else embedded PGlite under CLOUD_DATA_DIR.
+ * `npm run cloud -- --first-admin-org NAME --first-admin-email ADDRESS` creates the first organisation admin at
+ * start when there are no users yet (PGlite is single-process: the CLI cannot open it while the server runs).
+ */
 const log = createLogger('cloud');
+const { values: args } = parseArgs({ options: { 'first-admin-org': { type: 'string' }, 'first-admin-email': { type: 'string' } }, strict: false });
 const db = await openDbFromEnv();
 const port = Number(process.env.PORT ?? 8090);
 const server = new CloudServer({ db, port, host: process.env.HOST ?? '0.0.0.0', heartbeatRetentionDays: Number(process.env.HEARTBEAT_RETENTION_DAYS ?? 30) });
 await server.start();
-log.info(`cloud-sync listening on port ${server.port}`, {
+const firstOrg = typeof args['first-admin-org'] === 'string' ? args['first-admin-org'] : null;
+const firstEmail = typeof args['first-admin-email'] === 'string' ? args['first-admin-email'] : null;
+if (firstOrg && firstEmail && (await countUsers(db)) === 0) {
+  const a = await createOrganisationWithAdmin(db, firstOrg, firstEmail);
+  // The token goes to stdout once (logs are on stderr), like the CLI's create-admin.
+  process.stdout.write(JSON.stringify({ orgId: a.orgId, userId: a.userId, email: a.email, token: a.token }) + '\n');
+  log.info(`first organisation admin ${a.email} created: keep the token printed on stdout, it is shown only now`);
+}
+log.info(`cloud-sync listening on port ${server.port} (pid ${process.pid})`, {
   db: db.kind === 'postgres' ? 'postgres (DATABASE_URL)' : `pglite (${cloudDataDir()})`,
 });
 if ((await countUsers(db)) === 0) {
-  log.info('no users yet. Create the first organisation admin with:\n' +
-    '  node dist/cloud-sync/src/cli.js create-admin --org "My company" --email you@example.com\n' +
-    '(with the same DATABASE_URL / CLOUD_DATA_DIR; stop this server first when running on PGlite)');
+  log.info('no users yet. Create the first organisation admin by starting with:\n' +
+    '  npm run cloud -- --first-admin-org "My company" --first-admin-email you@example.com\n' +
+    '(or, on PostgreSQL, node dist/cloud-sync/src/cli.js create-admin --org "My company" --email you@example.com)');
 }
 let stopping = false;
 const shutdown = async () => {
