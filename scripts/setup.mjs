@@ -64,7 +64,9 @@ const depKey = sha(readFileSync(join(root, 'package.json')) + (existsSync(lockPa
 if (!existsSync(depStamp) || readFileSync(depStamp, 'utf8') !== depKey) {
   say('installing npm dependencies');
   const args = existsSync(lockPath) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
-  execFileSync('npm', args, { cwd: root, stdio: 'inherit' });
+  // onnxruntime-node keeps to its bundled CPU binaries (its install script would fetch CUDA ones from nuget).
+  // An environment variable, not a project .npmrc key: npm warns about unknown .npmrc keys on every command.
+  execFileSync('npm', args, { cwd: root, stdio: 'inherit', env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' } });
   writeFileSync(depStamp, depKey);
 }
 

@@ -1,7 +1,8 @@
 // Rough edges a new user hit: CLI output that pipes into jq, `--camera` naming and persistence said on start.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type AddressInfo } from 'node:net';
 import mqtt from 'mqtt';
@@ -15,6 +16,15 @@ import { createLogger, type Logger } from '../../device/src/util/log.js';
 import { facesDataDir, repoRoot } from '../../device/src/util/paths.js';
 
 describe('rough edges', () => {
+  it('npm commands print no "Unknown project config" warning, and onnxruntime-node has only its bundled CPU binaries', () => {
+    const r = spawnSync('npm', ['pkg', 'get', 'name'], { cwd: repoRoot, encoding: 'utf8' });
+    assert.equal(r.status, 0);
+    assert.doesNotMatch(r.stderr, /Unknown (project|env|user) config/);
+    const bin = join(repoRoot, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch);
+    assert.ok(readdirSync(bin).some((f) => f.startsWith('libonnxruntime.so')));
+    assert.ok(!readdirSync(bin).some((f) => /cuda|tensorrt/i.test(f)), readdirSync(bin).join(', '));
+  });
+
   it('a looping file camera whose frame counter restarts never shows a negative fps', () => {
     const r = new RateMeter(5_000);
     for (let s = 0; s <= 4; s++) r.sample(s * 25, s * 1000);
