@@ -51,7 +51,8 @@ describe('roles matrix', () => {
     for (const p of rolePermissions.manager) assert.ok(rolePermissions.admin.has(p), p);
     assert.equal(rolePermissions.admin.size, Permission.options.length);
     for (const p of ['users.manage', 'tokens.manage', 'mqtt.manage', 'metrics.read', 'settings.write', 'system.restart'] as const)
-      for (const r of Role.options) assert.equal(rolePermissions[r].has(p), r === 'admin', `${r} ${p}`);
+      for (const r of Role.options) assert.equal(rolePermissions[r].has(p), r === 'admin' || (r === 'metrics' && p === 'metrics.read'), `${r} ${p}`);
+    assert.deepEqual([...rolePermissions.metrics], ['metrics.read'], 'a metrics token reads /metrics, nothing else');
   });
 });
 

@@ -127,8 +127,8 @@ describe('sessions, CSRF, lockout, tokens, audit', () => {
     const r = await admin.json('PATCH', '/api/v1/settings', { mqtt: { port: 1884, homeAssistantDiscovery: true }, site: { name: 'Shop 2' } });
     assert.equal(r.status, 200);
     assert.deepEqual(r.body.changed.sort(), ['mqtt.homeAssistantDiscovery', 'mqtt.port', 'site.name']);
-    // The broker is built once at start; the site name applies live.
-    assert.deepEqual(r.body.restartRequired.sort(), ['mqtt.homeAssistantDiscovery', 'mqtt.port']);
+    // The broker is built once at start; the site name and Home Assistant discovery apply live.
+    assert.deepEqual(r.body.restartRequired.sort(), ['mqtt.port']);
   });
 
   it('locks a user after 5 wrong passwords, even for the right one, until the lock expires', async () => {
