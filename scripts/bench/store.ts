@@ -122,7 +122,7 @@ async function coldStart(dir: string, now: number): Promise<{ ms: number; openVi
   const { tracker, query } = await openVisitModule(store, {
     bus: new EventBus(),
     clock: new ManualClock(now),
-    settings: () => ({ visitGapMinutes: 30, timezone: 'UTC' }),
+    settings: { visitGapMinutes: 30, timezone: 'UTC' },
   });
   await tracker.start();
   const page = await query.page({ limit: '50' });

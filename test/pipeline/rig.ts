@@ -18,7 +18,7 @@ import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
-import { VisitTracker } from '../../device/src/visits/visit-tracker.js';
+import { VisitTracker, visitSettingsOf } from '../../device/src/visits/visit-tracker.js';
 import { defaultSettings } from '../../device/src/contracts/settings.js';
 
 /** Wall clock plus an offset that only grows: "play the clip again 40 minutes later". */
@@ -89,11 +89,11 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
     crops: store.crops,
     bus,
     clock,
-    settings: () => ({ visitGapMinutes: settings.visitGapMinutes, timezone: settings.site.timezone }),
+    settings: visitSettingsOf(settings),
     updateIntervalMs: 1000,
   });
   await visits.start();
-  const pipeline = new AnalysisPipeline({ engine, decider: identity, visits, bus, recognition: () => settings.recognition, clock, log: createLogger('pipeline') });
+  const pipeline = new AnalysisPipeline({ engine, decider: identity, visits, bus, recognition: settings.recognition, clock, log: createLogger('pipeline') });
   await pipeline.start();
 
   const faceEvents: FaceEvent[] = [];

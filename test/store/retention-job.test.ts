@@ -42,7 +42,7 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   const forgotten: string[] = [];
   const job = new RetentionJob({
     clock,
-    retention: () => RetentionSettings.parse({ unknownCropDays: 3, customerCropDays: 30, customerUnseenDays: 90, visitDays: 50 }),
+    retention: RetentionSettings.parse({ unknownCropDays: 3, customerCropDays: 30, customerUnseenDays: 90, visitDays: 50 }),
     crops: store.crops,
     dayLogs: [store.visits, store.visitEvents],
     unseenCustomers: (cutoff) => stats.unseenCustomers(cutoff),
@@ -91,7 +91,7 @@ test('a failing class is reported and the others still run', async (t) => {
   clock.set(T0 + 400 * DAY);
   const job = new RetentionJob({
     clock,
-    retention: () => RetentionSettings.parse({ visitDays: 10 }),
+    retention: RetentionSettings.parse({ visitDays: 10 }),
     crops: rig.store.crops,
     dayLogs: [rig.store.visits],
     unseenCustomers: (cutoff) => rig.stats.unseenCustomers(cutoff),

@@ -20,7 +20,7 @@ export async function trackerRig(dir: string, clock: ManualClock, opts: { timezo
   const { stats, tracker, query } = await openVisitModule(store, {
     bus,
     clock,
-    settings: () => settings,
+    settings,
     updateIntervalMs: opts.updateMs ?? 10_000,
     tickMs: 3_600_000, // the test drives tick() itself
   });

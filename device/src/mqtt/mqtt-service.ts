@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { z } from 'zod';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -91,6 +92,11 @@ export class MqttService implements Feature {
   /** MQTT over WebSocket on the HTTP server (call after start). */
   attachWebSocket(httpServer: HttpServer, path = '/mqtt'): () => void {
     return this.broker.attachWebSocket(httpServer, path);
+  }
+
+  /** `bridge/info` and Home Assistant discovery name the cameras and the site (the rest of `mqtt` needs a restart). */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (sectionChanged(prev, next, 'cameras', 'site')) await this.refreshInfo();
   }
 
   /** Cameras or site changed: re-publish `bridge/info` and the discovery configs. */

@@ -7,8 +7,8 @@ import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysi
 import type { SightingSink } from './sighting-relay.js';
 
 export interface AppliancePipelineDeps {
-  /** Current settings (read per frame: recognition thresholds apply live). */
-  settings: () => Settings;
+  /** The settings at start (changes arrive through the pipeline's `onSettingsChanged`). */
+  settings: Settings;
   bus: EventBus;
   engine: PipelineEngine;
   /** The IdentityService (decides tracks, and sometimes a track after it ended). */
@@ -33,7 +33,7 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     decider: deps.identity,
     visits: deps.visits,
     bus: deps.bus,
-    recognition: () => deps.settings().recognition,
+    recognition: deps.settings.recognition,
     clock: deps.clock,
     log: deps.log,
   });

@@ -1,4 +1,5 @@
 import type { Counts } from '../contracts/live.js';
+import type { Settings } from '../contracts/settings.js';
 import type { Visit, VisitEvent, VisitEventType } from '../contracts/visit.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
@@ -30,8 +31,8 @@ export interface VisitTrackerDeps {
   crops: CropStore;
   bus: EventBus;
   clock: Clock;
-  /** Read on every use so settings changes apply live. */
-  settings: () => { visitGapMinutes: number; timezone: string };
+  /** At start; changes arrive through `onSettingsChanged`. */
+  settings: VisitSettings;
   /**
    * At most one `update` event (and visit write) per visit per this many ms; due updates go out on
    * the next tick, batched into one write per day file. Default 10 s.
@@ -43,6 +44,13 @@ export interface VisitTrackerDeps {
   resumeWindowMs?: number;
   logger?: Logger;
 }
+
+/** What of the settings visits depend on. */
+export interface VisitSettings {
+  visitGapMinutes: number;
+  timezone: string;
+}
+export const visitSettingsOf = (s: Settings): VisitSettings => ({ visitGapMinutes: s.visitGapMinutes, timezone: s.site.timezone });
 
 export type TrackerError = { code: 'invalid-sighting'; message: string } | { code: 'stopped'; message: string };
 
@@ -65,16 +73,29 @@ export class VisitTracker implements Feature {
   private running = false;
   private readonly log: Logger;
 
+  private settings: VisitSettings;
+
   constructor(private readonly deps: VisitTrackerDeps) {
     this.log = deps.logger ?? createLogger('visits');
+    this.settings = { ...deps.settings };
+  }
+
+  /** A new visit gap applies to the next sighting and tick; a new timezone to the next day count and query. */
+  onSettingsChanged(next: Settings): void {
+    this.settings = visitSettingsOf(next);
+  }
+
+  /** The site's timezone now (the query side reads it for day boundaries). */
+  get timezone(): string {
+    return this.settings.timezone;
   }
 
   private get gapMs(): number {
-    return this.deps.settings().visitGapMinutes * 60_000;
+    return this.settings.visitGapMinutes * 60_000;
   }
 
   private get tz(): string {
-    return this.deps.settings().timezone;
+    return this.settings.timezone;
   }
 
   async start(): Promise<void> {

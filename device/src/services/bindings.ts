@@ -15,7 +15,7 @@ import type { LocalReport } from '../contracts/http.js';
 import type { CameraManager } from '../camera/manager.js';
 import type { PlatformFacts } from '../camera/platform.js';
 import { testConnection } from '../camera/test-connection.js';
-import type { CameraRuntime, CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from './services.js';
+import type { CameraRuntime, CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from '../http/services.js';
 
 /**
  * Adapters from the real modules to the HTTP service interfaces (services.ts). The composition
