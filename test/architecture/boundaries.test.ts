@@ -34,3 +34,25 @@ test('the shared utilities cloud-sync uses stay within themselves and the contra
   const bad = importsOf(files).filter((i) => i.to.startsWith('device/') && !allowedFromDevice(i.to));
   assert.deepEqual(bad, []);
 });
+
+test('frame/ is the kernel below camera/, store/, tracking/ and vision/: it imports only contracts/', () => {
+  const bad = importsOf(sourceFiles('device/src/frame')).filter(
+    (i) => i.to.startsWith('device/') && !i.to.startsWith('device/src/frame/') && !i.to.startsWith('device/src/contracts/'),
+  );
+  assert.deepEqual(bad, []);
+});
+
+test('camera/, store/, tracking/ and vision/ do not import each other (frames, crops, face quality come from frame/)', () => {
+  const layers = ['camera', 'store', 'tracking', 'vision'];
+  const layerOf = (path: string) => layers.find((l) => path.startsWith(`device/src/${l}/`));
+  // The one descriptor distance lives with the thresholds that give it meaning (vision/similarity.ts).
+  const allowed = new Set(['device/src/tracking/tracker.ts → device/src/vision/similarity.ts']);
+  const bad = importsOf(layers.flatMap((l) => sourceFiles(`device/src/${l}`)))
+    .filter((i) => {
+      const [from, to] = [layerOf(i.from), layerOf(i.to)];
+      return to !== undefined && from !== to;
+    })
+    .map((i) => `${i.from} → ${i.to}`)
+    .filter((edge) => !allowed.has(edge));
+  assert.deepEqual(bad, []);
+});

@@ -20,6 +20,7 @@ import type { FaceEngine } from '../../device/src/vision/engine.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
 import { VisitTracker, visitSettingsOf } from '../../device/src/visits/visit-tracker.js';
 import { defaultSettings } from '../../device/src/contracts/settings.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 
 /** Wall clock plus an offset that only grows: "play the clip again 40 minutes later". */
 export class ShiftedClock implements Clock {
@@ -75,7 +76,7 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
   const clock = new ShiftedClock();
   const bus = new EventBus();
   const settings = { ...defaultSettings(), visitGapMinutes: opts.visitGapMinutes ?? 30 };
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const store = await ApplianceStore.open({ dir, embeddingDim: EMBEDDING_LENGTH });
   const identity = new IdentityService({ dir: join(dir, 'identity'), crops: store.crops, clock, gate: settings.recognition });
   await identity.start();
   const staffIds = new Map<string, string>();

@@ -7,10 +7,11 @@ import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { ManualClock } from '../../device/src/util/clock.js';
 import { openVisitModule } from '../../device/src/visits/visit-module.js';
 import type { Sighting } from '../../device/src/visits/sighting.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 
 /** A real store in `dir`, a tracker on it, and everything it put on the bus. */
 export async function trackerRig(dir: string, clock: ManualClock, opts: { timezone?: string; gap?: number; updateMs?: number } = {}) {
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const store = await ApplianceStore.open({ dir, embeddingDim: EMBEDDING_LENGTH });
   const bus = new EventBus();
   const events: VisitEvent[] = [];
   const counts: Counts[] = [];

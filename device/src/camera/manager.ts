@@ -4,7 +4,7 @@ import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
 import { err, ok, type Result } from '../util/result.js';
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { PlatformFacts } from './platform.js';
 import { CameraSupervisor, type CameraSupervisorOptions } from './supervisor.js';
 import { cameraCapacity } from './threadpool.js';

@@ -6,7 +6,7 @@ import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import type { Codec } from './codec.js';
 import type { DecoderCandidate } from './decoder.js';
 import { failure, isConfigurationFailure, type CameraFailure } from './failure.js';
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { FrameSource, FrameSourceCounters } from './frame-source.js';
 import type { PlatformFacts } from './platform.js';
 import { RateMeter } from './rate-meter.js';

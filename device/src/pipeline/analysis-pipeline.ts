@@ -1,4 +1,4 @@
-import type { CameraFrame } from '../camera/frame.js';
+import type { CameraFrame, FrameFeed } from '../frame/frame.js';
 import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import { systemClock, type Clock } from '../util/clock.js';
@@ -11,16 +11,10 @@ import { unmeasuredQuality } from '../tracking/quality-gate.js';
 import type { Detection } from '../vision/detector.js';
 import type { FaceAnalysis, FaceEngine, LocatedFace } from '../vision/engine.js';
 import { CameraAnalysis } from './camera-analysis.js';
-import { cutFace } from './face-crop.js';
+import { cutFace } from '../frame/face-crop.js';
 import { LatestFrameSlots } from './frame-slots.js';
-import type { LiveFrame, LiveFrameSource } from './live-frames.js';
 import { SightingRelay, type SightingSink } from './sighting-relay.js';
 import { StageTimings, type Stage } from './stage-timings.js';
-
-/** Where frames come from: the camera manager's frame listener API. May return an unsubscribe function. */
-export interface FrameFeed {
-  onFrame(listener: (frame: CameraFrame) => void): (() => void) | void;
-}
 
 /** The face engine steps the pipeline uses (FaceEngine has them). */
 export type PipelineEngine = Pick<FaceEngine, 'detect' | 'locate' | 'describe'>;
@@ -79,7 +73,7 @@ export interface PipelineStats {
  * Per frame only faces that pass the quality gate AND whose track still needs evidence are described, in one
  * batch. Identity is decided per track by the tracker through the decider, off the frame loop.
  */
-export class AnalysisPipeline implements Feature, LiveFrameSource {
+export class AnalysisPipeline implements Feature {
   readonly name = 'pipeline';
   readonly timings = new StageTimings();
   private readonly slots = new LatestFrameSlots();
@@ -115,8 +109,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
   attach(feed: FrameFeed): void {
     this.unsubscribe?.();
-    const off = feed.onFrame((f) => this.offer(f));
-    this.unsubscribe = typeof off === 'function' ? off : null;
+    this.unsubscribe = feed.onFrame((f) => this.offer(f));
   }
 
   async start(): Promise<void> {
@@ -192,10 +185,6 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     this.cameras.delete(cameraId);
     this.slots.remove(cameraId);
     this.failed.delete(cameraId);
-  }
-
-  latestAnnotatedFrame(cameraId: string): LiveFrame | null {
-    return this.cameras.get(cameraId)?.latestFrame() ?? null;
   }
 
   cameraIds(): string[] {

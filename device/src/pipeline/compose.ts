@@ -3,7 +3,8 @@ import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
-import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
+import type { FrameFeed } from '../frame/frame.js';
+import { AnalysisPipeline, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
 
 export interface AppliancePipelineDeps {

@@ -231,8 +231,7 @@ export class VisitTracker implements Feature {
   private async maybeBetterCrop(ov: OpenVisit, s: Sighting): Promise<void> {
     if (!s.crop || s.quality <= ov.bestQuality) return;
     try {
-      const source = Buffer.isBuffer(s.crop) ? { jpeg: s.crop } : s.crop;
-      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, source);
+      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, s.crop);
       ov.setBestCrop(ref.id, s.quality);
     } catch (e) {
       // A bad crop never costs the visit itself.
