@@ -143,7 +143,7 @@ export class Appliance {
         startedAt,
       }),
       health: async () => ({ ...(await health.report()) }),
-      logger: log.child('mqtt'),
+      log: log.child('mqtt'),
     });
 
     const live = new LiveView(cameras, bus);

@@ -38,7 +38,7 @@ export interface CameraSupervisorOptions {
   pullOnRelease?: boolean;
   /** Re-emit the status this often while running. Default 5 s. */
   statusIntervalMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 const TICK_MS = 1_000;
@@ -85,7 +85,7 @@ export class CameraSupervisor implements Feature {
     this.facts = opts.facts;
     this.name = `camera:${opts.config.id}`;
     this.backoff = new Backoff(opts.backoff ?? DEFAULT_BACKOFF);
-    this.log = opts.logger ?? createLogger(this.name);
+    this.log = opts.log ?? createLogger(this.name);
   }
 
   /** Subscribes to analysed frames; returns the unsubscribe function. */

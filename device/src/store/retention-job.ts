@@ -30,7 +30,7 @@ export interface RetentionDeps {
   forgetPerson: (personId: string) => Promise<void>;
   /** How often the job runs by itself; default daily. */
   intervalMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 export interface RetentionReport {
@@ -54,7 +54,7 @@ export class RetentionJob implements Feature {
   private retention: z.infer<typeof RetentionSettings>;
 
   constructor(private readonly deps: RetentionDeps) {
-    this.log = deps.logger ?? createLogger('retention');
+    this.log = deps.log ?? createLogger('retention');
     this.retention = deps.retention;
   }
 

@@ -42,7 +42,7 @@ export interface VisitTrackerDeps {
   tickMs?: number;
   /** Without `openIndex`: how far back `start()` looks for visits left open. Default 3 days. */
   resumeWindowMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /** What of the settings visits depend on. */
@@ -76,7 +76,7 @@ export class VisitTracker implements Feature {
   private settings: VisitSettings;
 
   constructor(private readonly deps: VisitTrackerDeps) {
-    this.log = deps.logger ?? createLogger('visits');
+    this.log = deps.log ?? createLogger('visits');
     this.settings = { ...deps.settings };
   }
 
