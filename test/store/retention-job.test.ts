@@ -16,7 +16,7 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   const { dir, cleanup } = await tempDir('retention');
   t.after(cleanup);
   const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock, { updateMs: 1000 });
+  const rig = await trackerRig(dir, clock, { updateMs: 1000, embeddings: true });
   const { store, stats, tracker } = rig;
   await tracker.start();
   const jpeg = await readFile(join(facesDataDir(), 'identities', 'obama', '5-small.jpg'));
