@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { CameraManager } from '../../device/src/camera/manager.js';
 import { detectPlatformFacts } from '../../device/src/camera/platform.js';
 import { cameraUrlIssues, cameraUrlRefusal, type CameraUrlPolicy } from '../../device/src/camera/url-policy.js';
-import { bindCameraRuntime } from '../../device/src/http/bindings.js';
-import { SettingsCameraService } from '../../device/src/http/camera-service.js';
+import { bindCameraRuntime } from '../../device/src/services/bindings.js';
+import { SettingsCameraService } from '../../device/src/services/camera-service.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { Client, setUpAdmin, startHarness, type Harness } from '../http/harness.js';
 

@@ -45,13 +45,13 @@ describe('forget reaches everything (real PostgreSQL)', () => {
     const clock = new ManualClock(Date.now() - 10 * 3_600_000);
     const store = await ApplianceStore.open({ dir: join(dir, 'store'), embeddingDim: 128 });
     const bus = new EventBus();
-    const mod = await openVisitModule(store, { bus, clock, settings: () => ({ visitGapMinutes: 30, timezone: 'UTC' }), updateIntervalMs: 10_000, tickMs: 3_600_000 });
+    const mod = await openVisitModule(store, { bus, clock, settings: { visitGapMinutes: 30, timezone: 'UTC' }, updateIntervalMs: 10_000, tickMs: 3_600_000 });
     const sync = new SyncService({ bus, dir: join(dir, 'sync'), target: () => ({ url, claimCode: code }), versions: { app: 'forget-test' }, heartbeatIntervalMs: 3_600_000, backoff: new Backoff({ baseMs: 20, maxMs: 200, jitter: 'full' }) });
     await mod.tracker.start();
     await sync.start();
     const crop = await sharp({ create: { width: 48, height: 48, channels: 3, background: '#a86' } }).jpeg().toBuffer();
     const visitOf = async (personId: string) => {
-      await mod.tracker.observe(sighting(clock, personId, { crop, quality: 0.9 }));
+      await mod.tracker.observe(sighting(clock, personId, { crop: { jpeg: crop }, quality: 0.9 }));
       clock.advance(60_000);
       await mod.tracker.observe(sighting(clock, personId));
       clock.advance(40 * 60_000);
@@ -69,7 +69,7 @@ describe('forget reaches everything (real PostgreSQL)', () => {
       // The cloud goes away: two more visits (one still open) wait in the outbox.
       await cloud.stop();
       await visitOf('C-000001');
-      await mod.tracker.observe(sighting(clock, 'C-000001', { crop, quality: 0.9 }));
+      await mod.tracker.observe(sighting(clock, 'C-000001', { crop: { jpeg: crop }, quality: 0.9 }));
       await until('offline', () => sync.status().state === 'offline');
       const outboxText = () => readdirSync(join(dir, 'sync', 'outbox')).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(join(dir, 'sync', 'outbox', f), 'utf8')).join('');
       assert.ok(outboxText().includes('"personId":"C-000001"'));

@@ -1,7 +1,7 @@
 // Rough edge: the Home Assistant discovery toggle takes effect at once (and says no restart is needed).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { needsRestart } from '../../device/src/http/settings-service.js';
+import { needsRestart } from '../../device/src/services/settings-service.js';
 import { INTEGRATION, Inbox, connect, roundTrip, subscribeCodes } from '../mqtt/helpers.js';
 import { startTestService } from '../mqtt/service-helpers.js';
 

@@ -9,7 +9,7 @@ import { FaceEngine } from '../../device/src/vision/engine.js';
 import { decodeImage } from '../../device/src/vision/image.js';
 import { MAX_IMAGE_PIXELS } from '../../device/src/vision/image-limits.js';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { bindIdentity } from '../../device/src/http/bindings.js';
+import { bindIdentity } from '../../device/src/services/bindings.js';
 import { Client, setUpAdmin, startHarness, type Harness } from '../http/harness.js';
 
 /** A real decompression bomb: a valid greyscale PNG of side × side black pixels (a few hundred KB on disk). */

@@ -21,9 +21,9 @@ describe('secrets: write-only for every role', () => {
       const text = await list.text();
       assert.equal(list.status, 200);
       assert.ok(!text.includes('Sup3r') && !text.includes('hunter2'), text);
-      assert.ok(text.includes(`admin:${REDACTED}@10.0.0.7`), text);
+      assert.ok(text.includes(`rtsp://${REDACTED}@10.0.0.7`), text);
       const one = await c.json('GET', '/api/v1/cameras/till');
-      assert.equal(one.body.config.url, `rtsp://admin:${REDACTED}@10.0.0.7:554/stream?channel=1&password=${REDACTED}`);
+      assert.equal(one.body.config.url, `rtsp://${REDACTED}@10.0.0.7:554/stream?channel=1&password=${REDACTED}`);
     }
     // The page sends back what it read: the stored password stays.
     const shown = (await s.admin.json('GET', '/api/v1/cameras/till')).body.config.url;
@@ -48,7 +48,7 @@ describe('secrets: write-only for every role', () => {
     const manager = await userClient(s.h, s.admin, 'mona', 'manager');
     const read = await manager.json('GET', '/api/v1/settings');
     assert.equal(read.body.settings.mqtt.bridge.password, REDACTED);
-    assert.equal(read.body.settings.mqtt.bridge.url, `mqtts://bridge:${REDACTED}@hq.example:8883`);
+    assert.equal(read.body.settings.mqtt.bridge.url, `mqtts://${REDACTED}@hq.example:8883`);
     // The whole document sent back as read changes nothing secret.
     const echoed = await s.admin.json('PATCH', '/api/v1/settings', { mqtt: read.body.settings.mqtt, cameras: read.body.settings.cameras });
     assert.equal(echoed.status, 200, JSON.stringify(echoed.body));

@@ -92,6 +92,11 @@ export const restartRequired: readonly string[] = ['mqtt', 'http'];
 /** Paths inside those trees that apply live after all (Home Assistant discovery is switched on and off live). */
 export const appliedLive: readonly string[] = ['mqtt.homeAssistantDiscovery'];
 
+/** Whether any of the top-level sections differs between two settings (compared by value). */
+export function sectionChanged(prev: Settings, next: Settings, ...sections: (keyof Settings)[]): boolean {
+  return sections.some((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
+}
+
 export function defaultSettings(): Settings {
   return Settings.parse({});
 }

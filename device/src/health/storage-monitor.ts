@@ -1,5 +1,6 @@
 import { statfs } from 'node:fs/promises';
 import type { Feature } from '../util/feature.js';
+export { isNoSpace } from '../util/client-fault.js';
 import { createLogger, type Logger } from '../util/log.js';
 
 export type StorageState = 'ok' | 'low' | 'full';
@@ -25,14 +26,6 @@ export interface StorageMonitorOptions {
 
 const MB = 1024 * 1024;
 
-/** ENOSPC or EDQUOT anywhere in an error's cause chain. */
-export function isNoSpace(e: unknown): boolean {
-  for (let x = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
-    const code = (x as { code?: unknown }).code;
-    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
-  }
-  return false;
-}
 
 /**
  * Watches the data folder's free space. Low: crops pause (the visits' own records are tiny and keep

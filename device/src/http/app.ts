@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { createLogger } from '../util/log.js';
 import { RequestMetrics } from '../health/request-metrics.js';
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler, routeNotFound } from '../util/http-errors.js';
 import { mountRoute } from './register.js';
 import { UploadGate } from './upload-gate.js';
 import { buildOpenApi } from './openapi.js';
@@ -85,7 +85,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const uploads = new UploadGate();
   for (const r of routes) mountRoute(app, r, deps.accounts, uploads);
 
-  app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
-  app.use(errorHandler(log, () => deps.storage?.noteNoSpace()));
+  app.use(routeNotFound);
+  app.use(errorHandler(log, { onNoSpace: () => deps.storage?.noteNoSpace() }));
   return { app, routes, openapi };
 }

@@ -25,7 +25,7 @@ export interface MqttBrokerOptions {
   readableRoots?: readonly string[];
   /** Password guessing limits (the web sign-in's by default): per-address rate and per-account lockout. */
   loginLimits?: LoginLimits;
-  logger?: Logger;
+  log?: Logger;
 }
 
 export interface PublishOptions {
@@ -80,7 +80,7 @@ export class MqttBroker implements Feature, InternalBus {
   private readonly addresses = new WeakMap<object, string>();
 
   constructor(private readonly opts: MqttBrokerOptions) {
-    this.log = opts.logger ?? createLogger('mqtt');
+    this.log = opts.log ?? createLogger('mqtt');
     this.acl = new TopicAcl({ baseTopic: opts.settings.baseTopic, readableRoots: opts.readableRoots });
     this.limiter = new LoginLimiter(opts.loginLimits ?? defaultLoginLimits, undefined, true);
     this.aedes = new Aedes({

@@ -1,19 +1,20 @@
+import { redactUrl } from '../camera/source-spec.js';
 import type { CameraConfig } from '../contracts/camera.js';
 import type { Settings } from '../contracts/settings.js';
 
 /**
- * Secrets are write-only in the API, for every role: a camera URL's password (and secret-looking query
- * parameters), the MQTT bridge password. Reads show this marker in their place; a write that sends the
- * marker back keeps the stored secret, a write that sends anything else replaces it.
+ * Secrets are write-only in the API, for every role: a camera URL's user info (camera/source-spec.ts
+ * redactUrl, the one URL redaction) and secret-looking query parameters, the MQTT bridge password. Reads
+ * show this marker in their place; a write that sends the redacted form back keeps the stored secret, a
+ * write that sends anything else replaces it.
  */
-export const REDACTED = '********';
+export const REDACTED = '***';
 
-const USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#:@]*):([^/?#]*)@/i;
 const SECRET_PARAM = /^(pass(word)?|pwd|passwd|token|key|secret|auth|api[_-]?key)$/i;
 
-/** The URL with its password and secret query values replaced by the marker (the user name stays: it helps). */
+/** The URL with its user info and secret query values replaced by the marker. */
 export function redactUrlSecrets(url: string): string {
-  let out = url.replace(USERINFO, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+  let out = redactUrl(url);
   const q = out.indexOf('?');
   if (q >= 0) {
     const [query, hash = ''] = out.slice(q + 1).split(/(?=#)/);
@@ -29,7 +30,7 @@ export function redactUrlSecrets(url: string): string {
 
 /** Free text (an error message quoting a URL): every `scheme://user:password@` in it redacted. */
 export function redactSecretsInText(text: string): string {
-  return text.replace(/([a-z][a-z0-9+.-]*:\/\/)([^/?#:@\s]*):([^/?#\s]*)@/gi, (_m, scheme: string, user: string) => `${scheme}${user}:${REDACTED}@`);
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"']+/gi, (u) => redactUrlSecrets(u));
 }
 
 /** What a write sent for a URL: the stored URL when the sender echoed its redacted form, else what was sent. */

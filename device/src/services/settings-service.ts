@@ -1,7 +1,7 @@
 import { Settings, appliedLive, restartRequired } from '../contracts/settings.js';
 import type { JsonDocument } from '../store/json-document.js';
 import { err, ok } from '../util/result.js';
-import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from './services.js';
+import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from '../http/services.js';
 
 type Json = unknown;
 const isPlainObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -28,12 +28,13 @@ export function needsRestart(paths: string[]): string[] {
   return paths.filter((p) => restartRequired.some((r) => under(p, r)) && !appliedLive.some((r) => under(p, r)));
 }
 
-export type SettingsListener = (next: Settings, changed: string[]) => void;
+/** Hears an accepted change: the new and the previous settings, and the dotted paths that differ. */
+export type SettingsListener = (next: Settings, prev: Settings, changed: string[]) => void;
 
-/** Settings kept in a validated JSON document; listeners (camera manager, MQTT…) hear live changes. */
 /** Checks beyond the schema that need the box (e.g. where file cameras may read): issues refuse the change. */
 export type SettingsCheck = (next: Settings, current: Settings) => { path: string; message: string }[];
 
+/** Settings kept in a validated JSON document; the composition root listens and hands each change to the features. */
 export class DocumentSettingsService implements SettingsService {
   private readonly listeners = new Set<SettingsListener>();
 
@@ -58,6 +59,7 @@ export class DocumentSettingsService implements SettingsService {
    */
   async update(patch: SettingsPatchInput): ServiceResult<SettingsUpdate> {
     let changed: string[] = [];
+    let prev: Settings | null = null;
     try {
       const next = await this.doc.update((current) => {
         const p = typeof patch === 'function' ? patch(current) : ok(patch);
@@ -72,9 +74,10 @@ export class DocumentSettingsService implements SettingsService {
         const refused = this.check(parsed.data, current as Settings);
         if (refused.length) throw new Refused({ code: 'invalid', message: 'settings would be invalid', details: refused });
         changed = changedPaths(current, parsed.data);
+        prev = current;
         return parsed.data;
       });
-      if (changed.length) for (const l of this.listeners) l(next, changed);
+      if (changed.length && prev) for (const l of this.listeners) l(next, prev, changed);
       return ok({ settings: next, changed, restartRequired: needsRestart(changed) });
     } catch (e) {
       if (e instanceof Refused) return err(e.error);

@@ -24,3 +24,12 @@ export function clientFault(e: unknown): ClientFault | null {
   if (s !== null && s >= 400 && s < 500 && expose !== false) return { status: s, message: e.message };
   return null;
 }
+
+/** ENOSPC or EDQUOT anywhere in an error's cause chain: the disk is full, not the request wrong. */
+export function isNoSpace(e: unknown): boolean {
+  for (let x = e, depth = 0; x && depth < 5; x = (x as { cause?: unknown }).cause, depth++) {
+    const code = (x as { code?: unknown }).code;
+    if (code === 'ENOSPC' || code === 'EDQUOT') return true;
+  }
+  return false;
+}
