@@ -328,10 +328,10 @@ async function addExtraCameras(settings: DocumentSettingsService, extra: readonl
       log.info(`--camera ${redactUrlSecrets(c.url)} is already camera ${existing} in the settings`);
       continue;
     }
-    // A quick camera never takes a configured id.
-    let n = 1;
-    while (taken.has(`cli-${n}`)) n++;
-    const cam = { ...c, id: `cli-${n}` };
+    // A quick camera never takes a configured id: on a clash it becomes the next free cli-N.
+    let id = c.id;
+    for (let n = 1; taken.has(id); n++) id = `cli-${n}`;
+    const cam = { ...c, id };
     taken.add(cam.id);
     fresh.push(cam);
   }
