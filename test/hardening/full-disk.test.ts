@@ -12,6 +12,8 @@ import sharp from 'sharp';
 import { StorageMonitor } from '../../device/src/health/storage-monitor.js';
 import { SystemHealth } from '../../device/src/health/system-health.js';
 import { Client, setUpAdmin, startHarness, type Harness } from '../http/harness.js';
+import { ADMIN, Inbox, connect } from '../mqtt/helpers.js';
+import { startTestService } from '../mqtt/service-helpers.js';
 
 const isRoot = process.getuid?.() === 0;
 
@@ -21,6 +23,7 @@ describe('a full data disk', { skip: isRoot ? false : 'mounting the small test f
   let admin: Client;
   let monitor: StorageMonitor;
   let token: string;
+  let healthReport: SystemHealth;
 
   before(async () => {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
@@ -29,8 +32,8 @@ describe('a full data disk', { skip: isRoot ? false : 'mounting the small test f
       late: async ({ dir, store }) => {
         monitor = new StorageMonitor({ dir, lowBytes: 1024 * 1024, fullBytes: 64 * 1024 });
         store.crops.pauseWhen(() => monitor.cropsPaused());
-        const health = new SystemHealth({ cameraStats: () => [], detectorMs: () => null, storage: () => monitor.check() });
-        return { storage: monitor, health };
+        healthReport = new SystemHealth({ cameraStats: () => [], detectorMs: () => null, storage: () => monitor.check() });
+        return { storage: monitor, health: healthReport };
       },
     });
     admin = await setUpAdmin(h);
@@ -63,6 +66,19 @@ describe('a full data disk', { skip: isRoot ? false : 'mounting the small test f
     assert.equal(health.status, 200);
     assert.equal(health.body.storage.state, 'full');
     assert.match(health.body.storage.message, /full/);
+    // MQTT bridge/health carries the same report (the appliance's health provider), storage included.
+    const mq = await startTestService({}, { health: async () => ({ ...(await healthReport.report()) }) });
+    try {
+      const c = await connect(mq.url, ADMIN);
+      const inbox = new Inbox(c);
+      await c.subscribeAsync('cva/bridge/health');
+      await mq.service.publisher.publishHealth();
+      const payload = JSON.parse((await inbox.on('cva/bridge/health')).payload);
+      assert.equal(payload.storage.state, 'full');
+      await c.endAsync();
+    } finally {
+      await mq.close();
+    }
     const jpeg = await sharp({ create: { width: 32, height: 32, channels: 3, background: '#777' } }).jpeg().toBuffer();
     await assert.rejects(h.store.crops.save({ kind: 'customer', personId: 'C-000001' }, { jpeg }), /crop not stored: the data disk is full/);
     assert.equal(await h.store.crops.saveUnlessPaused({ kind: 'customer', personId: 'C-000001' }, { jpeg }), null);
