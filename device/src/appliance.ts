@@ -21,6 +21,7 @@ import { IdentityService } from './identity/identity-service.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
+import type { QualityGate } from './tracking/quality-gate.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
@@ -277,7 +278,7 @@ async function addExtraCameras(settings: DocumentSettingsService, extra: readonl
  * Identity's quality gate (it also judges enrolment photos) follows the recognition settings.
  * Identity's own `onSettingsChanged` replaces this once the identity split (issue 10 part 2) lands.
  */
-function identityGate(identity: IdentityService): Feature {
+function identityGate(identity: { setQualityGate(gate: QualityGate): void }): Feature {
   return {
     name: 'identity-gate',
     start: async () => {},
