@@ -17,7 +17,7 @@ import { LiveView } from './http/live/live-view.js';
 import { HttpServer } from './http/server.js';
 import { DocumentSettingsService } from './http/settings-service.js';
 import { appVersion, ProcessSystemService } from './http/system-service.js';
-import { IdentityService } from './identity/identity-service.js';
+import { Identity } from './identity/identity.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
@@ -64,7 +64,7 @@ export class Appliance {
       accounts: Accounts;
       bus: EventBus;
       engine: FaceEngine;
-      identity: IdentityService;
+      identity: Identity;
       cameras: CameraManager;
       mqtt: MqttService;
       http: HttpServer;
@@ -95,7 +95,7 @@ export class Appliance {
       bus,
       settings: () => ({ visitGapMinutes: current().visitGapMinutes, timezone: current().site.timezone }),
     });
-    const identity = new IdentityService({
+    const identity = new Identity({
       dir: join(dir, 'identity'),
       crops: store.crops,
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
@@ -106,15 +106,15 @@ export class Appliance {
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
-    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity: identity.decider, visits: visits.tracker, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
       retention: () => current().retention,
       crops: store.crops,
       dayLogs: [store.visits, store.visitEvents],
-      unseenCustomers: (cutoff) => identity.customersUnseenSince(cutoff),
+      unseenCustomers: (cutoff) => identity.people.customersUnseenSince(cutoff),
       forgetPerson: async (personId) => {
-        const r = await identity.forget(personId);
+        const r = await identity.people.forget(personId);
         if (!r.ok) throw new Error(r.error.message);
       },
     });
@@ -159,7 +159,7 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
-      ...bindIdentity(identity, engine),
+      ...bindIdentity(identity.people, engine),
       visits: bindVisits(visits.query),
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),

@@ -106,7 +106,7 @@ export async function runHamiltonScenario(engine: FaceEngine, opts: ScenarioOpti
       plays,
       stored: page.items,
       faceEvents: [...rig.faceEvents],
-      customers: rig.identity.listCustomers().map((c) => c.id),
+      customers: rig.identity.people.listCustomers().map((c) => c.id),
       cropDistances,
       framesAnalysed: rig.pipeline.stats().cameras.reduce((n, c) => n + c.analysedFrames, 0),
       cameraStats,

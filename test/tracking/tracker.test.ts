@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { assignDetections } from '../../device/src/tracking/assignment.js';
 import { iou } from '../../device/src/tracking/geometry.js';
 import { FaceTracker } from '../../device/src/tracking/tracker.js';
-import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackSummary } from '../../device/src/tracking/types.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackFinish, TrackSummary } from '../../device/src/tracking/types.js';
 
 const box = (x: number, y: number, w = 60, h = 60) => ({ x, y, width: w, height: h });
 
@@ -27,9 +27,9 @@ class RecordingDecider implements TrackDecider {
     this.asked.push(s);
     return this.answer(s);
   }
-  async finish(s: TrackSummary): Promise<IdentityDecision | null> {
+  async finish(s: TrackSummary): Promise<TrackFinish> {
     this.finished.push(s);
-    return null;
+    return { decision: null, earlier: null };
   }
 }
 

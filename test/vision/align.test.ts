@@ -3,7 +3,8 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { CHIP_SIZE, chipGeometry, chipTransform, frameToChip } from '../../device/src/vision/align.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
-import { identifyFrame, primaryFace, toGallery, type GalleryFile } from '../../device/src/vision/enrolment.js';
+import { identifyFrame, toGallery, type GalleryFile } from '../../device/src/identity/gallery-file.js';
+import { primaryFace } from '../../device/src/vision/primary-face.js';
 import { eyesAndMouth } from '../../device/src/vision/landmarks.js';
 import { identity, identityPhotos, releaseEngine, sharedEngine } from './fixtures.js';
 

@@ -21,7 +21,7 @@ export interface NewSample {
  * - the EmbeddingStore: every sample vector (durable before it becomes searchable);
  * - the CropStore (optional): face crops of samples and review items;
  * - the Gallery: rebuilt from the two on open, then updated with every change.
- * Not safe for concurrent callers by itself: the IdentityService serialises access.
+ * Not safe for concurrent callers by itself: IdentityRecords' lock serialises access.
  */
 export class IdentityStore {
   readonly gallery = new Gallery(EMBEDDING_DIM);

@@ -29,7 +29,7 @@ export type RecognitionSettings = Settings['recognition'];
 
 export interface AnalysisPipelineDeps {
   engine: PipelineEngine;
-  /** Decides a track's identity (the IdentityService). */
+  /** Decides a track's identity (identity's track decider). */
   decider: TrackDecider<TrackedFace>;
   /** Takes decided sightings (the VisitTracker). */
   visits: SightingSink;
@@ -99,15 +99,6 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
     this.decider = timedDecider(deps.decider, this.timings);
-  }
-
-  /**
-   * Identity decided a track that had already ended (an anonymous customer formed from it and a later track):
-   * its person still gets the visit, from the track's first frame.
-   */
-  decidedAfterEnd(summary: TrackSummary<TrackedFace>, decision: IdentityDecision): void {
-    this.relay.decided(decision, summary);
-    this.relay.ended(summary.trackId);
   }
 
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */

@@ -1,7 +1,7 @@
 import type { Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
-import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
+import type { TrackDecider, TrackedFace } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
 import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
@@ -11,10 +11,8 @@ export interface AppliancePipelineDeps {
   settings: () => Settings;
   bus: EventBus;
   engine: PipelineEngine;
-  /** The IdentityService (decides tracks, and sometimes a track after it ended). */
-  identity: TrackDecider<TrackedFace> & {
-    onEarlierTrackDecided?(listener: (track: TrackSummary<TrackedFace>, decision: IdentityDecision) => void): () => void;
-  };
+  /** Identity's track decider (decides tracks, and sometimes an earlier track when a later one ends). */
+  identity: TrackDecider<TrackedFace>;
   /** The VisitTracker (takes decided sightings). */
   visits: SightingSink;
   /** The CameraManager (frame listener API). */
@@ -38,6 +36,5 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     log: deps.log,
   });
   pipeline.attach(deps.cameras);
-  deps.identity.onEarlierTrackDecided?.((track, decision) => pipeline.decidedAfterEnd(track, decision));
   return pipeline;
 }

@@ -275,8 +275,12 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
       if (this.decider) {
         // Always told: identity may form a customer from two tracks, or refresh a known customer's samples.
         try {
-          const late = await this.decider.finish(t.summary(this.concurrentPersons(l)), t.decision);
+          const { decision: late, earlier } = await this.decider.finish(t.summary(this.concurrentPersons(l)), t.decision);
           if (late) this.apply(l, late, at);
+          if (earlier) {
+            const s = earlier.summary;
+            this.onEvent({ type: 'decided-after-end', cameraId: s.cameraId, trackId: s.trackId, at, decision: earlier.decision, summary: s });
+          }
         } catch (e) {
           log.warn('identity finish failed', { trackId: t.id, error: String(e) });
         }
