@@ -20,6 +20,7 @@ import { identifyFrame, toGallery, type GalleryFile } from '../../device/src/ide
 import { IMAGE_EXTENSIONS, primaryFace } from '../../device/src/vision/primary-face.js';
 import { decodeImage } from '../../device/src/vision/image.js';
 import { euclidean, SAME_PERSON_MAX_DISTANCE } from '../../device/src/vision/similarity.js';
+import { robustness } from './faces-robustness.js';
 import { dPrime, distribution, equalErrorRate, lcsScore, median, r4 } from './face-scores.js';
 import { videoFrames } from './video-frames.js';
 
@@ -48,14 +49,17 @@ const CFR_LEAD_FRAMES = 25;
 /** The video scores in models.md §4 used detection threshold 0.65; the default 0.8 is reported alongside. */
 const VIDEO_DETECTION_THRESHOLDS = [0.65, 0.8];
 
+/** FACES_ROLL: never | always | DEGREES | 5p:DEGREES[:MIN_FRONTAL] (five-point estimate) | eye:DEGREES[:MIN_FRONTAL]. */
 function rollPolicy(): RollPolicy | undefined {
   const v = process.env.FACES_ROLL;
   if (!v) return undefined;
   if (v === 'never' || v === 'always') return v;
-  return { minDegrees: Number(v) };
+  const [kind, deg, frontal] = v.split(':');
+  if (deg === undefined) return { minDegrees: Number(v) };
+  return { minDegrees: Number(deg), minFrontal: frontal === undefined ? undefined : Number(frontal), estimate: kind === '5p' ? 'five-point' : 'eye-line' };
 }
 
-interface IdentityPhoto { person: string; file: string; face: FaceAnalysis | null; retried: boolean }
+interface IdentityPhoto { person: string; file: string; path: string; face: FaceAnalysis | null; retried: boolean }
 
 async function analyzeIdentities(engine: FaceEngine): Promise<IdentityPhoto[]> {
   const root = join(DATA, 'identities');
@@ -63,10 +67,11 @@ async function analyzeIdentities(engine: FaceEngine): Promise<IdentityPhoto[]> {
   for (const person of (await readdir(root)).sort()) {
     for (const file of (await readdir(join(root, person))).sort()) {
       if (!IMAGE_EXTENSIONS.has(file.slice(file.lastIndexOf('.')).toLowerCase())) continue;
-      const frame = await engine.toFrame(join(root, person, file));
+      const path = join(root, person, file);
+      const frame = await engine.toFrame(path);
       const direct = await engine.detect(frame);
       const face = primaryFace(await engine.analyze(frame));
-      photos.push({ person, file, face, retried: direct.length === 0 && face !== null });
+      photos.push({ person, file, path, face, retried: direct.length === 0 && face !== null });
     }
   }
   return photos;
@@ -257,7 +262,8 @@ const r1 = (v: number) => Math.round(v * 10) / 10;
 async function main() {
   const tmp = await mkdtemp(join(tmpdir(), 'bench-faces-'));
   try {
-    const engine = await FaceEngine.create({ roll: rollPolicy() });
+    const upright = process.env.FACES_UPRIGHT_LANDMARKS;
+    const engine = await FaceEngine.create({ roll: rollPolicy(), uprightLandmarksDegrees: upright === undefined ? undefined : Number(upright) });
     const loadMs = r1(engine.models.loadMs);
     say(`models loaded in ${loadMs} ms (${engine.models.provider}); identities…`);
     const photos = await analyzeIdentities(engine);
@@ -267,6 +273,13 @@ async function main() {
     say('video…');
     const vid: Record<string, Awaited<ReturnType<typeof video>>> = {};
     for (const t of VIDEO_DETECTION_THRESHOLDS) vid[`threshold${t}`] = await video(engine, gallery, t);
+    say('robustness (roll, width, blur)…');
+    const robust = await robustness(engine, photos, say);
+    if (process.env.BENCH_FACES_QUICK) {
+      // Iteration aid: the recognition figures only (no timing, footprint or tfjs baseline).
+      console.log(JSON.stringify({ roll: engine.roll, rank1: rank1(photos), verification: verification(photos), scenes: { correct: sc.scenes.correct, total: sc.scenes.total, wrongNamed: sc.scenes.wrongNamed }, video: vid, robustness: robust }));
+      return;
+    }
     say('timing…');
     const four = await fourFaceFrame();
     const ms = await speed(engine, four.frame);
@@ -292,6 +305,7 @@ async function main() {
       verification: verification(photos),
       scenes: sc.scenes,
       video: vid,
+      robustness: robust,
       ms,
       loadMs,
       peakRssMb: footprint.peakRssMb,
