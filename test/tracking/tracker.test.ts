@@ -48,7 +48,7 @@ test('iou and greedy one-to-one assignment pick the best overlaps', () => {
 test('faces keep their track across frames while moving; constant velocity bridges a fast move', () => {
   const events: TrackEvent[] = [];
   const tr = new FaceTracker('cam', {}, null, (e) => events.push(e));
-  const ids: string[] = [];
+  const ids: Array<string | null> = [];
   // Moves 30 px per 100 ms: IoU with the last box would be low after a skipped frame, the prediction keeps it.
   for (let i = 0; i < 10; i++) {
     if (i === 5) continue; // one dropped frame
@@ -175,4 +175,22 @@ test('two faces of one frame deciding at the same time never get the same person
   const decided = events.filter((e) => e.type === 'decision' && e.state === 'decided');
   assert.equal(decided.length, 1);
   await tr.flush(200);
+});
+
+test('ByteTrack-style continuation: a weak box continues a live track in place, never starts one', () => {
+  const events: TrackEvent[] = [];
+  const tr = new FaceTracker('cam', { startScore: 0.8 }, null, (e) => events.push(e));
+  const weak = (x: number, y: number) => ({ ...face(x, y), score: 0.6 });
+  const first = tr.update(0, [face(100, 50)])[0];
+  assert.ok(first);
+  // The face turns: the detector now scores it 0.6, in place. It is kept (and continues the same track) …
+  assert.deepEqual(tr.keepDetections(100, [weak(105, 50), weak(400, 50)]), [true, false]);
+  assert.deepEqual(tr.update(100, [weak(105, 50)]), [first]);
+  // … while a weak box where no track is never becomes a person, even when handed to update.
+  assert.deepEqual(tr.update(200, [weak(110, 50), weak(400, 50)]), [first, null]);
+  assert.equal(events.filter((e) => e.type === 'started').length, 1);
+  // A confident face elsewhere still starts its own track; the weak box stays with the old one.
+  const [a, b] = tr.update(300, [weak(112, 50), face(400, 50)]);
+  assert.equal(a, first);
+  assert.ok(b && b !== first);
 });

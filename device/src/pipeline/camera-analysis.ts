@@ -55,6 +55,7 @@ export class CameraAnalysis {
   update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
     const ids = this.tracker.update(at, faces);
     ids.forEach((id, i) => {
+      if (id === null) return; // a weak box that continued no track: not a face we show or count
       const t = this.tracks.get(id);
       if (t) t.face = { ...t.face, box: faces[i].box };
       else {
@@ -71,7 +72,7 @@ export class CameraAnalysis {
     this.facesSeen += faces.length;
     const now = Date.now();
     this.lastAnalysedAt = now;
-    const onFrame = new Set(ids);
+    const onFrame = new Set(ids.filter((id) => id !== null));
     this.latest = {
       cameraId: this.cameraId,
       frame,
