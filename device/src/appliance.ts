@@ -101,7 +101,14 @@ export class Appliance {
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
       // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
       // visits); what remains elsewhere is the visit counter.
-      hooks: { forgetPerson: (personId) => visits.stats.forget(personId) },
+      hooks: {
+        forgetPerson: (personId) => visits.stats.forget(personId),
+        // A merge, a retracted twin or a customer folded into staff: their open visit becomes the target's.
+        mergedPersons: async (target, sources) => {
+          const kind = identity.people.personInfo(target)?.kind ?? 'customer';
+          for (const s of sources) await visits.tracker.fold(s, target, kind);
+        },
+      },
     });
 
     const facts = await detectPlatformFacts();

@@ -34,7 +34,7 @@ describe('staff, customers and review on the real identity service and face engi
     }
     return {
       cameraId: 'door', trackId, firstSeenAt: Date.now() - 2000, lastSeenAt: Date.now(), detections: ns.length,
-      goodFaces: ns.length, shots, concurrentPersonIds: [], ageMedian: null, gender: null,
+      goodFaces: ns.length, shots, concurrentPersonIds: [], ageMedian: null, gender: null, genderConfidence: null,
     };
   }
 

@@ -136,9 +136,12 @@ test('a minted customer that another track already relies on is not taken back',
   const other = await svc.decider.decide(trackOf('cam2', 'ob2', await faces(['obama/2.jpg', 'obama/2.jpg~m']), 2000));
   assert.equal(other.personId, minted.personId);
   const staff = await enrol(svc, 'Barack', ['obama/3.jpg', 'obama/7.jpg']);
+  // Not taken back by the track (another track relies on it), but staff are never customers: enrolling the
+  // staff member folds the customer made of their faces into them, on the audit record.
+  assert.equal(svc.people.getCustomer(minted.personId!).ok, false);
+  assert.deepEqual(svc.people.listFolds().map((f) => [f.customerId, f.staffId]), [[minted.personId, staff]]);
   const later = await svc.decider.decide(trackOf('cam1', 'ob', await faces(['obama/1.jpg', 'obama/1.jpg~m', 'obama/2.jpg']), 1000));
   assert.equal(later.personId, staff);
-  assert.ok(svc.people.getCustomer(minted.personId!).ok, 'the customer stays: another track is theirs (a human may merge)');
   await svc.stop();
 });
 
@@ -156,5 +159,31 @@ test('a customer formed from two tracks returns the earlier, already ended track
   assert.equal(earlier.decision.personId, formed.decision?.personId);
   assert.equal(earlier.decision.kind, 'customer');
   assert.equal(earlier.decision.reason, 'new-customer');
+  await svc.stop();
+});
+
+test('staff are never customers: a customer whose faces turn out to be a new staff member is folded into them, audited', async () => {
+  const folds: Array<[string, readonly string[]]> = [];
+  const svc = await service({ hooks: { mergedPersons: async (target, sources) => void folds.push([target, sources]) } });
+  // Raj walks in before anyone enrolled him: an anonymous customer is made of his faces.
+  const minted = await svc.decider.decide(trackOf('cam1', 'raj', await faces(['raj/1.png', 'raj/1.png~m']), 1000));
+  assert.equal(minted.reason, 'new-customer', JSON.stringify(minted));
+  const customer = minted.personId!;
+  // Then he is enrolled as staff from his other photos: the customer is his, and goes.
+  const raj = await enrol(svc, 'Raj', ['raj/3.png', 'raj/4.png', 'raj/5.png']);
+  assert.deepEqual(svc.people.listCustomers().map((c) => c.id), [], 'the customer was folded');
+  assert.deepEqual(folds, [[raj, [customer]]], 'the visit layer was told (its open visit becomes the staff member’s)');
+  const audit = svc.people.listFolds();
+  assert.equal(audit.length, 1);
+  assert.deepEqual([audit[0].customerId, audit[0].staffId, audit[0].reason], [customer, raj, 'staff enrolment']);
+  assert.ok(audit[0].distance <= svc.thresholds.assign);
+  const rajNow = svc.people.getStaff(raj);
+  assert.ok(rajNow.ok);
+  assert.equal(rajNow.value.samples, 3, 'the customer’s samples never join the staff member');
+  // A different person stays a customer.
+  const other = await svc.decider.decide(trackOf('cam1', 'sheldon', await faces(['sheldon/1.png', 'sheldon/1.png~m']), 9000));
+  assert.equal(other.reason, 'new-customer', JSON.stringify(other));
+  await enrol(svc, 'Howard', ['howard/1.png', 'howard/2.png']);
+  assert.deepEqual(svc.people.listCustomers().map((c) => c.id), [other.personId]);
   await svc.stop();
 });

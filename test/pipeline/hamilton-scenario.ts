@@ -122,7 +122,7 @@ export async function runHamiltonScenario(engine: FaceEngine, opts: ScenarioOpti
  * re-encoded and small) is described again and compared with each person's own photos (smallest Euclidean
  * distance), per visit id.
  */
-async function distancesToPhotos(engine: FaceEngine, rig: ApplianceRig, visits: Visit[]): Promise<ScenarioOutcome['cropDistances']> {
+export async function distancesToPhotos(engine: FaceEngine, rig: ApplianceRig, visits: Visit[]): Promise<ScenarioOutcome['cropDistances']> {
   const refs: Record<'obama' | 'lin' | 'alex', Float32Array[]> = { obama: [], lin: [], alex: [] };
   const folders = { obama: 'obama', lin: 'lin_manuel_miranda', alex: 'alex_lacamoire' } as const;
   for (const who of ['obama', 'lin', 'alex'] as const) {

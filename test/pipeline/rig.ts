@@ -76,7 +76,20 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
   const bus = new EventBus();
   const settings = { ...defaultSettings(), visitGapMinutes: opts.visitGapMinutes ?? 30 };
   const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
-  const identity = new Identity({ dir: join(dir, 'identity'), crops: store.crops, clock, gate: settings.recognition });
+  // Wired as the appliance wires it: a merged, retracted or folded customer's open visit becomes the target's.
+  let visitsLate: VisitTracker | null = null;
+  const identity = new Identity({
+    dir: join(dir, 'identity'),
+    crops: store.crops,
+    clock,
+    gate: settings.recognition,
+    hooks: {
+      mergedPersons: async (target, sources) => {
+        const kind = identity.people.personInfo(target)?.kind ?? 'customer';
+        for (const s of sources) await visitsLate?.fold(s, target, kind);
+      },
+    },
+  });
   await identity.start();
   const staffIds = new Map<string, string>();
   for (const s of STAFF) staffIds.set(s.folder, await enrolStaff(identity, engine, s.folder, s.name));
@@ -93,6 +106,7 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
     updateIntervalMs: 1000,
   });
   await visits.start();
+  visitsLate = visits;
   const pipeline = new AnalysisPipeline({ engine, decider: identity.decider, visits, bus, recognition: () => settings.recognition, clock, log: createLogger('pipeline') });
   await pipeline.start();
 

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignDetections } from '../../device/src/tracking/assignment.js';
 import { iou } from '../../device/src/tracking/geometry.js';
+import { trackGender } from '../../device/src/tracking/track.js';
 import { FaceTracker } from '../../device/src/tracking/tracker.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackFinish, TrackSummary } from '../../device/src/tracking/types.js';
 
@@ -193,4 +194,12 @@ test('ByteTrack-style continuation: a weak box continues a live track in place, 
   const [a, b] = tr.update(300, [weak(112, 50), face(400, 50)]);
   assert.equal(a, first);
   assert.ok(b && b !== first);
+});
+
+test('demographics are decided over the track: faces vote with their confidence, disagreement is unknown', () => {
+  const v = (value: 'male' | 'female', confidence: number) => ({ value, confidence });
+  assert.deepEqual(trackGender([]), { gender: null, genderConfidence: null });
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('male', 0.55)]), { gender: null, genderConfidence: 0.76 });
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('female', 0.7), v('male', 0.5)]), { gender: 'female', genderConfidence: 0.83 });
+  assert.deepEqual(trackGender([v('male', 0.99)]), { gender: 'male', genderConfidence: 1 });
 });

@@ -207,6 +207,8 @@ export const LocalReport = z.object({
   timezone: z.string(),
   /** True when no visit at all falls in the range: every list below is then empty, nothing is invented. */
   empty: z.boolean(),
+  /** Visits by what the box could say: identified = customer + staff; unidentified = real faces never identifiable. */
+  visitors: z.object({ identified: Count, customer: Count, staff: Count, unidentified: Count }),
   customers: z.object({ visits: Count, uniqueCustomers: Count, newVisits: Count, returningVisits: Count }),
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */

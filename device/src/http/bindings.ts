@@ -182,7 +182,7 @@ export function bindVisits(query: VisitQuery): VisitService {
  * zeros that look like measurements.
  */
 export function withEmptyFlag(r: VisitReport): LocalReport {
-  const empty = r.customers.visits === 0 && r.staff.visits === 0;
+  const empty = r.visitors.identified === 0 && r.visitors.unidentified === 0;
   if (!empty) return { ...r, empty };
   return {
     ...r,

@@ -1,12 +1,15 @@
 import type { CropStore } from '../store/index.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import { CustomerBook } from './customers.js';
-import { nearestOf, type EvidenceShot, type PersonEvidence } from './evidence.js';
+import { createLogger } from '../util/log.js';
+import { nearestOf, personEvidence, type EvidenceShot, type PersonEvidence } from './evidence.js';
 import { IdentityStore } from './identity-store.js';
 import { ReviewQueue } from './review-queue.js';
 import { StaffBook } from './staff.js';
 import { TrackMints } from './track-mints.js';
 import { defaultThresholds, type IdentityThresholds } from './thresholds.js';
+
+const log = createLogger('identity');
 
 export interface IdentityHooks {
   /** Remove what other stores hold about a forgotten person (visits links, counters). */
@@ -169,6 +172,39 @@ export class IdentityRecords {
     await this.reviewQueue.dropPerson(personId, null);
     await this.hooks.forgetPerson?.(personId);
     return purged;
+  }
+
+  /**
+   * Staff are never customers: customers near these faces (`probes`, faces of staff member `staffId`) whose own
+   * samples turn out to match the staff member (track-averaged distance within `assign`, at least two samples on
+   * their own within the same-person threshold, or all when fewer) are folded into them: the customer's open visit
+   * becomes the staff member's (hook), the customer is erased (samples never join the staff member), and the
+   * fold is written to the audit (`folds`). Returns the folded customer ids.
+   */
+  async foldCustomersInto(staffId: string, probes: readonly Float32Array[], reason: string): Promise<string[]> {
+    const store = this.ready();
+    const staff = new Set(this.staffIds());
+    const candidates = new Set<string>();
+    for (const v of probes) {
+      const r = store.gallery.search(v, staff);
+      for (const m of [r.best, r.runnerUp]) if (m && m.distance <= this.thresholds.unknown && this.personInfo(m.personId)?.kind === 'customer') candidates.add(m.personId);
+    }
+    const folded: string[] = [];
+    for (const customerId of candidates) {
+      const vectors = store.samplesOf(customerId).map((e) => store.gallery.vector(e.sampleId)).filter((v): v is Float32Array => Boolean(v));
+      if (vectors.length === 0) continue;
+      const e = personEvidence(store.gallery, vectors.map((embedding) => ({ embedding, weight: 1 })), staffId);
+      if (e.distance > this.thresholds.assign || e.agreeing < Math.min(2, vectors.length)) continue;
+      const at = this.clock.now();
+      await this.hooks.mergedPersons?.(staffId, [customerId]);
+      await this.erase(customerId);
+      await store.updateDoc((d) => {
+        d.folds = [...(d.folds ?? []), { customerId, staffId, distance: round(e.distance), at, reason }].slice(-1000);
+      });
+      log.info('customer folded into staff', { customerId, staffId, distance: round(e.distance), reason });
+      folded.push(customerId);
+    }
+    return folded;
   }
 
   async touch(personId: string, at: number): Promise<void> {

@@ -47,7 +47,23 @@ export class PeopleAdmin {
 
   /** Photos analysed by the face engine (enrolment.ts `analyzeEnrolPhotos`); each gets a verdict. */
   enrolStaff(id: string, photos: readonly EnrolPhoto[]): Promise<Result<EnrolReport, IdentityError>> {
-    return this.records.locked(() => this.records.staffBook.enrol(id, photos, this.records.clock.now()));
+    return this.records.locked(async () => {
+      const r = await this.records.staffBook.enrol(id, photos, this.records.clock.now());
+      if (r.ok && r.value.accepted > 0) await this.foldInto(id, 'staff enrolment');
+      return r;
+    });
+  }
+
+  /** Audited folds of customers into staff (identity-records.ts `foldCustomersInto`), newest last. */
+  listFolds(): { customerId: string; staffId: string; distance: number; at: number; reason: string }[] {
+    return [...(this.records.ready().doc.folds ?? [])];
+  }
+
+  /** After a staff member gained faces: customers whose samples turn out to be theirs are folded into them. */
+  private async foldInto(staffId: string, reason: string): Promise<string[]> {
+    const store = this.records.ready();
+    const vectors = store.samplesOf(staffId).map((e) => store.gallery.vector(e.sampleId)).filter((v): v is Float32Array => Boolean(v));
+    return this.records.foldCustomersInto(staffId, vectors, reason);
   }
 
   removeStaffSample(id: string, sampleId: string): Promise<Result<StaffView, IdentityError>> {
@@ -172,6 +188,7 @@ export class PeopleAdmin {
         for (const s of samples) await store.addSample(personId, 'staff', s);
         added = samples.length;
         await this.records.staffBook.refreshTemplate(personId);
+        await this.foldInto(personId, `review item ${itemId} assigned`);
       }
       if (item.value.cropId && store.crops) await store.crops.reassign(item.value.cropId, { kind, personId });
       return ok({ personId, added });

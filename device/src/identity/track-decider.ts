@@ -26,6 +26,12 @@ type Summary = TrackSummary<TrackedFace>;
  */
 export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
   private readonly pending = new PendingUnknowns<Summary>();
+  /**
+   * Tracks that were plausibly a staff member at some good moment (one good shot within the same-person
+   * threshold of them), with that staff member: such a track never mints a customer, even after those shots
+   * left its top-K. It ends named, or in the review queue (and counted as an unidentified visitor).
+   */
+  private readonly staffMoments = new Map<string, PersonEvidence>();
 
   constructor(
     private readonly records: IdentityRecords,
@@ -35,6 +41,7 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
   /** Forgets lone faces waiting to pair (the identity feature stops). */
   reset(): void {
     this.pending.clear();
+    this.staffMoments.clear();
   }
 
   decide(summary: Summary): Promise<IdentityDecision> {
@@ -53,8 +60,10 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
       if (verdict.kind === 'match') return this.matched(summary.trackId, verdict.best, verdict.runnerUp);
       if (verdict.kind === 'uncertain') return uncertain(verdict.best, verdict.runnerUp);
       // Nobody we know, but close to a staff member: keep collecting, a staff member's head may be turning.
-      const staff = this.records.nearestStaff(summary.shots.map(toEvidenceShot), summary.concurrentPersonIds);
+      const staff = this.nearStaff(summary);
       if (staff && staff.distance <= this.t.staffGuard) return uncertain(staff, verdict.best);
+      const moment = this.staffMoments.get(summary.trackId);
+      if (moment) return uncertain(moment, verdict.best);
       return this.newCustomerFromTrack(summary, verdict);
     });
   }
@@ -65,6 +74,7 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
         return await this.finishTrack(summary, last);
       } finally {
         this.records.mints.release(summary.trackId);
+        this.staffMoments.delete(summary.trackId);
       }
     });
   }
@@ -82,6 +92,8 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
     const nothing = { decision: null, earlier: null };
     if (last?.personId && Object.hasOwn(store.doc.persons, last.personId)) {
       await this.records.touch(last.personId, summary.lastSeenAt);
+      // A staff member's track: a customer made of their faces earlier (a tilted or blurred moment) is theirs.
+      if (last.kind === 'staff') await this.records.foldCustomersInto(last.personId, summary.shots.map((s) => s.face.embedding), `track ${summary.trackId} named staff`);
       if (last.kind === 'customer' && last.reason === 'matched') {
         await this.records.customerBook.addSamples(last.personId, summary.shots.slice(0, this.opts.samplesPerVisit ?? 2).map(toSample));
       }
@@ -96,10 +108,12 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
         return nothing;
       }
       // Nobody we know. Near a staff member, the whole track must say "not them": enough shots, and not one
-      // of them on its own within the same-person threshold of that staff member. Otherwise a human decides.
-      const staff = this.records.nearestStaff(summary.shots.map(toEvidenceShot), summary.concurrentPersonIds);
-      if (staff && staff.distance <= this.t.staffGuard && (summary.shots.length < this.t.nearStaffShots || staff.agreeing > 0)) {
-        await this.toReview(summary, 'grey-zone', [staff, verdict.best]);
+      // of them on its own (now or at any earlier moment) within the same-person threshold of a staff member.
+      // Otherwise a human decides.
+      const staff = this.nearStaff(summary);
+      const moment = this.staffMoments.get(summary.trackId);
+      if (moment || (staff && staff.distance <= this.t.staffGuard && summary.shots.length < this.t.nearStaffShots)) {
+        await this.toReview(summary, 'grey-zone', [moment ?? staff, verdict.best]);
         return nothing;
       }
       const created = await this.newCustomerFromTrack(summary, verdict);
@@ -107,6 +121,13 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
     }
     // Pending samples live on the tracks' own clock (frame times), not the wall clock.
     return this.pairWithPending(summary, summary.lastSeenAt);
+  }
+
+  /** The staff member nearest to the track's shots; remembers a good moment that was plausibly them. */
+  private nearStaff(summary: Summary): PersonEvidence | null {
+    const staff = this.records.nearestStaff(summary.shots.map(toEvidenceShot), summary.concurrentPersonIds);
+    if (staff && staff.agreeing > 0 && !this.staffMoments.has(summary.trackId)) this.staffMoments.set(summary.trackId, staff);
+    return staff;
   }
 
   private async toReview(summary: Summary, reason: 'grey-zone' | 'small-margin', candidates: (PersonEvidence | null)[]): Promise<void> {
@@ -162,6 +183,8 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
     const mints = this.records.mints;
     if (mints.retractable(trackId) !== customerId) return;
     mints.release(trackId);
+    // The visit it opened becomes the known person's (one person, one visit), then the twin goes.
+    await this.records.hooks.mergedPersons?.(knownId, [customerId]);
     await this.records.erase(customerId);
     log.info('customer retracted: its own track is someone known', { personId: customerId, trackId, knownId });
   }

@@ -115,13 +115,13 @@ export class CameraAnalysis {
         return;
       case 'ended':
         this.tracks.delete(e.trackId);
-        this.deps.relay.ended(e.trackId);
+        this.deps.relay.ended(e.trackId, e.summary);
         return;
       case 'decided-after-end':
         // An ended track (an anonymous customer formed from it and a later track): its person still gets the
         // visit, from the track's first frame.
         this.deps.relay.decided(e.decision, e.summary);
-        this.deps.relay.ended(e.trackId);
+        this.deps.relay.ended(e.trackId, e.summary);
         return;
       case 'started':
         return;

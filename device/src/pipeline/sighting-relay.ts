@@ -1,4 +1,4 @@
-import type { Visit } from '../contracts/visit.js';
+import type { Visit, VisitKind } from '../contracts/visit.js';
 import type { CropSource } from '../store/crop-store.js';
 import type { IdentityDecision, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
@@ -10,9 +10,15 @@ export interface SightingSink {
   observe(s: Sighting): Promise<Result<Visit, { code: string; message: string }>>;
 }
 
+/**
+ * Frames a track must have been seen in to count as a real visitor when it is never identified: a track is
+ * started only by a confident detection (the tracker's start score), and a few frames more rule out a flicker.
+ */
+export const MIN_VISITOR_DETECTIONS = 3;
+
 interface Relayed {
   personId: string;
-  kind: 'staff' | 'customer';
+  kind: VisitKind;
   /** Quality of the best crop handed over for this track so far. */
   bestQuality: number;
 }
@@ -20,9 +26,10 @@ interface Relayed {
 /**
  * Turns a track's identity into visit sightings. When a track is decided (or re-decided as someone else) the
  * visit learns of it from the track's FIRST frame (arrival is when the person appeared, not when we were sure),
- * with the track's demographics so far and its best crop; after that every frame the track is seen in is one
- * sighting, carrying age/gender only for faces that were described and a crop only when it beats the best.
- * Nothing is sent for undecided tracks: a visit is always a person's.
+ * with its best crop; after that every frame the track is seen in is one sighting, carrying a crop only when it
+ * beats the best. Demographics are decided over the whole track and sent once, when it ends.
+ * A real track that ends never identified (too small, too blurred, or never sure) becomes ONE visit of an
+ * unidentified visitor (`U-<track id>`, from its first to its last frame): counted, never a customer.
  */
 export class SightingRelay {
   private readonly tracks = new Map<string, Relayed>();
@@ -49,8 +56,8 @@ export class SightingRelay {
     this.send({
       ...base,
       at: summary.firstSeenAt,
-      age: summary.ageMedian,
-      gender: summary.gender,
+      age: null,
+      gender: null,
       quality,
       ...(best?.face.crop ? { crop: toSightingCrop(best.face.crop) } : {}),
     });
@@ -70,15 +77,31 @@ export class SightingRelay {
       kind: r.kind,
       cameraId,
       at,
-      age: described && typeof face.age === 'number' ? face.age : null,
-      gender: described && face.gender ? face.gender.value : null,
+      age: null,
+      gender: null,
       quality: q,
       ...(better && face.crop ? { crop: toSightingCrop(face.crop) } : {}),
     });
   }
 
-  ended(trackId: string): void {
+  /**
+   * A track ended. Its demographics, decided over the whole track, go to its visit as ONE sample. A track that was
+   * never decided but was real is an unidentified visitor.
+   */
+  ended(trackId: string, summary?: TrackSummary<TrackedFace>): void {
+    const relayed = this.tracks.get(trackId);
     this.tracks.delete(trackId);
+    if (!summary) return;
+    const demographics = { age: summary.ageMedian, gender: summary.gender, genderConfidence: summary.genderConfidence };
+    if (relayed) {
+      const { personId, kind } = relayed;
+      if (summary.ageMedian !== null || summary.genderConfidence !== null) this.send({ personId, kind, cameraId: summary.cameraId, at: summary.lastSeenAt, ...demographics, quality: 0 });
+      return;
+    }
+    if (summary.detections < MIN_VISITOR_DETECTIONS) return;
+    const base = { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const, cameraId: summary.cameraId, quality: 0 };
+    this.send({ ...base, at: summary.firstSeenAt, age: null, gender: null });
+    this.send({ ...base, at: summary.lastSeenAt, ...demographics });
   }
 
   /** Resolves when every sighting handed over so far has been accepted or refused. */

@@ -57,8 +57,10 @@ export interface TrackSummary<F extends TrackedFace = TrackedFace> {
   concurrentPersonIds: string[];
   /** Median age of the good faces, when any reported one. */
   ageMedian: number | null;
-  /** Majority gender of the good faces, when any reported one. */
+  /** The good faces' gender, decided over the track; null when none reported one or they disagree (track.ts). */
   gender: Gender | null;
+  /** Share of the confidence-weighted votes for the winning gender; null without votes. */
+  genderConfidence: number | null;
 }
 
 /** An identity answer for a track. `personId` null = not decided (see `reason`). */

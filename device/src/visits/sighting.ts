@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { RgbFrame } from '../camera/frame.js';
 import { Box } from '../contracts/live.js';
-import { Gender } from '../contracts/visit.js';
+import { Gender, VisitKind } from '../contracts/visit.js';
 
 const isFrame = (v: unknown): v is RgbFrame => {
   const f = v as RgbFrame;
@@ -15,12 +15,14 @@ const isFrame = (v: unknown): v is RgbFrame => {
  */
 export const Sighting = z.object({
   personId: z.string().min(1).max(64),
-  kind: z.enum(['staff', 'customer']),
+  kind: VisitKind,
   cameraId: z.string().min(1).max(64),
   /** Epoch ms of the sighting. */
   at: z.number().int().min(0).max(8.64e15),
   age: z.number().min(0).max(120).nullable(),
   gender: Gender.nullable(),
+  /** The track's gender confidence (track.ts `trackGender`), when `gender` or an undecided vote is given. */
+  genderConfidence: z.number().min(0).max(1).nullable().optional(),
   /** Face quality (higher is better); picks the visit's best crop. */
   quality: z.number().finite().min(0),
   crop: z
