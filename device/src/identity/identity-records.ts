@@ -154,6 +154,18 @@ export class IdentityRecords {
     return nearestOf(this.ready().gallery, shots, this.staffIds().filter((id) => !concurrent.includes(id)));
   }
 
+  /** The single shot closest to any staff member (not held by a face in the same frame), with that member. */
+  closestStaffShot(shots: readonly EvidenceShot[], concurrent: readonly string[]): { personId: string; distance: number } | null {
+    const gallery = this.ready().gallery;
+    let best: { personId: string; distance: number } | null = null;
+    for (const id of this.staffIds()) {
+      if (concurrent.includes(id)) continue;
+      const d = Math.min(...gallery.distancesToPerson(shots.map((s) => s.embedding), id));
+      if (!best || d < best.distance) best = { personId: id, distance: d };
+    }
+    return best;
+  }
+
   /** A human acted on these persons: a customer a track minted is no longer that track's to take back. */
   humanTouched<T>(personIds: readonly string[], action: () => T): T {
     for (const id of personIds) this.mints.claimed(id, null);
