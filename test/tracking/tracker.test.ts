@@ -199,7 +199,9 @@ test('ByteTrack-style continuation: a weak box continues a live track in place, 
 test('demographics are decided over the track: faces vote with their confidence, disagreement is unknown', () => {
   const v = (value: 'male' | 'female', confidence: number) => ({ value, confidence });
   assert.deepEqual(trackGender([]), { gender: null, genderConfidence: null });
-  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('male', 0.55)]), { gender: null, genderConfidence: 0.76 });
-  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('female', 0.7), v('male', 0.5)]), { gender: 'female', genderConfidence: 0.83 });
-  assert.deepEqual(trackGender([v('male', 0.99)]), { gender: 'male', genderConfidence: 1 });
+  // share 1.7/2.25 = 0.76 < 0.8: the faces disagree; confidence = share × mean winning confidence 0.85
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('male', 0.55)]), { gender: null, genderConfidence: 0.64 });
+  // share 2.4/2.9 = 0.83: female, confidence 0.83 × 0.8
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('female', 0.7), v('male', 0.5)]), { gender: 'female', genderConfidence: 0.66 });
+  assert.deepEqual(trackGender([v('male', 0.99)]), { gender: 'male', genderConfidence: 0.99 });
 });

@@ -284,3 +284,15 @@ test('fold: a customer found to be a staff member — their open visit becomes t
   assert.equal(await rig.tracker.fold('C-000404', 'S-ana', 'staff'), null, 'nothing open: nothing to fold');
   await rig.tracker.stop();
 });
+
+test('fold into someone without an open visit: the visit goes on as theirs (an unidentified visitor identified after the track ended)', async (t) => {
+  const { rig, clock } = await startedRig(t, Date.parse('2026-05-04T10:00:00Z'));
+  await rig.tracker.observe(sighting(clock, 'U-door-3', { kind: 'unidentified' }));
+  const v = await rig.tracker.fold('U-door-3', 'C-000004', 'customer');
+  assert.deepEqual([v?.personId, v?.kind, v?.status, v?.visitNumber], ['C-000004', 'customer', 'open', 1]);
+  clock.advance(5000);
+  await rig.tracker.observe(sighting(clock, 'C-000004'));
+  assert.deepEqual(rig.tracker.openVisits().map((o) => [o.id, o.personId, o.detections]), [[v!.id, 'C-000004', 2]], 'one visit, not two');
+  assert.equal(rig.tracker.counts().visitsToday, 1, 'counted once');
+  await rig.tracker.stop();
+});

@@ -21,7 +21,7 @@ export const Demographics = z.object({
    * none was decided or they disagree: unknown, not a guess.
    */
   gender: Gender.nullable(),
-  /** How sure `gender` is (0.5–1: the winner's share of the votes); null without votes. */
+  /** How sure `gender` is (0–1: the winner's share of the tracks' votes × their mean confidence); null without votes. */
   genderConfidence: z.number().min(0).max(1).nullable().optional(),
   /** How many tracks contributed (0 means the figures above are null). */
   samples: z.number().int().min(0),

@@ -120,8 +120,7 @@ export class CameraAnalysis {
       case 'decided-after-end':
         // An ended track (an anonymous customer formed from it and a later track): its person still gets the
         // visit, from the track's first frame.
-        this.deps.relay.decided(e.decision, e.summary);
-        this.deps.relay.ended(e.trackId, e.summary);
+        this.deps.relay.decidedAfterEnd(e.decision, e.summary);
         return;
       case 'started':
         return;

@@ -8,7 +8,12 @@ import type { Sighting } from '../visits/sighting.js';
 /** Where decided sightings go (the VisitTracker). */
 export interface SightingSink {
   observe(s: Sighting): Promise<Result<Visit, { code: string; message: string }>>;
+  /** `from`'s open visit becomes `into`'s (VisitTracker.fold). */
+  fold?(from: string, into: string, kind: 'staff' | 'customer'): Promise<unknown>;
 }
+
+/** Unidentified visits remembered per track, so a track identified after it ended takes its visit over. */
+const MAX_REMEMBERED_UNIDENTIFIED = 1000;
 
 /**
  * Frames a track must have been seen in to count as a real visitor when it is never identified: a track is
@@ -33,6 +38,8 @@ interface Relayed {
  */
 export class SightingRelay {
   private readonly tracks = new Map<string, Relayed>();
+  /** Ended tracks that became unidentified visitors: track id → the visitor's id. */
+  private readonly unidentified = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
   /** Sightings handed over / refused by the visit tracker. */
   sent = 0;
@@ -100,8 +107,32 @@ export class SightingRelay {
     }
     if (summary.detections < MIN_VISITOR_DETECTIONS) return;
     const base = { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const, cameraId: summary.cameraId, quality: 0 };
+    this.unidentified.set(summary.trackId, base.personId);
+    if (this.unidentified.size > MAX_REMEMBERED_UNIDENTIFIED) this.unidentified.delete(this.unidentified.keys().next().value!);
     this.send({ ...base, at: summary.firstSeenAt, age: null, gender: null });
     this.send({ ...base, at: summary.lastSeenAt, ...demographics });
+  }
+
+  /**
+   * A track that had already ended was decided (a customer formed from its lone face and a later track's): its
+   * unidentified visit, if it had one, becomes the person's (one visit, not an unidentified one and a customer
+   * one), then the person's sightings follow as for any decided track.
+   */
+  decidedAfterEnd(decision: IdentityDecision, summary: TrackSummary<TrackedFace>): void {
+    const visitor = this.unidentified.get(summary.trackId);
+    const person = personOf(decision);
+    this.unidentified.delete(summary.trackId);
+    const relay = () => {
+      this.decided(decision, summary);
+      this.ended(summary.trackId, summary);
+    };
+    if (!visitor || !person || !this.sink.fold) return relay();
+    const p = this.sink.fold(visitor, person.personId, person.kind).then(relay, (e: unknown) => {
+      this.log.warn('unidentified visit not taken over', { visitor, personId: person.personId, error: String(e) });
+      relay();
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
   }
 
   /** Resolves when every sighting handed over so far has been accepted or refused. */

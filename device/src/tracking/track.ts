@@ -119,14 +119,22 @@ function pushBounded<T>(xs: T[], x: T): void {
 
 /**
  * The track's gender, decided over all its good faces: each face votes with its own confidence, and the winner
- * must hold GENDER_AGREEMENT of the weight. `genderConfidence` is the winner's share (also when it falls short).
+ * must hold GENDER_AGREEMENT of the weight. `genderConfidence` = the winner's share × the mean confidence of its
+ * votes (also when it falls short): agreement and certainty together. The visit decides over its tracks the same way.
  */
 export function trackGender(votes: readonly { value: Gender; confidence: number }[]): { gender: Gender | null; genderConfidence: number | null } {
-  let male = 0, female = 0;
-  for (const v of votes) (v.value === 'male' ? (male += v.confidence) : (female += v.confidence));
+  let male = 0, female = 0, maleVotes = 0;
+  for (const v of votes) {
+    if (v.value === 'male') {
+      male += v.confidence;
+      maleVotes++;
+    } else female += v.confidence;
+  }
   const total = male + female;
   if (votes.length === 0 || total <= 0) return { gender: null, genderConfidence: null };
-  const share = Math.max(male, female) / total;
-  const genderConfidence = Math.round(share * 100) / 100;
-  return { gender: share >= GENDER_AGREEMENT ? (male > female ? 'male' : 'female') : null, genderConfidence };
+  const winner: Gender = male > female ? 'male' : 'female';
+  const [weight, count] = winner === 'male' ? [male, maleVotes] : [female, votes.length - maleVotes];
+  const share = weight / total;
+  const genderConfidence = Math.round(share * (weight / count) * 100) / 100;
+  return { gender: share >= GENDER_AGREEMENT ? winner : null, genderConfidence };
 }

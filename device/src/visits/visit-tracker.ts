@@ -119,25 +119,31 @@ export class VisitTracker implements Feature {
   }
 
   /**
-   * Identity found that `from` (a customer) is `into` (a staff member): the open visit of `from` becomes theirs
-   * (relabelled, written, announced as an update) and ends now, so one person is never in a staff visit and a
-   * customer visit at the same moment; the visit counters follow. Returns the relabelled visit, if one was open.
+   * Identity found that `from` is `into` (a customer who is a staff member, a retracted twin, a merge, or an
+   * unidentified visitor whose track was identified after it ended): the open visit of `from` becomes theirs
+   * (relabelled, written, announced as an update). When `into` already has an open visit, the relabelled one
+   * ends now, so one person is never in two visits (a staff visit and a customer visit) at the same moment;
+   * otherwise it simply goes on as `into`'s visit. The visit counters follow. Returns the relabelled visit.
    */
   async fold(from: string, into: string, kind: 'staff' | 'customer'): Promise<Visit | null> {
     await this.deps.stats.merge(from, into);
-    return this.serial(from, async () => {
+    return this.serial(into, () => this.serial(from, async () => {
       const ov = this.open.get(from);
       if (!ov) return null;
       const before = ov.published;
-      ov.current = { ...ov.current, personId: into, kind, visitNumber: Math.max(1, await this.deps.stats.visits(into)), returning: true };
+      const counted = await this.deps.stats.visits(into);
+      const visitNumber = counted > 0 ? counted : await this.deps.stats.countVisit(into, kind, Date.parse(ov.current.arrivedAt));
+      ov.current = { ...ov.current, personId: into, kind, visitNumber, returning: visitNumber > 1 };
       await this.deps.visits.upsert(ov.current.id, () => ov.current);
       ov.published = ov.current;
       await this.announce('update', before, ov.current);
       this.open.delete(from);
-      await this.endVisit(ov);
-      this.log.info('visit folded into another person', { id: ov.current.id, from, into, kind });
+      if (this.open.has(into)) await this.endVisit(ov);
+      else this.open.set(into, ov);
+      this.emitCounts();
+      this.log.info('visit folded into another person', { id: ov.current.id, from, into, kind, status: ov.current.status });
       return ov.current;
-    });
+    }));
   }
 
   /** Close visits whose gap has elapsed and publish updates held back by the throttle. */
