@@ -166,7 +166,15 @@ async function benchCounting(engine: FaceEngine) {
     for (const version of Object.keys(CLIP_VERSIONS) as ClipVersion[]) {
       const c = await countClip(engine, await makeClip(version, dir));
       console.error(`[bench:pipeline] counting ${version}: ${JSON.stringify(c)}`);
-      out[version] = { present: c.present, counted: c.counted, unidentified: c.unidentified, staffAsCustomers: c.staffAsCustomers, customersPerPerson: c.customersPerPerson, visits: c.visits };
+      out[version] = {
+        present: c.present,
+        counted: c.counted,
+        unidentified: c.unidentified,
+        staffAsCustomers: c.staffAsCustomers,
+        customersPerPerson: c.customersPerPerson,
+        customersInStaffShot: c.customersInStaffShot,
+        visits: c.visits,
+      };
     }
     return out;
   } finally {

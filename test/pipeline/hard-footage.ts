@@ -37,6 +37,8 @@ const PEOPLE = [
   { who: 'alex', windows: [[1.511, 3.58]] },
   { who: 'obama', windows: [[7.884, Infinity]] },
 ] as const;
+/** Lin's close-up shot (movie seconds): only Lin is on screen. */
+const LIN_CLOSE_UP = [3.58, 7.884] as const;
 /** hamilton.mp4's first frame is at 0.852 s on the movie timeline (its edit list), then 29.97 fps. */
 const CLIP_START_S = 0.852;
 const CLIP_FPS = 30000 / 1001;
@@ -71,6 +73,11 @@ export interface Counting {
   unidentified: number;
   /** Customer visits whose best crop shows a staff member (nearest to a staff member's photos, within 0.58). */
   staffAsCustomers: number;
+  /**
+   * Customer visits arriving in Lin's close-up (3.58–7.88 s, only Lin on screen): a staff member made a customer
+   * whose crop is too degraded for the crop check above, or a customer minted from a false box. Reported apart.
+   */
+  customersInStaffShot: number;
   /** Customer ids whose best crop shows Obama (the clip's one labelled customer): 1 is right, more is a split. */
   customersPerPerson: number;
   visits: { staff: number; customer: number; unidentified: number };
@@ -133,6 +140,7 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
       counted: countedPeople.length,
       unidentified: kinds('unidentified'),
       staffAsCustomers: customers.filter(showsStaff).length,
+      customersInStaffShot: arrivals.filter((a) => a.kind === 'customer' && a.at >= LIN_CLOSE_UP[0] && a.at < LIN_CLOSE_UP[1]).length,
       customersPerPerson: obamaIds.size,
       visits: { staff: kinds('staff'), customer: kinds('customer'), unidentified: kinds('unidentified') },
       detail: { countedPeople, arrivals },
