@@ -110,7 +110,7 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
         return nothing;
       }
       // Nobody we know. Near a staff member, the whole track must say "not them": enough shots, and not one
-      // of them on its own (now or at any earlier moment) within the same-person threshold of a staff member.
+      // of them on its own (now or at any earlier moment) within `unknown` of a staff member (staffMoments).
       // Otherwise a human decides.
       const staff = this.nearStaff(summary);
       const moment = this.staffMoments.get(summary.trackId);
