@@ -5,8 +5,8 @@
  * verdict; one bad file never stops the others.
  */
 import type { Box } from '../contracts/live.js';
-import type { RgbFrame } from '../camera/frame.js';
-import type { CropSource } from '../store/crop-store.js';
+import type { RgbFrame } from '../frame/frame.js';
+import type { CropSource } from '../frame/face-crop.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import type { TrackedFace } from '../tracking/types.js';
 import type { FaceEngine } from '../vision/engine.js';

@@ -6,7 +6,7 @@ import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
 import { err, ok, type Result } from '../util/result.js';
-import { DESCRIPTOR_LENGTH } from '../vision/embedder.js';
+import { EMBEDDING_LENGTH as DESCRIPTOR_LENGTH } from '../frame/face.js';
 import type { FaceAnalysis, FaceEngine } from '../vision/engine.js';
 import { IMAGE_EXTENSIONS } from '../vision/primary-face.js';
 import { canIdentify } from '../vision/quality.js';

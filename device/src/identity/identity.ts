@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { QualityGate } from '../tracking/quality-gate.js';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
 import { dataDir } from '../util/paths.js';
@@ -40,6 +41,11 @@ export class Identity implements Feature {
 
   setQualityGate(gate: QualityGate): void {
     this.records.setQualityGate(gate);
+  }
+
+  /** The quality gate (it also judges enrolment photos) follows the recognition settings. */
+  onSettingsChanged(next: Settings, prev: Settings): void {
+    if (sectionChanged(prev, next, 'recognition')) this.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
   }
 
   get thresholds(): Readonly<IdentityThresholds> {
