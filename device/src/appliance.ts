@@ -2,6 +2,10 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
+import { balenaControl } from './balena/balena-control.js';
+import { BalenaService } from './balena/balena-service.js';
+import { OpeningHoursHold, openingHoursPolicy } from './balena/opening-hours-hold.js';
+import { updateLockPath, UpdateLock } from './balena/update-lock.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
@@ -56,6 +60,7 @@ export class Appliance {
   private readonly cleanups: Array<() => void> = [];
   /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
   private readonly finalisers: Array<() => Promise<void>> = [];
+  private openingHours: OpeningHoursHold | null = null;
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -69,6 +74,9 @@ export class Appliance {
       mqtt: MqttService;
       http: HttpServer;
       sync: SyncService;
+      /** balena's update lock: `updateLock.hold(reason, fn)` keeps updates out while fn runs (backup, restore…). */
+      updateLock: UpdateLock;
+      balena: BalenaService;
     },
     private readonly log: Logger,
   ) {}
@@ -84,6 +92,18 @@ export class Appliance {
     await addExtraCameras(settings, opts.extraCameras ?? []);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
+    const updateLock = new UpdateLock({
+      path: updateLockPath(env, dir),
+      maxHoldMs: () => current().updates.maxHoldHours * 3_600_000,
+      log: log.child('update-lock'),
+    });
+    const balena = new BalenaService({ env, log: log.child('balena') });
+    const balenaReport = balenaControl(updateLock, balena);
+    const openingHours = new OpeningHoursHold({
+      lock: updateLock,
+      policy: () => openingHoursPolicy(current(), env.CVA_OPENING_HOURS, log),
+      log: log.child('opening-hours'),
+    });
 
     const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
     const models = await loadModels({ provider, log: log.child('models') });
@@ -102,6 +122,7 @@ export class Appliance {
       // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
       // visits); what remains elsewhere is the visit counter.
       hooks: { forgetPerson: (personId) => visits.stats.forget(personId) },
+      guard: (reason, fn) => updateLock.hold(reason, fn),
     });
 
     const facts = await detectPlatformFacts();
@@ -124,6 +145,7 @@ export class Appliance {
       cameraStats: () => cameras.stats(),
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
+      balena: () => balenaReport.report(),
     });
     const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
     const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
@@ -147,8 +169,17 @@ export class Appliance {
     const live = new LiveView(cameras, bus);
     const events = new EventStream(bus);
     const system = new ProcessSystemService(accounts.deviceId, (reason) => {
-      log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-      process.kill(process.pid, 'SIGTERM');
+      const exit = () => {
+        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
+        process.kill(process.pid, 'SIGTERM');
+      };
+      if (!balena.present) return exit();
+      // Under balena the supervisor restarts the service (a clean SIGTERM stop, then a fresh container).
+      log.warn(`restart requested: ${reason}; asking the balena supervisor`);
+      balena.restart().catch((e: Error) => {
+        log.error(`the balena supervisor did not restart the service (${e.message})`);
+        exit();
+      });
     });
     const http = createHttpApp({
       accounts,
@@ -164,6 +195,7 @@ export class Appliance {
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
+      balena: balenaReport,
       log: log.child('http'),
     });
     const httpServer = new HttpServer(http.app, {
@@ -186,11 +218,19 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       deviceName: current().site.name || hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      updateLock,
+      balena: () => balenaReport.report(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
-    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
+    // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
+    const features: Feature[] = [updateLock, balena, identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras];
+    const appliance = new Appliance(
+      features,
+      { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync, updateLock, balena },
+      log,
+    );
+    appliance.openingHours = openingHours;
     appliance.finalisers.push(() => models.release());
     return appliance;
   }
@@ -210,6 +250,8 @@ export class Appliance {
         }
         // bridge/info and Home Assistant discovery name the cameras and the site.
         if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
+        // Opening hours and the site's timezone decide whether updates are held right now.
+        if (changed.some((p) => p.startsWith('updates') || p.startsWith('site'))) void this.openingHours?.tick();
         const live = changed.filter((p) => !p.startsWith('cameras'));
         if (live.length) this.log.info(`settings changed: ${live.join(', ')}`);
       }),

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { CriticalSection } from '../util/critical-section.js';
 import type { CropStore } from '../store/index.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
@@ -32,6 +33,8 @@ export interface IdentityServiceOptions {
   dir?: string;
   /** The store's crop folder, shared with visits; null keeps no crops. */
   crops?: CropStore | null;
+  /** Held around embedding-store compactions (balena's update lock in the appliance). */
+  guard?: CriticalSection;
   thresholds?: Partial<IdentityThresholds>;
   /** Settings.recognition.minFaceSize / minSharpness (also used for enrolment photos). */
   gate?: QualityGate;
@@ -91,7 +94,7 @@ export class IdentityService implements Feature, TrackDecider<TrackedFace> {
 
   async start(): Promise<void> {
     if (this.store) return;
-    const store = await IdentityStore.open(this.opts.dir ?? join(dataDir(), 'identity'), this.opts.crops ?? null);
+    const store = await IdentityStore.open(this.opts.dir ?? join(dataDir(), 'identity'), this.opts.crops ?? null, this.opts.guard);
     this.store = store;
     this.staffBook = new StaffBook(store, this.t, () => this.gate);
     this.customerBook = new CustomerBook(store, this.opts.customerSamplesCap ?? 10);
