@@ -46,6 +46,8 @@ export class HostOsLock {
     const child = this.child;
     if (!child) return;
     this.child = null;
+    // Referenced again so the loop waits for the child's exit (it was unref'd so it never keeps the process up).
+    child.ref();
     const exited = child.exitCode !== null ? Promise.resolve() : once(child, 'exit').then(() => undefined);
     child.stdin!.end();
     await exited;
