@@ -5,6 +5,7 @@ import { Accounts } from './accounts/accounts.js';
 import { balenaControl } from './balena/balena-control.js';
 import { BalenaService } from './balena/balena-service.js';
 import { OpeningHoursHold, openingHoursPolicy } from './balena/opening-hours-hold.js';
+import { restartHandler } from './balena/restart.js';
 import { updateLockPath, UpdateLock } from './balena/update-lock.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
@@ -168,19 +169,8 @@ export class Appliance {
 
     const live = new LiveView(cameras, bus);
     const events = new EventStream(bus);
-    const system = new ProcessSystemService(accounts.deviceId, (reason) => {
-      const exit = () => {
-        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-        process.kill(process.pid, 'SIGTERM');
-      };
-      if (!balena.present) return exit();
-      // Under balena the supervisor restarts the service (a clean SIGTERM stop, then a fresh container).
-      log.warn(`restart requested: ${reason}; asking the balena supervisor`);
-      balena.restart().catch((e: Error) => {
-        log.error(`the balena supervisor did not restart the service (${e.message})`);
-        exit();
-      });
-    });
+    const restart = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
+    const system = new ProcessSystemService(accounts.deviceId, (reason) => void restart(reason));
     const http = createHttpApp({
       accounts,
       settings,
