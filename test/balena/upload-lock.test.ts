@@ -74,9 +74,13 @@ it('every upload batch is sent and acknowledged under the update lock, released 
   assert.ok(seenAtIngest.length >= 3, `several batches of at most 3 items (${seenAtIngest.length})`);
   assert.ok(seenAtIngest.every(Boolean), 'the lock file existed while each batch was in flight');
   assert.equal(existsSync(lockPath), false, 'released once the outbox drained');
-  // The heartbeat told the cloud about the lock.
-  const fleet = await api(url, 'GET', `/api/fleet/devices?sites=${site.body.id}`, admin);
-  assert.equal(fleet.status, 200);
+  // Heartbeats tell HQ about the lock.
+  await svc.enqueueHeartbeat();
+  const fleetRow = async () => (await api(url, 'GET', `/api/fleet/devices?sites=${site.body.id}`, admin)).body.devices[0];
+  await until('heartbeat at HQ', async () => (await fleetRow())?.updateLock != null, 60_000);
+  const row = await fleetRow();
+  assert.equal(row.updateLock.path, lockPath, 'heartbeats carry the lock state to HQ');
+  assert.equal(row.supervisor.available, false);
   await svc.stop();
   await lock.stop();
 });
