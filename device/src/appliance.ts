@@ -13,6 +13,7 @@ import type { CameraConfig } from './contracts/camera.js';
 import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import { EventBus } from './events.js';
+import { writeHttpPort } from './health/port-file.js';
 import { SystemHealth } from './health/system-health.js';
 import { createHttpApp } from './http/app.js';
 import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
@@ -62,6 +63,8 @@ export class Appliance {
   /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
   private readonly finalisers: Array<() => Promise<void>> = [];
   private openingHours: OpeningHoursHold | null = null;
+  /** The state folder: the HTTP port really listened on is written there for the container's HEALTHCHECK. */
+  private dir: string | null = null;
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -221,6 +224,7 @@ export class Appliance {
       log,
     );
     appliance.openingHours = openingHours;
+    appliance.dir = dir;
     appliance.finalisers.push(() => models.release());
     return appliance;
   }
@@ -254,6 +258,7 @@ export class Appliance {
     };
     bus.on('visit', onVisit);
     this.cleanups.push(() => bus.off('visit', onVisit));
+    if (this.dir) writeHttpPort(this.dir, Number(new URL(this.parts.http.url()).port));
     this.log.info(`appliance ${this.parts.accounts.deviceId} running: http ${this.parts.http.url()}, mqtt port ${this.parts.mqtt.broker.port}`);
   }
 
