@@ -144,6 +144,7 @@ describe('the balena image (Dockerfile.template)', () => {
     it('installs once, builds, fetches the models, prunes to production dependencies', { timeout: 30 * 60_000 }, () => {
       const [build] = parseDockerfile(template().replaceAll('%%BALENA_MACHINE_NAME%%', 'genericx86-64-ext'));
       const ignore = dockerignore();
+      const logs: string[] = [];
       const run = (cmd: string) => {
         const r = spawnSync('sh', ['-c', cmd], { cwd: app, encoding: 'utf8', env: { ...process.env, CI: '1' }, maxBuffer: 64 * 1024 * 1024 });
         assert.equal(r.status, 0, `${cmd}\n${r.stdout?.slice(-3000)}\n${r.stderr?.slice(-3000)}`);
@@ -164,9 +165,11 @@ describe('the balena image (Dockerfile.template)', () => {
         } else if (step.op === 'RUN') {
           // System packages come from apt inside the builder; here set-up already installed them.
           if (step.args.startsWith('install_packages')) continue;
-          run(step.args);
+          logs.push(run(step.args));
         }
       }
+      // Set-up's second run saw the first run's install: dependencies were installed exactly once.
+      assert.equal(logs.join('\n').match(/installing npm dependencies/g)?.length, 1, logs.join('\n').slice(-2000));
       const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8'));
       for (const dev of Object.keys(pkg.devDependencies)) {
         // A dev dependency may stay only as a production package's own dependency (@types/node of protobufjs…).
