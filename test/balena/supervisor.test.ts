@@ -131,7 +131,9 @@ describe('balena supervisor (against a local stand-in answering the documented A
       lock = new UpdateLock({ path: join(tmp(), 'updates.lock') });
       svc = new BalenaService({ env: sup.env() });
       await svc.start();
-      h = await startHarness({ deps: { balena: balenaControl(lock, svc) } });
+      const control = balenaControl(lock, svc);
+      const health = new SystemHealth({ cameraStats: () => [], detectorMs: () => null, balena: () => control.report() }, { cacheMs: 0 });
+      h = await startHarness({ deps: { balena: control, health } });
       admin = await setUpAdmin(h);
     });
     after(async () => {
@@ -148,11 +150,13 @@ describe('balena supervisor (against a local stand-in answering the documented A
       assert.deepEqual(r.body.updateLock.reasons, ['opening hours']);
       assert.equal(r.body.balena.available, true);
       assert.equal(r.body.balena.deviceName, sup.state.deviceName);
+      const details = await admin.json('GET', '/api/v1/health/details');
+      assert.deepEqual([details.body.updateLock.held, details.body.updateLock.reasons, details.body.balena.available], [true, ['opening hours'], true]);
+      const metrics = await (await admin.fetch('GET', '/metrics')).text();
+      assert.match(metrics, /^cva_update_lock_held\{reasons="opening hours"\} 1$/m);
       await release();
       const viewer = await userClient(h, admin, 'vera', 'viewer');
       assert.equal((await viewer.json('GET', '/api/v1/system/balena')).body.updateLock.held, false);
-      const details = await admin.json('GET', '/api/v1/health/details');
-      assert.equal(details.status, 200);
     });
 
     it('blink asks the supervisor, answers 202 and is audited', async () => {
