@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option: $1" >&2; usage ;;
   esac
 done
-if [ -n "$claim_code" ] && [ -z "$cloud_url" ] || [ -z "$claim_code" ] && [ -n "$cloud_url" ]; then
+if { [ -n "$claim_code" ] && [ -z "$cloud_url" ]; } || { [ -z "$claim_code" ] && [ -n "$cloud_url" ]; }; then
   echo "--claim-code and --cloud-url go together" >&2; exit 2
 fi
 # The same rule the appliance applies (8 characters without look-alikes; dashes and spaces ignored).

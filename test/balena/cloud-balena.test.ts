@@ -111,10 +111,12 @@ describe('cloud-sync with balena-sdk', () => {
     assert.equal((await api(url, 'POST', `/api/devices/${device.a1}/balena/restart`, viewer)).status, 403);
     assert.equal((await api(url, 'PUT', `/api/sites/${site.A}/balena/release`, viewer, { release: null })).status, 403);
     assert.equal((await api(url, 'POST', `/api/devices/${device.a1}/balena/restart`, null)).status, 401);
-    // A failed build is not a release one can pin to: balena's answer is passed on, nothing pinned.
-    const failed = await api(url, 'PUT', `/api/sites/${site.B}/balena/release`, admin, { release: balenaApi.releases[2].commit });
-    assert.equal(failed.status, 502);
-    assert.match(failed.body.error.message, /balena API/);
+    // A failed build (or an unknown commit) is not a release one can pin to: 404, nothing pinned.
+    for (const release of [balenaApi.releases[2].commit, 'f'.repeat(40)]) {
+      const failed = await api(url, 'PUT', `/api/sites/${site.B}/balena/release`, admin, { release });
+      assert.equal(failed.status, 404, failed.text);
+      assert.equal(failed.body.error.code, 'release_not_found');
+    }
     assert.ok(balenaApi.devices.every((d) => d.pinned === null));
     assert.equal(balenaApi.requests.filter((x) => x.method !== 'GET').length, before);
   });

@@ -58,6 +58,8 @@ const firstCommit = (x: unknown): string | null => {
 };
 
 export class BalenaApiError extends Error {}
+/** The release is not a successful build of this fleet (balena-sdk's BalenaReleaseNotFound). */
+export class ReleaseNotFoundError extends Error {}
 
 export class BalenaFleet {
   private sdk: Promise<Sdk> | null = null;
@@ -152,6 +154,7 @@ export class BalenaFleet {
       return await fn();
     } catch (e) {
       const msg = (e as Error).message ?? String(e);
+      if ((e as { code?: string }).code === 'BalenaReleaseNotFound') throw new ReleaseNotFoundError(`${msg} (not a successful release of ${this.config.fleet})`);
       this.log.warn(`balena API: ${what} failed: ${msg}`);
       throw new BalenaApiError(`balena API: ${what} failed: ${msg}`);
     }

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { requireAdmin, userOf, type UserPrincipal } from '../auth.js';
 import type { Db } from '../db/types.js';
 import { ApiError } from '../http/errors.js';
-import { BalenaApiError, type BalenaFleet } from './balena-fleet.js';
+import { BalenaApiError, ReleaseNotFoundError, type BalenaFleet } from './balena-fleet.js';
 
 /** A release is named by its full commit hash (balena's `commit`: 32 or 40 hex digits). */
 const ReleaseBody = z.object({ release: z.string().regex(/^[0-9a-f]{32}([0-9a-f]{8})?$/, 'release: a full commit hash').nullable() });
@@ -23,6 +23,7 @@ export function balenaRoutes(db: Db, fleet: BalenaFleet | null): Router {
     try {
       return await fn();
     } catch (e) {
+      if (e instanceof ReleaseNotFoundError) throw new ApiError(404, 'release_not_found', e.message);
       if (e instanceof BalenaApiError) throw new ApiError(502, 'balena_unavailable', e.message);
       throw e;
     }
