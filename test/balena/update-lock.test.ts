@@ -164,6 +164,15 @@ describe('update lock (balena: O_EXCL lock file + flock)', () => {
     await lock.stop();
   });
 
+  it('a lock that cannot be taken never stops the work', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'not-a-dir'), '');
+    const lock = new UpdateLock({ path: join(dir, 'not-a-dir', 'updates.lock') });
+    assert.equal(await lock.hold('backup', async () => 'done'), 'done');
+    assert.equal(lock.state().held, false);
+    await lock.stop();
+  });
+
   it('the lock file lives where balena says, or in the data folder off balena', () => {
     assert.equal(updateLockPath({ BALENA: '1' }, '/data'), '/tmp/balena/updates.lock');
     assert.equal(updateLockPath({ BALENA_APP_LOCK_PATH: '/tmp/balena/x.lock' }, '/data'), '/tmp/balena/x.lock');

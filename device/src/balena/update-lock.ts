@@ -57,6 +57,8 @@ export class UpdateLock implements Feature {
   private releaseBy: number | null = null;
   private yieldingUntil: number | null = null;
   private heldByOther = false;
+  /** The last attempt to take the file failed (logged once until it works again). */
+  private failed = false;
   private maxTimer: NodeJS.Timeout | null = null;
   private yieldTimer: NodeJS.Timeout | null = null;
   /** File operations run one at a time, so an acquire racing a release never leaves the wrong state. */
@@ -151,7 +153,14 @@ export class UpdateLock implements Feature {
   private async sync(): Promise<void> {
     if (this.fileHeld && this.releaseBy !== null && this.clock.now() >= this.releaseBy) await this.expire();
     const want = this.holds.size > 0 && !this.yielding();
-    if (want && !this.fileHeld) await this.takeFile();
+    if (want && !this.fileHeld) {
+      // The lock protects the work; it must never stop it. A lock that cannot be taken (read-only /tmp,
+      // a full disk) is logged and the work goes on.
+      await this.takeFile().catch((e: Error) => {
+        if (!this.failed) this.log.error(`update lock ${this.path} could not be taken: ${e.message}; carrying on unlocked`);
+        this.failed = true;
+      });
+    }
     else if (!want && this.fileHeld) await this.dropFile();
     else if (!want) this.heldByOther = false;
   }
@@ -175,6 +184,7 @@ export class UpdateLock implements Feature {
     }
     this.fileHeld = true;
     this.heldByOther = false;
+    this.failed = false;
     this.heldSince = now;
     this.releaseBy = now + this.maxHoldMs();
     if (!(await this.hostOs.acquire(this.path)) && this.hostOs.state !== 'unavailable') {
@@ -182,7 +192,8 @@ export class UpdateLock implements Feature {
     }
     this.maxTimer = setTimeout(() => void this.refresh(), Math.max(0, this.releaseBy - now) + 10);
     this.maxTimer.unref();
-    this.log.info(`update lock taken (${[...new Set(this.holds.values())].join(', ')})`);
+    // Debug: an upload batch takes and releases it every few seconds on a busy box.
+    this.log.debug(`update lock taken (${[...new Set(this.holds.values())].join(', ')})`);
   }
 
   private async dropFile(): Promise<void> {
@@ -198,7 +209,7 @@ export class UpdateLock implements Feature {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     }
     await this.hostOs.release();
-    this.log.info('update lock released');
+    this.log.debug('update lock released');
   }
 
   private async expire(): Promise<void> {
