@@ -63,8 +63,6 @@ export class Appliance {
   /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
   private readonly finalisers: Array<() => Promise<void>> = [];
   private openingHours: OpeningHoursHold | null = null;
-  /** The state folder: the HTTP port really listened on is written there for the container's HEALTHCHECK. */
-  private dir: string | null = null;
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -197,6 +195,8 @@ export class Appliance {
       attach: (server: Server) => {
         mqtt.attachWebSocket(server, '/mqtt');
       },
+      // The port really listened on, for the container's HEALTHCHECK (8080 may have been taken).
+      listening: (port) => writeHttpPort(dir, port),
       log: log.child('http'),
     });
 
@@ -224,7 +224,6 @@ export class Appliance {
       log,
     );
     appliance.openingHours = openingHours;
-    appliance.dir = dir;
     appliance.finalisers.push(() => models.release());
     return appliance;
   }
@@ -258,7 +257,6 @@ export class Appliance {
     };
     bus.on('visit', onVisit);
     this.cleanups.push(() => bus.off('visit', onVisit));
-    if (this.dir) writeHttpPort(this.dir, Number(new URL(this.parts.http.url()).port));
     this.log.info(`appliance ${this.parts.accounts.deviceId} running: http ${this.parts.http.url()}, mqtt port ${this.parts.mqtt.broker.port}`);
   }
 
