@@ -123,7 +123,7 @@ export class BalenaService implements Feature {
     const anyOk = failures.length < 3;
     next.available = anyOk;
     next.reason = anyOk ? null : 'the supervisor did not answer';
-    next.lastError = failures.length ? failures.join('; ') : null;
+    next.lastError = failures.length ? failures.join('; ').slice(0, 500) : null;
     if (anyOk) next.checkedAt = new Date().toISOString();
     if (failures.length && !this.st.lastError) this.log.warn(`supervisor: ${failures.join('; ')}`);
     this.st = next;

@@ -124,7 +124,7 @@ export class UpdateLock implements Feature {
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     return {
       held: this.fileHeld,
-      reasons: [...new Set(this.holds.values())],
+      reasons: [...new Set(this.holds.values())].map((r) => r.slice(0, 100)).slice(0, 32),
       heldSince: iso(this.heldSince),
       releaseBy: iso(this.releaseBy),
       yieldingUntil: this.yielding() ? iso(this.yieldingUntil) : null,

@@ -6,6 +6,8 @@ import { z } from 'zod';
  */
 
 const Iso = z.iso.datetime({ offset: true });
+/** Text fields travel in heartbeats: bounded, so a device cannot send megabytes in one. */
+const Text = z.string().max(500);
 
 /** `HH:MM`, 24-hour, in the site's timezone. */
 export const ClockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'time: HH:MM (24-hour)');
@@ -25,7 +27,7 @@ export const UpdateLockState = z.object({
   /** The lock file exists because this appliance created it (updates of the app wait). */
   held: z.boolean(),
   /** Why it is held: every operation or rule asking for it right now ("upload batch", "opening hours", …). */
-  reasons: z.array(z.string()),
+  reasons: z.array(z.string().max(100)).max(32),
   heldSince: Iso.nullable(),
   /** When the maximum hold runs out and the lock is let go whatever asks for it. */
   releaseBy: Iso.nullable(),
@@ -36,7 +38,7 @@ export const UpdateLockState = z.object({
   hostOsLock: z.enum(['held', 'free', 'unavailable']),
   /** Another process (the supervisor, about to update) holds the file: work goes on unlocked. */
   heldByOther: z.boolean(),
-  path: z.string(),
+  path: Text,
 });
 export type UpdateLockState = z.infer<typeof UpdateLockState>;
 
@@ -46,25 +48,25 @@ export type UpdateLockState = z.infer<typeof UpdateLockState>;
  */
 export const BalenaStatus = z.object({
   available: z.boolean(),
-  reason: z.string().nullable(),
-  deviceUuid: z.string().nullable(),
-  deviceName: z.string().nullable(),
-  deviceType: z.string().nullable(),
+  reason: Text.nullable(),
+  deviceUuid: Text.nullable(),
+  deviceName: Text.nullable(),
+  deviceType: Text.nullable(),
   /** The release running: `BALENA_RELEASE_HASH`, else the supervisor's commit. */
-  releaseHash: z.string().nullable(),
+  releaseHash: Text.nullable(),
   /** The supervisor's `/v1/device` status: Idle, Downloading, Installing, Stopping, Starting… */
-  updateStatus: z.string().nullable(),
+  updateStatus: Text.nullable(),
   updatePending: z.boolean().nullable(),
   updateDownloaded: z.boolean().nullable(),
   updateFailed: z.boolean().nullable(),
   downloadProgress: z.number().nullable(),
   /** `/v2/state/status` appState: applying or applied. */
-  appState: z.string().nullable(),
-  osVersion: z.string().nullable(),
-  supervisorVersion: z.string().nullable(),
+  appState: Text.nullable(),
+  osVersion: Text.nullable(),
+  supervisorVersion: Text.nullable(),
   /** Last successful read from the supervisor, and the last error (null when the last read worked). */
   checkedAt: Iso.nullable(),
-  lastError: z.string().nullable(),
+  lastError: Text.nullable(),
 });
 export type BalenaStatus = z.infer<typeof BalenaStatus>;
 
