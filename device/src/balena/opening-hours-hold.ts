@@ -66,6 +66,11 @@ export class OpeningHoursHold implements Feature {
     this.release = null;
   }
 
+  /** Opening hours, the hold switch and the site's timezone apply at once. */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (JSON.stringify([next.updates, next.site.timezone]) !== JSON.stringify([prev.updates, prev.site.timezone])) await this.tick();
+  }
+
   /** Takes or lets go of the lock for the current time; one tick at a time. */
   tick(): Promise<void> {
     this.ticking = this.ticking.then(() => this.apply()).catch((e) => this.log.error(`opening hours: ${(e as Error).message}`));
