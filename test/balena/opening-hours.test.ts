@@ -84,12 +84,20 @@ describe('opening hours', () => {
     await hold.tick();
     assert.equal(existsSync(path), true);
     assert.deepEqual(lock.state().reasons, ['opening hours']);
-    // A setting from the page turns it off at once.
-    settings = Settings.parse({ site: { timezone: 'Europe/Paris' }, updates: { lockDuringOpeningHours: false } });
-    await hold.tick();
+    // A setting from the page turns it off at once, and back on.
+    const change = async (next: Settings) => {
+      const prev = settings;
+      settings = next;
+      await hold.onSettingsChanged(next, prev);
+    };
+    await change(Settings.parse({ site: { timezone: 'Europe/Paris' }, updates: { lockDuringOpeningHours: false } }));
     assert.equal(existsSync(path), false);
-    settings = Settings.parse({ site: { timezone: 'Europe/Paris' } });
-    await hold.tick();
+    await change(Settings.parse({ site: { timezone: 'Europe/Paris' } }));
+    assert.equal(existsSync(path), true);
+    // Another timezone: 09:00 in Paris is 03:00 in New York, closed there.
+    await change(Settings.parse({ site: { timezone: 'America/New_York' } }));
+    assert.equal(existsSync(path), false);
+    await change(Settings.parse({ site: { timezone: 'Europe/Paris' } }));
     assert.equal(existsSync(path), true);
     clock.set(Date.parse('2026-06-01T16:00:00Z')); // 18:00: closed
     await hold.tick();
