@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { requireAdmin, userOf, type UserPrincipal } from '../auth.js';
 import type { Db } from '../db/types.js';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 import { BalenaApiError, ReleaseNotFoundError, type BalenaFleet } from './balena-fleet.js';
 
 /** A release is named by its full commit hash (balena's `commit`: 32 or 40 hex digits). */
@@ -16,15 +16,15 @@ const ReleaseBody = z.object({ release: z.string().regex(/^[0-9a-f]{32}([0-9a-f]
 export function balenaRoutes(db: Db, fleet: BalenaFleet | null): Router {
   const r = Router();
   const needFleet = (): BalenaFleet => {
-    if (!fleet) throw new ApiError(409, 'balena_not_configured', 'balena is not configured on this service (BALENA_API_KEY and BALENA_FLEET)');
+    if (!fleet) throw new HttpError(409, 'balena_not_configured', 'balena is not configured on this service (BALENA_API_KEY and BALENA_FLEET)');
     return fleet;
   };
   const viaBalena = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
       return await fn();
     } catch (e) {
-      if (e instanceof ReleaseNotFoundError) throw new ApiError(404, 'release_not_found', e.message);
-      if (e instanceof BalenaApiError) throw new ApiError(502, 'balena_unavailable', e.message);
+      if (e instanceof ReleaseNotFoundError) throw new HttpError(404, 'release_not_found', e.message);
+      if (e instanceof BalenaApiError) throw new HttpError(502, 'balena_unavailable', e.message);
       throw e;
     }
   };
@@ -41,9 +41,9 @@ export function balenaRoutes(db: Db, fleet: BalenaFleet | null): Router {
       'select balena_uuid from devices where id = $1 and site_id = any($2::text[]) and revoked_at is null',
       [String(req.params.deviceId), u.siteIds],
     );
-    if (!d.rows.length) throw new ApiError(404, 'device_not_found', `device ${req.params.deviceId} not found`);
+    if (!d.rows.length) throw new HttpError(404, 'device_not_found', `device ${req.params.deviceId} not found`);
     const uuid = d.rows[0].balena_uuid;
-    if (!uuid) throw new ApiError(409, 'not_on_balena', 'this device did not report a balena UUID (it does not run under balena)');
+    if (!uuid) throw new HttpError(409, 'not_on_balena', 'this device did not report a balena UUID (it does not run under balena)');
     await viaBalena(() => f.restart(uuid));
     res.status(202).json({ restarting: true, deviceId: req.params.deviceId, balenaUuid: uuid });
   });
@@ -51,9 +51,9 @@ export function balenaRoutes(db: Db, fleet: BalenaFleet | null): Router {
   r.put('/api/sites/:siteId/balena/release', async (req, res) => {
     const u = admin(res);
     const siteId = String(req.params.siteId);
-    if (!u.siteIds.includes(siteId)) throw new ApiError(404, 'site_not_found', `site ${siteId} not found`);
+    if (!u.siteIds.includes(siteId)) throw new HttpError(404, 'site_not_found', `site ${siteId} not found`);
     const body = ReleaseBody.safeParse(req.body);
-    if (!body.success) throw new ApiError(400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+    if (!body.success) throw new HttpError(400, 'invalid_request', body.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
     const f = needFleet();
     const rows = await db.query<{ balena_uuid: string }>(
       'select balena_uuid from devices where site_id = $1 and revoked_at is null and balena_uuid is not null order by balena_uuid',

@@ -1,5 +1,5 @@
 import type { OpeningHoursRule } from '../contracts/balena.js';
-import type { Settings } from '../contracts/settings.js';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -68,7 +68,7 @@ export class OpeningHoursHold implements Feature {
 
   /** Opening hours, the hold switch and the site's timezone apply at once. */
   async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
-    if (JSON.stringify([next.updates, next.site.timezone]) !== JSON.stringify([prev.updates, prev.site.timezone])) await this.tick();
+    if (sectionChanged(prev, next, 'updates', 'site')) await this.tick();
   }
 
   /** Takes or lets go of the lock for the current time; one tick at a time. */
