@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { IsoTime, Visit, VisitEventType } from './visit.js';
 import { CameraStats } from './camera.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
 
 /**
  * Device ↔ cloud-sync wire contract. Imported by BOTH the appliance (outbox, uploader) and the
@@ -84,6 +85,9 @@ export const Heartbeat = z.object({
   diskTotalBytes: z.number().min(0).nullable(),
   cameras: z.array(CameraStats).max(64),
   outbox: OutboxBacklog,
+  /** Optional so heartbeats of older releases stay valid. */
+  updateLock: UpdateLockState.optional(),
+  balena: BalenaStatus.optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 

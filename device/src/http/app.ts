@@ -16,6 +16,7 @@ import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
 import { liveRoutes } from './routes/live.js';
+import { balenaRoutes } from './routes/balena.js';
 import { z } from 'zod';
 
 export interface HttpApp {
@@ -41,6 +42,7 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
+    ...balenaRoutes(deps),
     ...liveRoutes(deps),
     route({
       method: 'get',

@@ -1,4 +1,5 @@
 import type { Accounts } from '../accounts/accounts.js';
+import type { BalenaControl } from '../balena/balena-control.js';
 import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
@@ -24,6 +25,8 @@ export interface HttpDeps {
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
   live?: LiveView;
+  /** Update lock and balena supervisor (GET /system/balena, POST /system/blink). */
+  balena?: BalenaControl;
   log?: Logger;
 }
 

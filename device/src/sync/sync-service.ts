@@ -3,7 +3,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
+import type { BalenaReport } from '../contracts/balena.js';
+import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type SyncItem, type Versions } from '../contracts/sync.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
@@ -16,6 +17,8 @@ import { Outbox, type OutboxOptions } from './outbox.js';
 
 /** Cloud retries: 1 s doubling to 5 min, with full jitter. */
 export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
+/** The update lock's reason while a batch is in flight. */
+export const UPLOAD_LOCK_REASON = 'upload batch';
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
 export interface CloudTarget {
@@ -61,6 +64,10 @@ export interface SyncServiceOptions {
   outbox?: OutboxOptions;
   client?: CloudClient;
   backoff?: Backoff;
+  /** Held around every upload batch, so balena does not stop the box between sending and acknowledging. */
+  updateLock?: { hold<T>(reason: string, fn: () => Promise<T>): Promise<T> };
+  /** Update lock and supervisor view, sent in every heartbeat. */
+  balena?: () => BalenaReport | null;
 }
 
 /**
@@ -145,6 +152,7 @@ export class SyncService implements Feature {
         cameras: [...this.cameras.values()],
         outbox: this.backlog(),
         dataPath: this.opts.dir,
+        balena: this.opts.balena?.() ?? null,
       });
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
@@ -227,6 +235,13 @@ export class SyncService implements Feature {
     }
     const items = outbox.peek(Math.min(this.opts.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS));
     this.st.state = 'uploading';
+    const lock = this.opts.updateLock;
+    return lock ? lock.hold(UPLOAD_LOCK_REASON, () => this.uploadBatch(creds, items)) : this.uploadBatch(creds, items);
+  }
+
+  /** Sends one batch and acknowledges what the cloud answered for; returns the wait before the next step. */
+  private async uploadBatch(creds: CloudCredentials, items: SyncItem[]): Promise<number> {
+    const outbox = this.outbox!;
     const r = await this.client.upload(creds.cloudUrl, creds.token, {
       deviceId: creds.deviceId, siteId: creds.siteId, batchId: randomUUID(), items,
     }, this.cancel.signal);
