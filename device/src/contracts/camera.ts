@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalysisMode, CountingLine, CountingZone } from './footfall.js';
 
 const cameraUrl = z
   .string()
@@ -23,6 +24,14 @@ export const CameraConfig = z.object({
   loop: z.boolean().default(false),
   /** 'auto' picks the best decoder the platform has; a named element forces it. */
   decoder: z.string().max(64).default('auto'),
+  /** What analysis runs on this camera: faces (identity), persons (footfall) or both (docs/footfall.md). */
+  analyse: AnalysisMode.default('faces'),
+  /** Directed counting lines (in/out) and zones (occupancy, dwell), in fractions of the frame. */
+  lines: z.array(CountingLine).max(8).default([]),
+  zones: z.array(CountingZone).max(8).default([]),
+}).refine((c) => new Set([...c.lines, ...c.zones].map((x) => x.id)).size === c.lines.length + c.zones.length, {
+  message: 'line and zone ids must be unique within a camera',
+  path: ['lines'],
 });
 export type CameraConfig = z.infer<typeof CameraConfig>;
 export type CameraConfigInput = z.input<typeof CameraConfig>;

@@ -16,6 +16,7 @@ import { LatestFrameSlots } from './frame-slots.js';
 import type { LiveFrame, LiveFrameSource } from './live-frames.js';
 import { SightingRelay, type SightingSink } from './sighting-relay.js';
 import { StageTimings, type Stage } from './stage-timings.js';
+import type { CameraPeopleStats, FaceOnFrame, PeopleStage } from '../people/people-stage.js';
 
 /** Where frames come from: the camera manager's frame listener API. May return an unsubscribe function. */
 export interface FrameFeed {
@@ -42,6 +43,8 @@ export interface AnalysisPipelineDeps {
    */
   clock?: Clock;
   tracker?: Partial<Omit<TrackerOptions, 'minFaceSize' | 'minSharpness'>>;
+  /** Person detection, tracks and footfall for cameras set to `persons` or `both` (absent: faces only). */
+  people?: PeopleStage;
   /** How often tracks of cameras that stopped sending frames are checked for their end (ms, default 500). */
   tickMs?: number;
   log?: Logger;
@@ -69,6 +72,8 @@ export interface PipelineStats {
   /** Medians of the recent samples per stage (ms). */
   stageMs: Partial<Record<Stage, number>>;
   sightings: { sent: number; refused: number };
+  /** Person tracking per camera (cameras that run persons). */
+  people: CameraPeopleStats[];
 }
 
 /**
@@ -99,6 +104,8 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
     this.decider = timedDecider(deps.decider, this.timings);
+    const people = deps.people;
+    if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
   }
 
   /**
@@ -136,6 +143,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     await this.loop;
     const at = this.now();
     await Promise.all([...this.cameras.values()].map((c) => c.flush(at)));
+    for (const id of this.deps.people?.cameraIds() ?? []) this.deps.people?.endTracks(id, at);
     await this.relay.settled();
     this.log.info('analysis pipeline stopped', { frames: this.stats().cameras.reduce((n, c) => n + c.analysedFrames, 0) });
   }
@@ -168,6 +176,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     if (!cam) return;
     await this.drain();
     await cam.flush(this.now());
+    this.deps.people?.endTracks(cameraId, this.now());
     await this.relay.settled();
   }
 
@@ -175,6 +184,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   async removeCamera(cameraId: string): Promise<void> {
     await this.endTracks(cameraId);
     this.cameras.delete(cameraId);
+    this.deps.people?.removeCamera(cameraId, this.now());
     this.slots.remove(cameraId);
     this.failed.delete(cameraId);
   }
@@ -204,6 +214,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
       })),
       stageMs: this.timings.medians(),
       sightings: { sent: this.relay.sent, refused: this.relay.refused },
+      people: this.deps.people?.stats() ?? [],
     };
   }
 
@@ -234,7 +245,6 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   }
 
   private async analyse(frame: CameraFrame): Promise<void> {
-    const { engine } = this.deps;
     const rec = this.deps.recognition();
     const cam = this.camera(frame.cameraId, rec);
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
@@ -245,8 +255,23 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     if (cam.scene.changed(frame)) {
       cam.sceneChanges++;
       cam.endTracksNow(at);
+      this.deps.people?.endTracks(frame.cameraId, at);
     }
+    const mode = this.deps.people?.mode(frame.cameraId) ?? 'faces';
+    const faces = mode === 'persons' ? [] : await this.analyseFaces(frame, at, cam, t0);
+    if (mode === 'persons') cam.update(frame, at, []); // the live view still gets the frame
+    if (mode !== 'faces' && this.deps.people) {
+      const tp = performance.now();
+      await this.deps.people.analyse(frame, at, faces);
+      this.timings.record('persons', performance.now() - tp);
+    }
+    this.timings.record('frame', performance.now() - t0);
+  }
 
+  /** The face steps: detect → locate → describe → track. Returns the frame's faces with their track ids. */
+  private async analyseFaces(frame: CameraFrame, at: number, cam: CameraAnalysis, t0: number): Promise<FaceOnFrame[]> {
+    const { engine } = this.deps;
+    const rec = this.deps.recognition();
     const dets = await engine.detect(frame, { threshold: rec.detectionThreshold, tiling: rec.tiling });
     const t1 = performance.now();
     const located = await locatePlanned(engine, frame, dets, cam.tracker.locatePlan(at, dets));
@@ -262,19 +287,20 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
       const crop = cutFace(frame, d.box);
       return crop ? { ...d, crop } : d;
     });
-    cam.update(frame, at, faces);
+    const ids = cam.update(frame, at, faces);
     const t4 = performance.now();
 
     this.timings.record('detect', t1 - t0);
     if (located.some(isLocated)) this.timings.record('locate', t2 - t1);
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
-    this.timings.record('frame', t4 - t0);
+    return ids.map((trackId, i) => ({ trackId, box: faces[i].box }));
   }
 
   private tick(): void {
     const at = this.now();
     for (const c of this.cameras.values()) c.tick(at);
+    this.deps.people?.tick(at);
   }
 }
 

@@ -51,8 +51,8 @@ export class CameraAnalysis {
     this.tracker = new FaceTracker<TrackedFace>(cameraId, { ...deps.tracker, ...deps.gate }, deps.decider, (e) => this.onTrackEvent(e));
   }
 
-  /** Feeds one analysed frame's faces (at = analysis time base); records the frame for the live view. */
-  update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
+  /** Feeds one analysed frame's faces (at = analysis time base); records the frame for the live view. Returns each face's track id. */
+  update(frame: CameraFrame, at: number, faces: TrackedFace[]): string[] {
     const ids = this.tracker.update(at, faces);
     ids.forEach((id, i) => {
       const t = this.tracks.get(id);
@@ -78,6 +78,7 @@ export class CameraAnalysis {
       faces: [...this.tracks.values()].filter((t) => onFrame.has(t.face.trackId)).map((t) => t.face),
       analysedAt: now,
     };
+    return ids;
   }
 
   latestFrame(): LiveFrame | null {
