@@ -21,6 +21,7 @@ import { IdentityService } from './identity/identity-service.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
+import { openFootfallModule } from './footfall/footfall-module.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
@@ -106,7 +107,8 @@ export class Appliance {
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
-    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const footfall = await openFootfallModule(store, { bus, settings: current, models });
+    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, people: footfall.people, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
       retention: () => current().retention,
@@ -189,7 +191,7 @@ export class Appliance {
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
+    const features: Feature[] = [identity, visits.tracker, footfall.counter, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
     appliance.finalisers.push(() => models.release());
     return appliance;

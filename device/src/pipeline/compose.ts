@@ -5,6 +5,7 @@ import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '
 import type { Logger } from '../util/log.js';
 import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
+import type { PeopleStage } from '../people/people-stage.js';
 
 export interface AppliancePipelineDeps {
   /** Current settings (read per frame: recognition thresholds apply live). */
@@ -17,6 +18,8 @@ export interface AppliancePipelineDeps {
   };
   /** The VisitTracker (takes decided sightings). */
   visits: SightingSink;
+  /** Person detection, tracks and footfall (cameras set to persons or both). */
+  people?: PeopleStage;
   /** The CameraManager (frame listener API). */
   cameras: FrameFeed;
   clock?: Clock;
@@ -34,6 +37,7 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     visits: deps.visits,
     bus: deps.bus,
     recognition: () => deps.settings().recognition,
+    people: deps.people,
     clock: deps.clock,
     log: deps.log,
   });
