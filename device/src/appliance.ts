@@ -188,6 +188,7 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       deviceName: current().site.name || hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      footfall: () => footfall.counter.counts(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).

@@ -4,7 +4,7 @@ import { scopeSites, userOf } from '../auth.js';
 import { listFleet } from '../fleet.js';
 import { streamVisitsCsv } from '../reports/csv.js';
 import {
-  comparison, demographics, dwellDistribution, heatmap, peakHours, siteSummaries, staffAttendance, visitSeries,
+  comparison, demographics, dwellDistribution, footfallSeries, heatmap, peakHours, siteSummaries, staffAttendance, visitSeries,
 } from '../reports/queries.js';
 import { parseGranularity, parseRange, type ReportRange } from '../reports/range.js';
 
@@ -27,6 +27,7 @@ export function reportRoutes(db: Db): Router {
   report('heatmap', (range) => heatmap(db, range));
   report('peak-hours', (range) => peakHours(db, range));
   report('comparison', (range) => comparison(db, range));
+  report('footfall', (range, req) => footfallSeries(db, range, parseGranularity(req.query.granularity)));
   r.get('/api/reports/visits.csv', async (req, res) => {
     const range = rangeOf(req, res);
     res.setHeader('content-type', 'text/csv; charset=utf-8');

@@ -192,10 +192,12 @@ export class FootfallCounter implements Feature {
 
   /** Writes one bucket's current value (durably, in order; a failed write is retried with the next change). */
   private persist(hour: string): void {
+    const h = this.buckets[hour];
+    if (h) this.deps.bus.emit('footfallHour', { hour, ...h });
     this.writes = this.writes
       .then(() => this.deps.doc.update((d) => {
-        const h = this.buckets[hour];
-        if (h) d.hours[hour] = { ...h };
+        const cur = this.buckets[hour];
+        if (cur) d.hours[hour] = { ...cur };
         else delete d.hours[hour];
       }))
       .catch(() => undefined);

@@ -14,7 +14,8 @@ export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' 
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
-import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
+import { cameraStatusItem, footfallItem, heartbeatItem, visitItem } from './items.js';
+import type { FootfallCounts, FootfallHour } from '../contracts/footfall.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
@@ -57,6 +58,8 @@ export interface SyncServiceOptions {
   deviceName?: string;
   balenaUuid?: string | null;
   heartbeatIntervalMs?: number;
+  /** Footfall today for the heartbeat (absent: no footfall figures). */
+  footfall?: () => FootfallCounts;
   maxBatchItems?: number;
   outbox?: OutboxOptions;
   client?: CloudClient;
@@ -89,6 +92,7 @@ export class SyncService implements Feature {
   };
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
+  private readonly onFootfallHour = (h: FootfallHour) => this.enqueue(() => footfallItem(h));
 
   constructor(private readonly opts: SyncServiceOptions) {
     this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
@@ -100,6 +104,7 @@ export class SyncService implements Feature {
     this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
+    this.opts.bus.on('footfallHour', this.onFootfallHour);
     this.running = true;
     this.cancel = new AbortController();
     const c = this.creds.load();
@@ -114,6 +119,7 @@ export class SyncService implements Feature {
   async stop(): Promise<void> {
     this.opts.bus.off('visit', this.onVisit);
     this.opts.bus.off('cameraStatus', this.onCamera);
+    this.opts.bus.off('footfallHour', this.onFootfallHour);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.running = false;
     this.cancel.abort();
@@ -146,6 +152,8 @@ export class SyncService implements Feature {
         outbox: this.backlog(),
         dataPath: this.opts.dir,
       });
+      const f = this.opts.footfall?.();
+      if (f) payload.footfall = { entriesToday: f.entriesToday, exitsToday: f.exitsToday, occupancyNow: f.occupancyNow, captureRateToday: f.captureRateToday };
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
