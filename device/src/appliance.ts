@@ -163,6 +163,7 @@ export class Appliance {
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
       ...bindIdentity(identity, engine),
       visits: bindVisits(visits.query),
+      footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,

@@ -9,6 +9,8 @@ const cameraUrl = z
     message: 'camera URL must be rtsp://, rtsps://, http(s):// (MJPEG), file:// or /dev/videoN',
   });
 
+const uniqueIds = (xs: Array<{ id: string }>) => new Set(xs.map((x) => x.id)).size === xs.length;
+
 export const CameraConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'id: lowercase letters, digits, - and _'),
   name: z.string().min(1).max(80),
@@ -27,11 +29,8 @@ export const CameraConfig = z.object({
   /** What analysis runs on this camera: faces (identity), persons (footfall) or both (docs/footfall.md). */
   analyse: AnalysisMode.default('faces'),
   /** Directed counting lines (in/out) and zones (occupancy, dwell), in fractions of the frame. */
-  lines: z.array(CountingLine).max(8).default([]),
-  zones: z.array(CountingZone).max(8).default([]),
-}).refine((c) => new Set([...c.lines, ...c.zones].map((x) => x.id)).size === c.lines.length + c.zones.length, {
-  message: 'line and zone ids must be unique within a camera',
-  path: ['lines'],
+  lines: z.array(CountingLine).max(8).refine(uniqueIds, 'line ids must be unique within a camera').default([]),
+  zones: z.array(CountingZone).max(8).refine(uniqueIds, 'zone ids must be unique within a camera').default([]),
 });
 export type CameraConfig = z.infer<typeof CameraConfig>;
 export type CameraConfigInput = z.input<typeof CameraConfig>;

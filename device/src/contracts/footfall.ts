@@ -97,3 +97,22 @@ export const FootfallHour = z.object({
   captured: z.number().int().min(0),
 });
 export type FootfallHour = z.infer<typeof FootfallHour>;
+
+/** Local footfall report (`GET /api/v1/reports/footfall`): hours and days in the site's timezone. */
+export const FootfallReport = z.object({
+  from: IsoTime,
+  to: IsoTime,
+  timezone: z.string(),
+  totals: z.object({
+    entries: z.number().int().min(0),
+    exits: z.number().int().min(0),
+    captured: z.number().int().min(0),
+    captureRate: z.number().min(0).max(1).nullable(),
+  }),
+  /** Entries by local hour of day (index 0–23). */
+  entriesByHour: z.array(z.number().int().min(0)),
+  byDay: z.array(z.object({ date: z.string(), entries: z.number().int().min(0), exits: z.number().int().min(0), captured: z.number().int().min(0) })),
+  /** The stored hours of the range (UTC hour starts). */
+  hours: z.array(FootfallHour),
+});
+export type FootfallReport = z.infer<typeof FootfallReport>;

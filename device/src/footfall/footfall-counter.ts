@@ -146,6 +146,11 @@ export class FootfallCounter implements Feature {
     if (changed) this.publish();
   }
 
+  /** The site's timezone (reports bucket days in it). */
+  timezone(): string {
+    return this.deps.timezone();
+  }
+
   /** Hourly buckets in [from, to). */
   hours(from: number, to: number): FootfallHour[] {
     return Object.entries(this.buckets)
