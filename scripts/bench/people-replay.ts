@@ -27,6 +27,8 @@ export interface OneByOneReplay {
   framesAnalysed: number;
   sceneChanges: number;
   wallMs: number;
+  /** Time base of the clip's first frame (events' `at` minus this is the clip time). */
+  clipStart: number;
 }
 
 export interface ReplayOptions {
@@ -80,6 +82,7 @@ export async function replayOneByOne(engine: FaceEngine, detector: PersonDetecto
       framesAnalysed: stats.cameras.reduce((n, c) => n + c.analysedFrames, 0),
       sceneChanges: stats.cameras.reduce((n, c) => n + c.sceneChanges, 0),
       wallMs: performance.now() - started,
+      clipStart: t0,
     };
   } finally {
     await rig.close();
