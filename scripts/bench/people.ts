@@ -102,7 +102,8 @@ async function fpsChild(mode: AnalysisMode, cameras: number, seconds: number): P
   const engine = await FaceEngine.create();
   const models = await loadModels({ ids: ['movenet-multipose'] });
   const detector = new PersonDetector(models.get('movenet-multipose').session);
-  const configs = new Map(Array.from({ length: cameras }, (_, i) => [`cam-${i}`, CameraConfig.parse({ id: `cam-${i}`, name: `cam ${i}`, url: `file://${HAMILTON}`, analyse: mode })] as const));
+  const configs = new Map<string, CameraConfig>();
+  for (let i = 0; i < cameras; i++) configs.set(`cam-${i}`, CameraConfig.parse({ id: `cam-${i}`, name: `cam ${i}`, url: `file://${HAMILTON}`, analyse: mode }));
   let counter: FootfallCounter | null = null;
   const rig = await openRig(engine, {
     async pipelineExtras({ bus, store }) {
