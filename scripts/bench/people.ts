@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisMode } from '../../device/src/contracts/footfall.js';
 import { FootfallCounter, FootfallData } from '../../device/src/footfall/footfall-counter.js';
 import { PeopleStage } from '../../device/src/people/people-stage.js';
-import { PersonDetector } from '../../device/src/people/person-detector.js';
+import { inputShape, PersonDetector } from '../../device/src/people/person-detector.js';
 import { CameraConfig } from '../../device/src/contracts/camera.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { FaceEngine } from '../../device/src/vision/engine.js';
@@ -85,8 +85,9 @@ async function benchDetector(detector: PersonDetector) {
       if (dets.length) falsePositive++;
     }
   }
+  const shape = inputShape({ width: 768, height: 432 }, detector.inputSize);
   return {
-    input: `768x432 letterboxed to ${detector.inputSize}x${detector.inputSize}`,
+    input: `768x432 letterboxed to ${shape.width}x${shape.height}`,
     threshold: detector.threshold,
     msPerFrame: { p50: round(quantile(ms.slice(3), 0.5)), p90: round(quantile(ms.slice(3), 0.9)) },
     recall: round(found / Math.max(1, personFrames), 3),
@@ -100,13 +101,15 @@ async function benchDetector(detector: PersonDetector) {
 /** In a fresh process: hamilton.mp4 offered to `cameras` cameras for `seconds`, as fast as analysis goes. */
 async function fpsChild(mode: AnalysisMode, cameras: number, seconds: number): Promise<void> {
   const engine = await FaceEngine.create();
-  const models = await loadModels({ ids: ['movenet-multipose'] });
-  const detector = new PersonDetector(models.get('movenet-multipose').session);
+  // Faces only is today's appliance: no person model loaded, no people stage.
+  const models = mode === 'faces' ? null : await loadModels({ ids: ['movenet-multipose'] });
+  const detector = models ? new PersonDetector(models.get('movenet-multipose').session) : null;
   const configs = new Map<string, CameraConfig>();
   for (let i = 0; i < cameras; i++) configs.set(`cam-${i}`, CameraConfig.parse({ id: `cam-${i}`, name: `cam ${i}`, url: `file://${HAMILTON}`, analyse: mode }));
   let counter: FootfallCounter | null = null;
   const rig = await openRig(engine, {
     async pipelineExtras({ bus, store }) {
+      if (!detector) return {};
       counter = new FootfallCounter({ doc: await store.document('footfall', FootfallData, { hours: {} }), bus, timezone: () => 'UTC' });
       await counter.start();
       return { people: new PeopleStage({ detector, camera: (id) => configs.get(id), footfall: counter }) };
@@ -132,7 +135,7 @@ async function fpsChild(mode: AnalysisMode, cameras: number, seconds: number): P
   const stageMs = rig.pipeline.stats().stageMs;
   await rig.close();
   await (counter as FootfallCounter | null)?.stop();
-  await models.release();
+  await models?.release();
   await engine.release();
   process.stdout.write(JSON.stringify({ fpsPerCamera: round(frames / wall), peakRssMb: Math.round(peak / 1048576), stageMs }) + '\n');
 }

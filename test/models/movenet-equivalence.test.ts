@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadModels, type ModelSet } from '../../device/src/vision/model-registry.js';
 import { decodeMovenet, MOVENET_INSTANCES, MOVENET_KEYPOINTS, MOVENET_ROW, type MovenetHeads } from '../../device/src/people/movenet-decode.js';
-import { letterbox, PersonDetector } from '../../device/src/people/person-detector.js';
+import { inputShape, letterbox, PersonDetector } from '../../device/src/people/person-detector.js';
 import { loadMovenetReference, type MovenetReference } from './movenet-tfjs-reference.js';
 import { oneByOneFrames } from '../people/one-by-one.js';
 
@@ -20,9 +20,27 @@ const DECODE_TOLERANCE = 1e-4;
 
 interface Sample {
   seconds: number;
+  width: number;
+  height: number;
   /** Letterboxed input, rounded to integers so tfjs (int32 input) and ONNX see the same pixels. */
   nchw: Float32Array;
   nhwc: Int32Array;
+}
+
+/** The frame letterboxed to `shape`, in both layouts, as integers. */
+function prepared(frame: Parameters<typeof letterbox>[0], shape: { width: number; height: number; scale: number }, seconds: number): Sample {
+  const plane = shape.width * shape.height;
+  const nchw = new Float32Array(3 * plane);
+  letterbox(frame, shape, nchw);
+  const nhwc = new Int32Array(nchw.length);
+  for (let p = 0; p < plane; p++) {
+    for (let c = 0; c < 3; c++) {
+      const v = Math.round(nchw[c * plane + p]);
+      nchw[c * plane + p] = v;
+      nhwc[p * 3 + c] = v;
+    }
+  }
+  return { seconds, width: shape.width, height: shape.height, nchw, nhwc };
 }
 
 async function samples(): Promise<Sample[]> {
@@ -30,19 +48,10 @@ async function samples(): Promise<Sample[]> {
   const out: Sample[] = [];
   for await (const { frame, index, seconds } of oneByOneFrames()) {
     if (!wanted.has(index)) continue;
-    const nchw = new Float32Array(3 * SIZE * SIZE);
-    letterbox(frame, SIZE, nchw);
-    const nhwc = new Int32Array(nchw.length);
-    const plane = SIZE * SIZE;
-    for (let p = 0; p < plane; p++) {
-      for (let c = 0; c < 3; c++) {
-        const v = Math.round(nchw[c * plane + p]);
-        nchw[c * plane + p] = v;
-        nhwc[p * 3 + c] = v;
-      }
-    }
-    out.push({ seconds, nchw, nhwc });
-    if (out.length === wanted.size) break;
+    out.push(prepared(frame, { width: SIZE, height: SIZE, scale: SIZE / Math.max(frame.width, frame.height) }, seconds));
+    // The detector's own input for a 16:9 frame is not square (256×160): check that shape too.
+    if (seconds === 33) out.push(prepared(frame, inputShape(frame, SIZE), seconds));
+    if (out.length === wanted.size + 1) break;
   }
   return out;
 }
@@ -78,7 +87,7 @@ describe('MoveNet MultiPose → ONNX conversion matches the tfjs graph on real f
     models = await loadModels({ ids: ['movenet-multipose'] });
     reference = await loadMovenetReference();
     frames = await samples();
-    assert.equal(frames.length, TIMES.length);
+    assert.equal(frames.length, TIMES.length + 1);
   });
   after(async () => {
     reference?.dispose();
@@ -90,8 +99,8 @@ describe('MoveNet MultiPose → ONNX conversion matches the tfjs graph on real f
     let worstHead = 0;
     let worstDecode = 0;
     for (const s of frames) {
-      const ref = await reference.run(s.nhwc, SIZE);
-      const onnx = await detector.heads(s.nchw, SIZE);
+      const ref = await reference.run(s.nhwc, s.width, s.height);
+      const onnx = await detector.heads(s.nchw, s.width, s.height);
       const refHeads: MovenetHeads = { gridH: onnx.gridH, gridW: onnx.gridW } as MovenetHeads;
       const pairs: Array<[keyof MovenetHeads, string, boolean]> = [
         ['center', 'center', true], ['boxScale', 'box_scale', false], ['boxOffset', 'box_offset', false],
@@ -99,7 +108,7 @@ describe('MoveNet MultiPose → ONNX conversion matches the tfjs graph on real f
       ];
       for (const [key, name, sigmoid] of pairs) {
         const r = ref.heads.get(name)!;
-        assert.deepEqual(r.shape.slice(1, 3), [SIZE / 4, SIZE / 4], name);
+        assert.deepEqual(r.shape.slice(1, 3), [s.height / 4, s.width / 4], name);
         const nchw = toNchw(r.data, r.shape, sigmoid);
         (refHeads as unknown as Record<string, Float32Array>)[key] = nchw;
         const diff = maxAbsDiff(onnx[key] as Float32Array, nchw);

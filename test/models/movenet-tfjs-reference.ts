@@ -17,7 +17,7 @@ export const HEAD_NODES = TFJS_GRAPH_CONVERSIONS['movenet-multipose'].spec.outpu
 
 export interface MovenetReference {
   /** Runs the graph on an NHWC int32 RGB image; returns each head (NHWC as tfjs has it) and the [1,6,56] output. */
-  run(nhwc: Int32Array, size: number): Promise<{ heads: Map<string, { data: Float32Array; shape: number[] }>; output: Float32Array }>;
+  run(nhwc: Int32Array, width: number, height?: number): Promise<{ heads: Map<string, { data: Float32Array; shape: number[] }>; output: Float32Array }>;
   dispose(): void;
 }
 
@@ -45,8 +45,8 @@ export async function loadMovenetReference(): Promise<MovenetReference> {
     }),
   );
   return {
-    async run(nhwc, size) {
-      const input = tf.tensor4d(nhwc, [1, size, size, 3], 'int32');
+    async run(nhwc, width, height = width) {
+      const input = tf.tensor4d(nhwc, [1, height, width, 3], 'int32');
       const names = [...HEAD_NODES.map((h) => h.node), 'Identity'];
       const outs = model.execute(input, names) as Tensor[];
       const heads = new Map<string, { data: Float32Array; shape: number[] }>();

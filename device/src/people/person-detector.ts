@@ -1,7 +1,9 @@
 /**
  * Person (body) detector: MoveNet MultiPose converted to ONNX (models/movenet-multipose.json). The frame is
- * letterboxed into a square (top-left, black padding) of `inputSize` (a multiple of 32), the six heads run on
- * onnxruntime and are decoded in TypeScript (movenet-decode.ts); boxes come back in frame pixels.
+ * scaled so its long side is `inputSize` and letterboxed (top-left, black padding) to the next multiples of 32:
+ * the network is fully convolutional, so a 16:9 frame costs 256×160 instead of a 256² square that would be 40 %
+ * padding. The six heads run on onnxruntime and are decoded in TypeScript (movenet-decode.ts); boxes come back in
+ * frame pixels.
  * Measured on one-by-one.mp4 (docs/models.md): box score ≥ 0.3 separates people (≥ 0.49 in 90% of person frames)
  * from the faint static box the empty room gets (≤ 0.15).
  */
@@ -40,11 +42,17 @@ export const DEFAULT_PERSON_INPUT = 256;
 /** Two instances overlapping this much are one person seen twice (rare: the peak picking already separates). */
 const PERSON_NMS_IOU = 0.6;
 
-/** The square letterbox the network sees: the frame scaled by `scale` into the top-left corner, black elsewhere. */
-export function letterbox(frame: RgbFrame, size: number, out: Float32Array): { scale: number } {
-  const side = Math.max(frame.width, frame.height);
-  warpInto(frame, rectToSize(0, 0, side, side, size, size), size, size, out, 0, { layout: 'nchw', border: 'zero' });
-  return { scale: size / side };
+/** The network input for a frame: long side `size`, both sides rounded up to multiples of 32. */
+export function inputShape(frame: { width: number; height: number }, size: number): { width: number; height: number; scale: number } {
+  const scale = size / Math.max(frame.width, frame.height);
+  const up = (v: number) => Math.max(32, Math.ceil((v * scale) / 32) * 32);
+  return { width: up(frame.width), height: up(frame.height), scale };
+}
+
+/** The letterbox the network sees: the frame scaled by `scale` into the top-left corner of width×height, black elsewhere. */
+export function letterbox(frame: RgbFrame, shape: { width: number; height: number; scale: number }, out: Float32Array): void {
+  const { width, height, scale } = shape;
+  warpInto(frame, rectToSize(0, 0, width / scale, height / scale, width, height), width, height, out, 0, { layout: 'nchw', border: 'zero' });
 }
 
 export class PersonDetector {
@@ -58,9 +66,9 @@ export class PersonDetector {
     this.threshold = opts.threshold ?? DEFAULT_PERSON_THRESHOLD;
   }
 
-  /** Runs the network on a prepared NCHW input (RGB 0..255) of `size`×`size`; returns the raw heads. */
-  async heads(input: Float32Array, size: number): Promise<MovenetHeads> {
-    const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 3, size, size]) });
+  /** Runs the network on a prepared NCHW input (RGB 0..255) of width×height; returns the raw heads. */
+  async heads(input: Float32Array, width: number, height = width): Promise<MovenetHeads> {
+    const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 3, height, width]) });
     const grid = out.center.dims;
     return {
       gridH: grid[2],
@@ -76,18 +84,18 @@ export class PersonDetector {
 
   /** People in the frame with a score ≥ `threshold`, best first. */
   async detect(frame: RgbFrame, threshold = this.threshold): Promise<PersonDetection[]> {
-    const size = this.inputSize;
-    const input = this.scratch.take(3 * size * size);
+    const shape = inputShape(frame, this.inputSize);
+    const input = this.scratch.take(3 * shape.width * shape.height);
     let rows: Float32Array;
-    let scale: number;
     try {
-      scale = letterbox(frame, size, input).scale;
-      rows = decodeMovenet(await this.heads(input, size));
+      letterbox(frame, shape, input);
+      rows = decodeMovenet(await this.heads(input, shape.width, shape.height));
     } finally {
       this.scratch.give(input);
     }
-    // Fractions of the square input → frame pixels (the letterbox starts at the frame's top-left).
-    const px = size / scale;
+    // Fractions of the input → frame pixels (the letterbox starts at the frame's top-left).
+    const px = shape.width / shape.scale;
+    const py = shape.height / shape.scale;
     const found: PersonDetection[] = [];
     for (let i = 0; i < MOVENET_INSTANCES; i++) {
       const r = i * MOVENET_ROW;
@@ -95,12 +103,12 @@ export class PersonDetector {
       const score = rows[b + 4];
       if (score < threshold) continue;
       const x1 = Math.min(rows[b + 1] * px, frame.width);
-      const y1 = Math.min(rows[b] * px, frame.height);
+      const y1 = Math.min(rows[b] * py, frame.height);
       const x2 = Math.min(rows[b + 3] * px, frame.width);
-      const y2 = Math.min(rows[b + 2] * px, frame.height);
+      const y2 = Math.min(rows[b + 2] * py, frame.height);
       if (x2 <= x1 || y2 <= y1) continue;
       const keypoints: Keypoint[] = [];
-      for (let j = 0; j < MOVENET_KEYPOINTS; j++) keypoints.push({ y: rows[r + 3 * j] * px, x: rows[r + 3 * j + 1] * px, score: rows[r + 3 * j + 2] });
+      for (let j = 0; j < MOVENET_KEYPOINTS; j++) keypoints.push({ y: rows[r + 3 * j] * py, x: rows[r + 3 * j + 1] * px, score: rows[r + 3 * j + 2] });
       found.push({ box: { x: x1, y: y1, width: x2 - x1, height: y2 - y1 }, score, keypoints });
     }
     return nms(found, PERSON_NMS_IOU);
