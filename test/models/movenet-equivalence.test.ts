@@ -5,6 +5,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { maxAbsDiff } from './max-abs-diff.js';
 import { loadModels, type ModelSet } from '../../device/src/vision/model-registry.js';
 import { decodeMovenet, MOVENET_INSTANCES, MOVENET_KEYPOINTS, MOVENET_ROW, type MovenetHeads } from '../../device/src/people/movenet-decode.js';
 import { inputShape, letterbox, PersonDetector } from '../../device/src/people/person-detector.js';
@@ -71,12 +72,6 @@ function toNchw(data: Float32Array, shape: number[], sigmoid: boolean): Float32A
   return out;
 }
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('MoveNet MultiPose → ONNX conversion matches the tfjs graph on real frames', () => {
   let models: ModelSet;
