@@ -10,6 +10,7 @@ import { FootfallCounter, FootfallData } from '../../device/src/footfall/footfal
 import { PeopleStage, type CameraPeopleStats } from '../../device/src/people/people-stage.js';
 import type { PersonDetector } from '../../device/src/people/person-detector.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
+import type { RgbFrame } from '../../device/src/camera/frame.js';
 import { openRig } from '../../test/pipeline/rig.js';
 import { oneByOneFrames, ONE_BY_ONE_FPS } from '../../test/people/one-by-one.js';
 
@@ -39,6 +40,14 @@ export interface ReplayOptions {
 }
 
 export async function replayOneByOne(engine: FaceEngine, detector: PersonDetector, cameras: CameraConfigInput[], opts: ReplayOptions = {}): Promise<OneByOneReplay> {
+  return replayClip(engine, detector, cameras, oneByOneFrames(opts.step ?? 1), ONE_BY_ONE_FPS, opts);
+}
+
+/** Frames of a clip numbered at its own rate (`index / fps` seconds from its start). */
+export type ClipFrames = AsyncIterable<{ frame: RgbFrame; index: number; seconds: number }>;
+
+/** Any clip through the real pipeline, the same way (hamilton.mp4 for faces bound to persons). */
+export async function replayClip(engine: FaceEngine, detector: PersonDetector, cameras: CameraConfigInput[], clip: ClipFrames, fps: number, opts: ReplayOptions = {}): Promise<OneByOneReplay> {
   const configs = new Map(cameras.map((c) => [c.id, CameraConfig.parse(c)]));
   let counter: FootfallCounter | null = null;
   let people: PeopleStage | null = null;
@@ -61,9 +70,9 @@ export async function replayOneByOne(engine: FaceEngine, detector: PersonDetecto
   const started = performance.now();
   let last = t0;
   try {
-    for await (const { frame, index, seconds } of oneByOneFrames(opts.step ?? 1)) {
+    for await (const { frame, index, seconds } of clip) {
       if (opts.untilSeconds !== undefined && seconds > opts.untilSeconds) break;
-      last = t0 + (index * 1000) / ONE_BY_ONE_FPS;
+      last = t0 + (index * 1000) / fps;
       for (const id of configs.keys()) rig.pipeline.offer({ ...frame, cameraId: id, seq: index, capturedAt: last, ptsMs: last - t0 });
       await rig.pipeline.drain();
       const byCamera: Record<string, number> = {};
