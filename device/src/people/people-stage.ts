@@ -172,7 +172,8 @@ export class PeopleStage {
 
   private finish(cam: CameraPeople, ended: PersonTrack[], at: number): void {
     for (const t of ended) {
-      const { crossings, stays } = cam.counting.end(t, at);
+      // The person left when last seen, not when the occlusion budget ran out.
+      const { crossings, stays } = cam.counting.end(t, Math.min(at, t.lastSeenAt));
       this.report(cam, crossings, stays);
       for (const f of t.faceTrackIds) if (this.faceOwner.get(f) === t) this.faceOwner.delete(f);
     }
