@@ -52,6 +52,7 @@ export class FootfallCounter implements Feature {
   private readonly zoneOccupancy = new Map<string, ZoneOccupancy>();
   private readonly dwell = new Map<string, { day: number; total: number; count: number }>();
   private writes: Promise<unknown> = Promise.resolve();
+  private prunedAt = 0;
   /** The buckets as counted (the document follows them, one durable write per change, in order). */
   private readonly buckets: Record<string, z.infer<typeof HourCounts>>;
 
@@ -76,6 +77,7 @@ export class FootfallCounter implements Feature {
 
   /** A line or zone counted someone. Returns the event as published (counted=false: the door already had it). */
   record(c: Crossing): FootfallEvent {
+    if (this.clock.now() - this.prunedAt > HOUR) this.prune();
     const door = c.door ?? `camera:${c.cameraId}`;
     const key = `${door}|${c.direction}`;
     const last = this.lastAtDoor.get(key);
@@ -212,9 +214,10 @@ export class FootfallCounter implements Feature {
     this.deps.bus.emit('footfallCounts', this.counts());
   }
 
-  /** Drops buckets past retention and entry records older than a day. */
+  /** Drops buckets past retention and entry records older than a day (at start, then at most hourly). */
   private prune(): void {
     const now = this.clock.now();
+    this.prunedAt = now;
     const cutoff = hourKey(now - (this.deps.retentionDays?.() ?? 400) * DAY);
     for (const h of Object.keys(this.buckets)) {
       if (h >= cutoff) continue;
