@@ -73,15 +73,18 @@ describe('camera counting', () => {
     const b = track('f');
     assert.deepEqual(c.observe(a, 0, { x: 0.3, y: 0.5 }).crossings.map((x) => x.direction), ['in']);
     c.observe(b, 0, { x: 0.9, y: 0.5 });
-    assert.equal(c.occupancy().get('floor'), 1);
+    assert.equal(c.occupancy(0).get('floor'), 1);
+    a.lastSeenAt = b.lastSeenAt = 1000;
+    c.observe(a, 1000, { x: 0.3, y: 0.5 });
     c.observe(b, 1000, { x: 0.4, y: 0.5 });
-    assert.equal(c.occupancy().get('floor'), 2);
+    assert.equal(c.occupancy(1000).get('floor'), 2);
+    assert.equal(c.occupancy(2000).get('floor'), 0, 'nobody seen for a second is not counted inside');
     const left = c.observe(a, 5000, { x: 0.8, y: 0.5 });
     assert.deepEqual(left.crossings.map((x) => x.direction), ['out']);
     assert.deepEqual(left.stays, [{ zoneId: 'floor', enteredAt: 0, leftAt: 5000 }]);
     const gone = c.end(b, 7000);
     assert.deepEqual(gone.crossings.map((x) => x.direction), ['out']);
-    assert.equal(c.occupancy().get('floor'), 0);
+    assert.equal(c.occupancy(7000).get('floor'), 0);
   });
 });
 

@@ -31,6 +31,11 @@ export interface CountingConfig {
 
 /** How far from a line (fraction of the frame) a person must be for its side to count. */
 export const LINE_MARGIN = 0.02;
+/**
+ * A track unseen this long no longer counts in a zone's occupancy, though it goes on (its occlusion budget is
+ * longer): someone who walked out of view is not inside for another second and a half.
+ */
+export const OCCUPANCY_STALE_MS = 600;
 
 interface LineState {
   /** +1 inside, −1 outside, null before a clear side was seen. */
@@ -66,11 +71,11 @@ export class CameraCounting {
     this.tracks.clear();
   }
 
-  /** Confirmed people in each zone now. */
-  occupancy(): Map<string, number> {
+  /** Confirmed people in each zone at `at` (seen within OCCUPANCY_STALE_MS). */
+  occupancy(at: number): Map<string, number> {
     const out = new Map<string, number>(this.config.zones.map((z) => [z.id, 0]));
     for (const s of this.tracks.values()) {
-      if (!s.track.confirmed) continue;
+      if (!s.track.confirmed || at - s.track.lastSeenAt > OCCUPANCY_STALE_MS) continue;
       for (const id of s.zones.keys()) out.set(id, (out.get(id) ?? 0) + 1);
     }
     return out;

@@ -88,7 +88,7 @@ export class PeopleStage {
       this.report(cam, crossings, stays);
     }
     cam.latest = seen.filter((t) => t.confirmed);
-    this.publishOccupancy(cam);
+    this.publishOccupancy(cam, at);
     return seen;
   }
 
@@ -103,11 +103,8 @@ export class PeopleStage {
   /** Ends person tracks unseen past their budget, also when a camera sends no frames. */
   tick(at: number): void {
     for (const cam of this.cameras.values()) {
-      const ended = cam.tracker.tick(at);
-      if (ended.length) {
-        this.finish(cam, ended, at);
-        this.publishOccupancy(cam);
-      }
+      this.finish(cam, cam.tracker.tick(at), at);
+      this.publishOccupancy(cam, at);
     }
   }
 
@@ -117,7 +114,7 @@ export class PeopleStage {
     if (!cam) return;
     this.finish(cam, cam.tracker.endAll(), at);
     cam.latest = [];
-    this.publishOccupancy(cam);
+    this.publishOccupancy(cam, at);
   }
 
   removeCamera(cameraId: string, at: number): void {
@@ -189,8 +186,8 @@ export class PeopleStage {
     if (stays.length) this.deps.footfall.stayed(cam.tracker.cameraId, stays);
   }
 
-  private publishOccupancy(cam: CameraPeople): void {
-    const occ = cam.counting.occupancy();
+  private publishOccupancy(cam: CameraPeople, at: number): void {
+    const occ = cam.counting.occupancy(at);
     this.deps.footfall.occupancy(cam.tracker.cameraId, cam.counting.zones.map((z) => ({ zoneId: z.id, name: z.name, occupancy: occ.get(z.id) ?? 0 })));
   }
 }
