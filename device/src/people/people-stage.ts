@@ -68,13 +68,12 @@ export class PeopleStage {
     return this.deps.camera(cameraId)?.analyse ?? 'faces';
   }
 
-  /** Detects, tracks, binds the frame's faces and counts. Returns the person tracks on this frame. */
-  async analyse(frame: CameraFrame, at: number, faces: readonly FaceOnFrame[]): Promise<PersonTrack[]> {
-    const detections = await this.deps.detector.detect(frame);
-    return this.update(frame, at, detections, faces);
+  /** People on the frame (the detection step; `update` takes its result with the frame's faces). */
+  detect(frame: CameraFrame): Promise<PersonDetection[]> {
+    return this.deps.detector.detect(frame);
   }
 
-  /** The part after detection (also used by replays that detect elsewhere). */
+  /** Tracks the frame's people, binds the frame's faces to them and counts. Returns the person tracks on this frame. */
   update(frame: Pick<CameraFrame, 'cameraId' | 'width' | 'height'>, at: number, detections: PersonDetection[], faces: readonly FaceOnFrame[]): PersonTrack[] {
     const cam = this.camera(frame.cameraId);
     const config = this.deps.camera(frame.cameraId);

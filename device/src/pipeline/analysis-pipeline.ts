@@ -257,13 +257,18 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
       cam.endTracksNow(at);
       this.deps.people?.endTracks(frame.cameraId, at);
     }
-    const mode = this.deps.people?.mode(frame.cameraId) ?? 'faces';
+    const people = this.deps.people;
+    const mode = people?.mode(frame.cameraId) ?? 'faces';
+    // Person detection runs while the face steps run (both mostly wait on onnxruntime's threads); the person
+    // tracks are updated after the faces, which they bind.
+    const persons = people && mode !== 'faces' ? timed(() => people.detect(frame)) : null;
     const faces = mode === 'persons' ? [] : await this.analyseFaces(frame, at, cam, t0);
-    if (mode === 'persons') cam.update(frame, at, []); // the live view still gets the frame
-    if (mode !== 'faces' && this.deps.people) {
-      const tp = performance.now();
-      await this.deps.people.analyse(frame, at, faces);
-      this.timings.record('persons', performance.now() - tp);
+    if (mode === 'persons') cam.update(frame, at, []);
+    if (people && persons) {
+      const { value, ms } = await persons;
+      const tu = performance.now();
+      people.update(frame, at, value, faces);
+      this.timings.record('persons', ms + performance.now() - tu);
     }
     this.timings.record('frame', performance.now() - t0);
   }
@@ -334,6 +339,12 @@ async function describePlanned(engine: PipelineEngine, frame: CameraFrame, locat
 
 function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - t0 };
 }
 
 /** Wraps the decider to time each decision (the `decision` stage). */
