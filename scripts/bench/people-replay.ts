@@ -10,7 +10,7 @@ import { FootfallCounter, FootfallData } from '../../device/src/footfall/footfal
 import { PeopleStage, type CameraPeopleStats } from '../../device/src/people/people-stage.js';
 import type { PersonDetector } from '../../device/src/people/person-detector.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 import { openRig } from '../../test/pipeline/rig.js';
 import { oneByOneFrames, ONE_BY_ONE_FPS } from '../../test/people/one-by-one.js';
 

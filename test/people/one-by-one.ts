@@ -1,7 +1,7 @@
 /** The shared one-by-one clip (six people, one at a time, never a face) and its hand-read timeline. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 import { peopleDataDir } from '../../device/src/util/paths.js';
 import { videoFrames } from '../../scripts/bench/video-frames.js';
 

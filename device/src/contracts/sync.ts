@@ -147,11 +147,6 @@ export const UploadResponse = z.object({
 });
 export type UploadResponse = z.infer<typeof UploadResponse>;
 
-/** Every non-2xx answer from cloud-sync. */
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Footfall hours are keyed by their figures: a re-send of the same state is a replay. */
 export function footfallItemKey(h: FootfallHour): string {

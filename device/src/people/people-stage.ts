@@ -4,7 +4,7 @@
  * face track gives the person track its identity (the counted entrant is then "captured"); a person who never
  * shows a face is still counted.
  */
-import type { CameraFrame } from '../camera/frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { CameraConfig } from '../contracts/camera.js';
 import type { AnalysisMode } from '../contracts/footfall.js';
 import type { Box } from '../contracts/live.js';

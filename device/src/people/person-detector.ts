@@ -8,7 +8,7 @@
  * from the faint static box the empty room gets (≤ 0.15).
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { ScratchBuffer } from '../vision/scratch.js';
 import { rectToSize, warpInto } from '../vision/warp.js';
