@@ -28,6 +28,7 @@ import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
+import { openFootfallModule } from './footfall/footfall-module.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
@@ -137,7 +138,8 @@ export class Appliance {
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
     await cameras.apply(current().cameras); // started with the features, last
-    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const footfall = await openFootfallModule(store, { bus, settings: current, models });
+    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, people: footfall.people, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
       retention: current().retention,
@@ -191,6 +193,7 @@ export class Appliance {
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
       ...bindIdentity(identity.people, engine),
       visits: bindVisits(visits.query),
+      footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
@@ -221,12 +224,13 @@ export class Appliance {
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
       updateLock,
       balena: () => balenaReport.report(),
+      footfall: () => footfall.counter.counts(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
     // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
     const features: Feature[] = [
-      updateLock, balena, identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras,
+      updateLock, balena, identity, visits.tracker, footfall.counter, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras,
     ];
     const appliance = new Appliance(
       features,

@@ -6,7 +6,7 @@ import type { BalenaFleet } from '../balena/balena-fleet.js';
 import { withBalenaView } from '../balena/fleet-view.js';
 import { streamVisitsCsv } from '../reports/csv.js';
 import {
-  comparison, demographics, dwellDistribution, heatmap, peakHours, siteSummaries, staffAttendance, visitSeries,
+  comparison, demographics, dwellDistribution, footfallSeries, heatmap, peakHours, siteSummaries, staffAttendance, visitSeries,
 } from '../reports/queries.js';
 import { parseGranularity, parseRange, type ReportRange } from '../reports/range.js';
 
@@ -29,6 +29,7 @@ export function reportRoutes(db: Db, balena: BalenaFleet | null = null): Router 
   report('heatmap', (range) => heatmap(db, range));
   report('peak-hours', (range) => peakHours(db, range));
   report('comparison', (range) => comparison(db, range));
+  report('footfall', (range, req) => footfallSeries(db, range, parseGranularity(req.query.granularity)));
   r.get('/api/reports/visits.csv', async (req, res) => {
     const range = rangeOf(req, res);
     res.setHeader('content-type', 'text/csv; charset=utf-8');

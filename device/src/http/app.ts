@@ -12,6 +12,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { customerRoutes, staffRoutes } from './routes/people.js';
 import { visitRoutes } from './routes/visits.js';
+import { footfallRoutes } from './routes/footfall.js';
 import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
@@ -38,6 +39,7 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...staffRoutes(deps),
     ...customerRoutes(deps),
     ...visitRoutes(deps),
+    ...footfallRoutes(deps),
     ...reviewRoutes(deps),
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),

@@ -7,6 +7,7 @@ import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
+import type { FootfallReader } from './routes/footfall.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
 export interface HttpDeps {
@@ -21,6 +22,7 @@ export interface HttpDeps {
   staff?: S.StaffService;
   customers?: S.CustomerService;
   visits?: S.VisitService;
+  footfall?: FootfallReader;
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;

@@ -12,7 +12,8 @@ import { Backoff } from '../util/backoff.js';
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
-import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
+import { cameraStatusItem, footfallItem, heartbeatItem, visitItem } from './items.js';
+import type { FootfallCounts, FootfallHour } from '../contracts/footfall.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 
 /** Cloud retries: 1 s doubling to 5 min, with full jitter. */
@@ -60,6 +61,8 @@ export interface SyncServiceOptions {
   deviceName?: string;
   balenaUuid?: string | null;
   heartbeatIntervalMs?: number;
+  /** Footfall today for the heartbeat (absent: no footfall figures). */
+  footfall?: () => FootfallCounts;
   maxBatchItems?: number;
   outbox?: OutboxOptions;
   client?: CloudClient;
@@ -96,6 +99,7 @@ export class SyncService implements Feature {
   };
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
+  private readonly onFootfallHour = (h: FootfallHour) => this.enqueue(() => footfallItem(h));
 
   constructor(private readonly opts: SyncServiceOptions) {
     this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
@@ -107,6 +111,7 @@ export class SyncService implements Feature {
     this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
+    this.opts.bus.on('footfallHour', this.onFootfallHour);
     this.running = true;
     this.cancel = new AbortController();
     const c = this.creds.load();
@@ -121,6 +126,7 @@ export class SyncService implements Feature {
   async stop(): Promise<void> {
     this.opts.bus.off('visit', this.onVisit);
     this.opts.bus.off('cameraStatus', this.onCamera);
+    this.opts.bus.off('footfallHour', this.onFootfallHour);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.running = false;
     this.cancel.abort();
@@ -154,6 +160,8 @@ export class SyncService implements Feature {
         dataPath: this.opts.dir,
         balena: this.opts.balena?.() ?? null,
       });
+      const f = this.opts.footfall?.();
+      if (f) payload.footfall = { entriesToday: f.entriesToday, exitsToday: f.exitsToday, occupancyNow: f.occupancyNow, captureRateToday: f.captureRateToday };
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
