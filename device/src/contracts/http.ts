@@ -1,4 +1,5 @@
 import { OutboxBacklog } from './sync.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
 import { z } from 'zod';
 import { CameraConfig, CameraStats } from './camera.js';
 import { Settings } from './settings.js';
@@ -198,6 +199,8 @@ export const LocalReport = z.object({
   timezone: z.string(),
   /** True when no visit at all falls in the range: every list below is then empty, nothing is invented. */
   empty: z.boolean(),
+  /** Visits by what the box could say: identified = customer + staff; unidentified = real faces never identifiable. */
+  visitors: z.object({ identified: Count, customer: Count, staff: Count, unidentified: Count }),
   customers: z.object({ visits: Count, uniqueCustomers: Count, newVisits: Count, returningVisits: Count }),
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */
@@ -288,6 +291,9 @@ export const HealthReport = z.object({
   detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
   /** Visits and statuses not yet acknowledged by cloud-sync (null when the health source has no outbox). */
   outbox: OutboxBacklog.nullable(),
+  /** balena's update lock (held, why, until when) and the supervisor's view; null when the source has none. */
+  updateLock: UpdateLockState.nullable().default(null),
+  balena: BalenaStatus.nullable().default(null),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

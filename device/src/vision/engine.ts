@@ -16,7 +16,7 @@ import { ageGenderTransform, chipGeometry, chipTransform, type RollPolicy } from
 import { UltraFaceDetector, type Detection, type DetectOptions } from './detector.js';
 import { FaceEmbedder } from './embedder.js';
 import { checkFrame, decodeImage, isRgbFrame, padFrame, rotateFrame, type DecodeOptions, type ImageInput } from './image.js';
-import { LandmarkModel, rollAngle, type Point } from './landmarks.js';
+import { fivePointRoll, LandmarkModel, rollAngle, type Point } from './landmarks.js';
 import { loadModels, type ModelSet } from './model-registry.js';
 import { measureQuality, SHARPNESS_CHIP } from './quality.js';
 import type { FaceQuality } from '../frame/face.js';
@@ -61,6 +61,11 @@ export interface FaceEngineOptions {
   detectionThreshold?: number;
   /** When the recognition chip is rotated upright (default: heads rolled 15° or more). */
   roll?: RollPolicy;
+  /**
+   * Landmarks of a head rolled at least this much (degrees) are measured again on a crop turned upright by the
+   * first measurement's roll (default 20; Infinity: never).
+   */
+  uprightLandmarksDegrees?: number;
   /** Load and run the age/gender model (default true). */
   ageGender?: boolean;
   decode?: DecodeOptions;
@@ -72,18 +77,24 @@ export interface AnalyzeOptions extends DetectOptions {
   /**
    * When nothing is found, look again: first with the image padded 30% per side with black (tight crops where the
    * face fills the frame are otherwise missed, models.md §2.2), then rotated ±30° (the detector misses heads
-   * tilted ~45°). Default true; the camera pipeline calls detect() and never pays for this.
+   * tilted ~45°), then ±60°. Default true; the camera pipeline calls detect() and never pays for this.
    */
   padRetry?: boolean;
 }
 
 /**
- * Level the chip for heads rolled 15° or more, but only on faces frontal enough (≥ 0.4) for the eye line to
- * measure roll: on turned faces the eye line tilts with yaw, and levelling them cost most of the Obama shot
- * (54/64 frames unrotated vs 23/64 always rotated), while rolled stills need it (±30°: 28/29 vs 10–12/29).
+ * Level the chip for every head rolled 25° or more, whatever its frontal score, measuring the roll by the
+ * five-point fit (eyes, nose, mouth corners) on landmarks taken upright (`uprightLandmarks`). The eye line alone
+ * tilts with yaw on turned faces, which is why the old policy (eye line, ≥ 15°, only frontal ≥ 0.4) left turned
+ * AND tilted heads unrotated: a staff member tilted 55–60° became a customer. Below 25° the plain chip stays:
+ * Obama's laughing three-quarter face measures 17–20° and the embedder knows it better unrotated (docs/vision.md).
  */
-export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 15, minFrontal: 0.4 };
+export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 25, estimate: 'five-point' };
 const PAD_FRACTION = 0.3;
+export const DEFAULT_UPRIGHT_LANDMARKS_DEGREES = 25;
+const PROBE_TURNS = [30, -30, 45, -45, 60, -60].map((d) => d * Math.PI / 180);
+const AGREE = 12 * Math.PI / 180;
+const DEG = Math.PI / 180;
 
 export class FaceEngine {
   /** Times of the most recent completed call. */
@@ -98,6 +109,7 @@ export class FaceEngine {
     private readonly ageGenderModel: AgeGenderModel | null,
     readonly roll: RollPolicy,
     private readonly decodeOptions: DecodeOptions,
+    private readonly uprightLandmarksDegrees: number,
   ) {}
 
   static async create(opts: FaceEngineOptions = {}): Promise<FaceEngine> {
@@ -117,6 +129,7 @@ export class FaceEngine {
       withAgeGender ? new AgeGenderModel(models.get('faceapi-age-gender').session) : null,
       opts.roll ?? DEFAULT_ROLL_POLICY,
       opts.decode ?? {},
+      opts.uprightLandmarksDegrees ?? DEFAULT_UPRIGHT_LANDMARKS_DEGREES,
     );
     log.info('face engine ready', { provider: models.provider, loadMs: Math.round(models.loadMs), ageGender: withAgeGender });
     return engine;
@@ -150,12 +163,28 @@ export class FaceEngine {
   async locate(frame: RgbFrame, dets: Detection[]): Promise<LocatedFace[]> {
     const out: LocatedFace[] = [];
     for (const d of dets) {
-      const landmarks = await this.landmarker.locate(frame, d.box);
+      const landmarks = await this.uprightLandmarks(frame, d.box);
       const geometry = chipGeometry(landmarks, this.roll);
       const quality = measureQuality(frame, d.box.width, landmarks, chipTransform(geometry, SHARPNESS_CHIP), d.score);
       out.push({ box: d.box, score: d.score, landmarks, rollDegrees: rollAngle(landmarks) * 180 / Math.PI, quality });
     }
     return out;
+  }
+
+  /**
+   * The 68 points of a face, measured upright. The landmark model was trained on upright heads: on a head rolled
+   * 60° its points (and the roll they give) can be anything, and it "sees" an upright face in almost any crop.
+   * So the roll is voted on: the face is measured on crops turned 0°, ±30°, ±45°, ±60°, and the roll most of those
+   * views agree on (within 12°) wins. A head rolled at least `uprightLandmarksDegrees` is then measured once more on
+   * a crop turned by that roll; a more upright head keeps its plain points (upright faces are not changed at all).
+   */
+  private async uprightLandmarks(frame: RgbFrame, box: Box): Promise<Point[]> {
+    const plain = await this.landmarker.locate(frame, box);
+    if (this.uprightLandmarksDegrees === Infinity) return plain;
+    const rolls = [fivePointRoll(plain)];
+    for (const turn of PROBE_TURNS) rolls.push(fivePointRoll(await this.landmarker.locate(frame, box, turn)));
+    const roll = consensusRoll(rolls);
+    return Math.abs(roll) >= this.uprightLandmarksDegrees * DEG ? this.landmarker.locate(frame, box, roll) : plain;
   }
 
   /** Descriptors (one batched run) and, optionally, age/gender for detections or already located faces. */
@@ -218,7 +247,22 @@ const RETRY_VIEWS: Array<(f: RgbFrame) => { frame: RgbFrame; toSource: Affine }>
   },
   (f) => rotateFrame(f, 30),
   (f) => rotateFrame(f, -30),
+  // heads tilted 60° and more (issue 13): the detector wants them within about 30° of upright
+  (f) => rotateFrame(f, 60),
+  (f) => rotateFrame(f, -60),
 ];
+
+/** The roll most views agree on (the mean of the largest group within AGREE of one view; ties: the most upright). */
+export function consensusRoll(rolls: number[]): number {
+  let best: number[] = [];
+  for (const r of rolls) {
+    const group = rolls.filter((o) => Math.abs(o - r) <= AGREE);
+    const mean = group.reduce((a, b) => a + b, 0) / group.length;
+    const bestMean = best.length ? best.reduce((a, b) => a + b, 0) / best.length : Infinity;
+    if (group.length > best.length || (group.length === best.length && Math.abs(mean) < Math.abs(bestMean))) best = group;
+  }
+  return best.reduce((a, b) => a + b, 0) / best.length;
+}
 
 function emptyTimings(): StageTimings {
   return { decodeMs: 0, detectMs: 0, landmarksMs: 0, embedMs: 0, ageGenderMs: 0, totalMs: 0 };
