@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { consensusRoll } from '../../device/src/vision/engine.js';
+import { consensusRoll, rollCandidates } from '../../device/src/vision/engine.js';
 import { describe, it } from 'node:test';
 import { boxIou, nms, tileRects } from '../../device/src/vision/detector.js';
 import { canIdentify, combinedQuality, MIN_IDENTITY_FACE_PX } from '../../device/src/vision/quality.js';
@@ -98,5 +98,8 @@ describe('roll vote', () => {
     assert.equal(deg(consensusRoll([-2, 5, -56, 27, -66, 69, -68].map(rad))), -63);
     assert.equal(deg(consensusRoll([-7, -2, -7, 45, -10, 74, -48].map(rad))), -6);
     assert.equal(deg(consensusRoll([30, -5].map(rad))), -5);
+    // two camps that each agree (a −60° head "looks upright" in crops turned the wrong way too): both are offered
+    assert.deepEqual(rollCandidates([-50, -11, -57, 48, -57, 55, -57].map(rad)).map(deg), [-55, 52]);
+    assert.deepEqual(rollCandidates([-7, -2, -7, 45, -10, 74, -48].map(rad)).map(deg), [-6]);
   });
 });

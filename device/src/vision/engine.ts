@@ -20,7 +20,7 @@ import { fivePointRoll, LandmarkModel, rollAngle, type Point } from './landmarks
 import { loadModels, type ModelSet } from './model-registry.js';
 import { measureQuality, SHARPNESS_CHIP } from './quality.js';
 import type { FaceQuality } from '../frame/face.js';
-import { applyAffine, type Affine } from './warp.js';
+import { applyAffine, rectToSize, rotateAbout, warpInto, type Affine } from './warp.js';
 
 const log = createLogger('vision');
 
@@ -94,6 +94,7 @@ const PAD_FRACTION = 0.3;
 export const DEFAULT_UPRIGHT_LANDMARKS_DEGREES = 25;
 const PROBE_TURNS = [30, -30, 45, -45, 60, -60].map((d) => d * Math.PI / 180);
 const AGREE = 12 * Math.PI / 180;
+const CAMPS_APART = 40 * Math.PI / 180;
 const DEG = Math.PI / 180;
 
 export class FaceEngine {
@@ -183,8 +184,30 @@ export class FaceEngine {
     if (this.uprightLandmarksDegrees === Infinity) return plain;
     const rolls = [fivePointRoll(plain)];
     for (const turn of PROBE_TURNS) rolls.push(fivePointRoll(await this.landmarker.locate(frame, box, turn)));
-    const roll = consensusRoll(rolls);
+    const [first, second] = rollCandidates(rolls);
+    let roll = first;
+    // A head rolled far one way can also "look upright" to the landmark model in crops turned the other way, and
+    // those views agree with each other too. When two such camps disagree, the detector decides: it scores an
+    // upright face high and a face turned 100° the wrong way low.
+    if (second !== undefined && Math.abs(first) >= this.uprightLandmarksDegrees * DEG && Math.abs(second - first) > CAMPS_APART) {
+      const a = await this.uprightFaceScore(frame, box, first);
+      const b = await this.uprightFaceScore(frame, box, second);
+      if (b > a) roll = second;
+    }
     return Math.abs(roll) >= this.uprightLandmarksDegrees * DEG ? this.landmarker.locate(frame, box, roll) : plain;
+  }
+
+  /** The detector's best score for the face's neighbourhood turned upright by `roll`. */
+  private async uprightFaceScore(frame: RgbFrame, box: Box, roll: number): Promise<number> {
+    const size = 160;
+    const side = Math.max(box.width, box.height) * 1.6;
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    const m = rotateAbout(rectToSize(cx - side / 2, cy - side / 2, side, side, size, size), roll, cx, cy);
+    const rgb = new Float32Array(size * size * 3);
+    warpInto(frame, m, size, size, rgb, 0, { layout: 'nhwc', border: 'zero' });
+    const patch: RgbFrame = { data: Uint8Array.from(rgb, (v) => Math.max(0, Math.min(255, Math.round(v)))), width: size, height: size, stride: size * 3 };
+    const found = await this.detector.detect(patch, { threshold: 0.3 });
+    return found.reduce((best, d) => Math.max(best, d.score), 0);
   }
 
   /** Descriptors (one batched run) and, optionally, age/gender for detections or already located faces. */
@@ -254,14 +277,21 @@ const RETRY_VIEWS: Array<(f: RgbFrame) => { frame: RgbFrame; toSource: Affine }>
 
 /** The roll most views agree on (the mean of the largest group within AGREE of one view; ties: the most upright). */
 export function consensusRoll(rolls: number[]): number {
-  let best: number[] = [];
-  for (const r of rolls) {
-    const group = rolls.filter((o) => Math.abs(o - r) <= AGREE);
-    const mean = group.reduce((a, b) => a + b, 0) / group.length;
-    const bestMean = best.length ? best.reduce((a, b) => a + b, 0) / best.length : Infinity;
-    if (group.length > best.length || (group.length === best.length && Math.abs(mean) < Math.abs(bestMean))) best = group;
-  }
-  return best.reduce((a, b) => a + b, 0) / best.length;
+  return rollCandidates(rolls)[0];
+}
+
+/**
+ * The rolls the views vote for, best first: each view's group (the views within AGREE of it), by size, then the
+ * most upright; a group of two or more views far (CAMPS_APART) from the winner comes second.
+ */
+export function rollCandidates(rolls: number[]): number[] {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const groups = rolls
+    .map((r) => rolls.filter((o) => Math.abs(o - r) <= AGREE))
+    .sort((a, b) => b.length - a.length || Math.abs(mean(a)) - Math.abs(mean(b)));
+  const first = mean(groups[0]);
+  const rival = groups.find((g) => g.length >= 2 && Math.abs(mean(g) - first) > CAMPS_APART);
+  return rival ? [first, mean(rival)] : [first];
 }
 
 function emptyTimings(): StageTimings {
