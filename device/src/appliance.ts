@@ -148,7 +148,7 @@ export class Appliance {
       log: log.child('mqtt'),
     });
 
-    const live = new LiveView(cameras, bus);
+    const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
     const system = new ProcessSystemService(accounts.deviceId, (reason) => {
       log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);

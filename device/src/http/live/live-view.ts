@@ -5,6 +5,7 @@ import type { EventBus } from '../../events.js';
 import type { Feature } from '../../util/feature.js';
 import { createLogger, type Logger } from '../../util/log.js';
 import { encodeAnnotated } from './encode.js';
+import type { CountingShapes } from './counting-overlay.js';
 
 
 export interface LiveViewOptions {
@@ -17,6 +18,8 @@ export interface LiveViewOptions {
   jpegQuality: number;
   /** A client with more than this many bytes unsent skips frames instead of buffering them. */
   maxBacklogBytes: number;
+  /** The camera's counting lines and zones, drawn under the faces (footfall; null: none). */
+  counting: (cameraId: string) => CountingShapes | null;
 }
 export const defaultLiveViewOptions: LiveViewOptions = {
   maxFps: 10,
@@ -25,6 +28,7 @@ export const defaultLiveViewOptions: LiveViewOptions = {
   faceTtlMs: 1000,
   jpegQuality: 75,
   maxBacklogBytes: 2 * 1024 * 1024,
+  counting: () => null,
 };
 
 const BOUNDARY = 'cvaframe';
@@ -144,7 +148,7 @@ export class LiveView implements Feature {
     const frame = c.latest;
     if (!frame) return null;
     if (c.jpeg && c.jpegSeq === frame.seq) return c.jpeg;
-    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality);
+    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality, this.opts.counting(frame.cameraId));
     c.jpegSeq = frame.seq;
     this.encodedFrames++;
     return c.jpeg;

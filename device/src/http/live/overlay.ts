@@ -1,4 +1,5 @@
 import type { FaceEvent } from '../../contracts/live.js';
+import { countingSvgElements, type CountingShapes } from './counting-overlay.js';
 
 const escapeXml = (s: string) =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
@@ -12,8 +13,11 @@ export function faceLabel(f: Pick<FaceEvent, 'kind' | 'name' | 'personId'>): str
   return 'unknown';
 }
 
-/** An SVG the size of the frame with one rectangle and label per face, composited over the JPEG by sharp. */
-export function overlaySvg(width: number, height: number, faces: readonly FaceEvent[]): string {
+/**
+ * An SVG the size of the frame with one rectangle and label per face (over the camera's counting lines and zones,
+ * when it has any), composited over the JPEG by sharp.
+ */
+export function overlaySvg(width: number, height: number, faces: readonly FaceEvent[], counting?: CountingShapes | null): string {
   const stroke = Math.max(2, Math.round(width / 400));
   const fontSize = Math.max(12, Math.round(width / 60));
   const parts = faces.map((f) => {
@@ -31,5 +35,6 @@ export function overlaySvg(width: number, height: number, faces: readonly FaceEv
       `<text x="${x + 5}" y="${labelY + fontSize}" font-family="sans-serif" font-size="${fontSize}" fill="#fff">${label}</text>`
     );
   });
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${parts.join('')}</svg>`;
+  const shapes = counting ? countingSvgElements(width, height, counting) : '';
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${shapes}${parts.join('')}</svg>`;
 }
