@@ -1,6 +1,6 @@
 import sharp from 'sharp';
 import type { RgbFrame } from '../../frame/frame.js';
-import type { FaceEvent } from '../../contracts/live.js';
+import type { Box, FaceEvent } from '../../contracts/live.js';
 import { overlaySvg } from './overlay.js';
 import type { CountingShapes } from './counting-overlay.js';
 
@@ -15,9 +15,11 @@ function packed(frame: RgbFrame): Buffer {
 }
 
 /** One JPEG of the frame with the faces' boxes and labels, and the camera's counting lines and zones, drawn on it. */
-export async function encodeAnnotated(frame: RgbFrame, faces: readonly FaceEvent[], quality = 75, counting?: CountingShapes | null): Promise<Buffer> {
+export async function encodeAnnotated(frame: RgbFrame, faces: readonly FaceEvent[], quality = 75, counting?: CountingShapes | null, persons: readonly Box[] = []): Promise<Buffer> {
   let img = sharp(packed(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } });
   const shapes = counting && counting.lines.length + counting.zones.length > 0 ? counting : null;
-  if (faces.length || shapes) img = img.composite([{ input: Buffer.from(overlaySvg(frame.width, frame.height, faces, shapes)), top: 0, left: 0 }]);
+  if (faces.length || shapes || persons.length) {
+    img = img.composite([{ input: Buffer.from(overlaySvg(frame.width, frame.height, faces, shapes, persons)), top: 0, left: 0 }]);
+  }
   return img.jpeg({ quality, mozjpeg: false }).toBuffer();
 }

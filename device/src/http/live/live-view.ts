@@ -1,6 +1,6 @@
 import type { Response } from 'express';
 import type { CameraFrame, FrameFeed } from '../../frame/frame.js';
-import type { FaceEvent } from '../../contracts/live.js';
+import type { Box, FaceEvent } from '../../contracts/live.js';
 import type { EventBus } from '../../events.js';
 import type { Feature } from '../../util/feature.js';
 import { createLogger, type Logger } from '../../util/log.js';
@@ -44,6 +44,8 @@ interface Client {
 interface CameraLive {
   latest: CameraFrame | null;
   faces: Map<string, { event: FaceEvent; seenAt: number }>;
+  /** People on the latest analysed frame (footfall cameras), drawn for faceTtlMs. */
+  persons: { boxes: Box[]; seenAt: number };
   clients: Set<Client>;
   jpeg: Buffer | null;
   jpegSeq: number;
@@ -66,6 +68,9 @@ export class LiveView implements Feature {
   private readonly onFace = (e: FaceEvent) => {
     this.cam(e.cameraId).faces.set(e.trackId, { event: e, seenAt: Date.now() });
   };
+  private readonly onPersons = (e: { cameraId: string; boxes: Box[] }) => {
+    this.cam(e.cameraId).persons = { boxes: e.boxes, seenAt: Date.now() };
+  };
   readonly opts: LiveViewOptions;
   /** Frames encoded so far (all cameras): what the benchmark and metrics read. */
   encodedFrames = 0;
@@ -83,9 +88,11 @@ export class LiveView implements Feature {
     if (this.unsubscribe) return;
     const off = this.feed.onFrame((f) => this.onFrame(f));
     this.bus.on('face', this.onFace);
+    this.bus.on('persons', this.onPersons);
     this.unsubscribe = () => {
       off();
       this.bus.off('face', this.onFace);
+      this.bus.off('persons', this.onPersons);
     };
   }
 
@@ -112,7 +119,7 @@ export class LiveView implements Feature {
   private cam(id: string): CameraLive {
     let c = this.cams.get(id);
     if (!c) {
-      c = { latest: null, faces: new Map(), clients: new Set(), jpeg: null, jpegSeq: -1, encoding: false, lastEncodeAt: 0, timer: null };
+      c = { latest: null, faces: new Map(), persons: { boxes: [], seenAt: 0 }, clients: new Set(), jpeg: null, jpegSeq: -1, encoding: false, lastEncodeAt: 0, timer: null };
       this.cams.set(id, c);
     }
     return c;
@@ -148,7 +155,8 @@ export class LiveView implements Feature {
     const frame = c.latest;
     if (!frame) return null;
     if (c.jpeg && c.jpegSeq === frame.seq) return c.jpeg;
-    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality, this.opts.counting(frame.cameraId));
+    const persons = Date.now() - c.persons.seenAt <= this.opts.faceTtlMs ? c.persons.boxes : [];
+    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality, this.opts.counting(frame.cameraId), persons);
     c.jpegSeq = frame.seq;
     this.encodedFrames++;
     return c.jpeg;
