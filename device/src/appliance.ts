@@ -178,7 +178,7 @@ export class Appliance {
       log: log.child('mqtt'),
     });
 
-    const live = new LiveView(cameras, bus);
+    const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
     const restart = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
     const system = new ProcessSystemService(accounts.deviceId, (reason) => void restart(reason));

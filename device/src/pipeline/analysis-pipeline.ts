@@ -273,8 +273,9 @@ export class AnalysisPipeline implements Feature {
     if (people && persons) {
       const { value, ms } = await persons;
       const tu = performance.now();
-      people.update(frame, at, value, faces);
+      const tracks = people.update(frame, at, value, faces);
       this.timings.record('persons', ms + performance.now() - tu);
+      this.deps.bus.emit('persons', { cameraId: frame.cameraId, boxes: tracks.filter((t) => t.confirmed).map((t) => t.box) });
     }
     this.timings.record('frame', performance.now() - t0);
   }
