@@ -16,6 +16,7 @@ type VisitItem = Extract<SyncItem, { kind: 'visit' }>;
 type HeartbeatItem = Extract<SyncItem, { kind: 'heartbeat' }>;
 type CameraItem = Extract<SyncItem, { kind: 'cameraStatus' }>;
 type ForgetItem = Extract<SyncItem, { kind: 'forget' }>;
+type FootfallItem = Extract<SyncItem, { kind: 'footfall' }>;
 interface Indexed<T> {
   index: number;
   item: T;
@@ -33,6 +34,7 @@ function rankAbove(a: [number, number, number], b: [number, number, number]): bo
 function futureCheck(item: SyncItem, limit: number): string | null {
   const stamps = [item.at];
   if (item.kind === 'visit') stamps.push(item.payload.visit.arrivedAt, item.payload.visit.lastSeenAt);
+  if (item.kind === 'footfall') stamps.push(item.payload.hour);
   for (const s of stamps) if (Date.parse(s) > limit) return `timestamp ${s} is in the future`;
   return null;
 }
@@ -81,8 +83,8 @@ export async function ingestBatch(
   if (env.data.siteId !== device.siteId) throw new HttpError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
   const earliest = device.claimedAt.getTime() - MAX_VISIT_DAYS_BEFORE_CLAIM * 86_400_000;
-  const { results, visits, heartbeats, cameras, forgets } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS, earliest);
-  const valid = { visits, heartbeats, cameras, forgets };
+  const { results, visits, heartbeats, cameras, footfall, forgets } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS, earliest);
+  const valid = { visits, heartbeats, cameras, footfall, forgets };
   const applied = new Set<number>();
   try {
     for (const i of await applyItems(db, partitions, device, valid)) applied.add(i);
@@ -90,7 +92,7 @@ export async function ingestBatch(
     if (!isDataError(e)) throw e;
     // Something in the batch could not be stored though it validated: apply item by item, so the good
     // ones land and only the culprit is rejected (a retrying box never blocks behind it).
-    for (const group of [visits, heartbeats, cameras, forgets] as Indexed<SyncItem>[][]) {
+    for (const group of [visits, heartbeats, cameras, footfall, forgets] as Indexed<SyncItem>[][]) {
       for (const one of group) {
         try {
           for (const i of await applyItems(db, partitions, device, byKind([one]))) applied.add(i);
@@ -101,7 +103,7 @@ export async function ingestBatch(
       }
     }
   }
-  for (const group of [visits, heartbeats, cameras, forgets] as Indexed<SyncItem>[][]) {
+  for (const group of [visits, heartbeats, cameras, footfall, forgets] as Indexed<SyncItem>[][]) {
     for (const { index, item } of group) {
       if (results[index]?.status === 'rejected') continue;
       results[index] = { index, key: item.key, status: applied.has(index) ? 'applied' : 'duplicate' };
@@ -115,15 +117,17 @@ interface ValidItems {
   visits: Indexed<VisitItem>[];
   heartbeats: Indexed<HeartbeatItem>[];
   cameras: Indexed<CameraItem>[];
+  footfall: Indexed<FootfallItem>[];
   forgets: Indexed<ForgetItem>[];
 }
 
 function byKind(items: Indexed<SyncItem>[]): ValidItems {
-  const out: ValidItems = { visits: [], heartbeats: [], cameras: [], forgets: [] };
+  const out: ValidItems = { visits: [], heartbeats: [], cameras: [], footfall: [], forgets: [] };
   for (const x of items) {
     if (x.item.kind === 'visit') out.visits.push(x as Indexed<VisitItem>);
     else if (x.item.kind === 'heartbeat') out.heartbeats.push(x as Indexed<HeartbeatItem>);
     else if (x.item.kind === 'forget') out.forgets.push(x as Indexed<ForgetItem>);
+    else if (x.item.kind === 'footfall') out.footfall.push(x as Indexed<FootfallItem>);
     else out.cameras.push(x as Indexed<CameraItem>);
   }
   return out;
@@ -140,6 +144,7 @@ async function applyItems(db: Db, partitions: VisitPartitions, device: DevicePri
     applied.push(...(await upsertVisits(q, device, latestVisit)));
     applied.push(...(await insertHeartbeats(q, device, items.heartbeats)));
     applied.push(...(await upsertCameraStatus(q, device, latestCamera)));
+    applied.push(...(await upsertFootfall(q, device, items.footfall)));
     // Last: a visit in this same batch that still names the person is renamed too.
     applied.push(...(await forgetPersons(q, device, items.forgets)));
     await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
@@ -159,6 +164,7 @@ function classifyItems(items: unknown[], futureLimit: number, earliest: number) 
   const visits: Indexed<VisitItem>[] = [];
   const heartbeats: Indexed<HeartbeatItem>[] = [];
   const cameras: Indexed<CameraItem>[] = [];
+  const footfall: Indexed<FootfallItem>[] = [];
   const forgets: Indexed<ForgetItem>[] = [];
   items.forEach((raw, index) => {
     const rawKey = (raw as { key?: unknown } | null)?.key;
@@ -188,10 +194,11 @@ function classifyItems(items: unknown[], futureLimit: number, earliest: number) 
     const it = parsed.data;
     if (it.kind === 'visit') visits.push({ index, item: it });
     else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
+    else if (it.kind === 'footfall') footfall.push({ index, item: it });
     else if (it.kind === 'forget') forgets.push({ index, item: it });
     else cameras.push({ index, item: it });
   });
-  return { results, visits, heartbeats, cameras, forgets };
+  return { results, visits, heartbeats, cameras, footfall, forgets };
 }
 
 function keepLatest<T>(xs: T[], id: (x: T) => string, newer: (a: T, b: T) => boolean): T[] {
@@ -353,4 +360,43 @@ async function forgetPersons(q: Queryable, device: DevicePrincipal, items: Index
     await q.query('update visits set person_id = $3 where device_id = $1 and person_id = $2', [device.id, item.payload.personId, item.payload.tombstone]);
   }
   return items.map((x) => x.index);
+}
+
+/**
+ * Footfall hours: the greatest figures win (a device only ever counts up), so a replayed or older state of an
+ * hour changes nothing. Several items of one hour in a batch are folded first (one statement touches a row once).
+ */
+async function upsertFootfall(q: Queryable, device: DevicePrincipal, items: Indexed<FootfallItem>[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  const byHour = new Map<string, { hour: string; entries: number; exits: number; captured: number }>();
+  for (const { item } of items) {
+    const h = item.payload;
+    const key = new Date(h.hour).toISOString();
+    const cur = byHour.get(key);
+    byHour.set(key, cur
+      ? { hour: key, entries: Math.max(cur.entries, h.entries), exits: Math.max(cur.exits, h.exits), captured: Math.max(cur.captured, h.captured) }
+      : { hour: key, entries: h.entries, exits: h.exits, captured: h.captured });
+  }
+  const r = await q.query<{ hour: Date }>(
+    `insert into footfall_hours (device_id, site_id, hour, entries, exits, captured)
+     select $1, $2, r.hour, r.entries, r.exits, r.captured
+     from jsonb_to_recordset($3::jsonb) as r(hour timestamptz, entries int, exits int, captured int)
+     on conflict (device_id, hour) do update set
+       entries = greatest(footfall_hours.entries, excluded.entries),
+       exits = greatest(footfall_hours.exits, excluded.exits),
+       captured = greatest(footfall_hours.captured, excluded.captured),
+       received_at = now()
+     where (excluded.entries > footfall_hours.entries or excluded.exits > footfall_hours.exits or excluded.captured > footfall_hours.captured)
+     returning hour`,
+    [device.id, device.siteId, JSON.stringify([...byHour.values()])],
+  );
+  const changed = new Set(r.rows.map((x) => new Date(x.hour).toISOString()));
+  // An item applied when its hour changed and it carried that hour's winning figures.
+  return items
+    .filter(({ item }) => {
+      const key = new Date(item.payload.hour).toISOString();
+      const w = byHour.get(key)!;
+      return changed.has(key) && item.payload.entries === w.entries && item.payload.exits === w.exits && item.payload.captured === w.captured;
+    })
+    .map((x) => x.index);
 }

@@ -6,12 +6,18 @@ import { PRIVATE_DIR_MODE } from './store/atomic-file.js';
 import { dirname, join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
+import { balenaControl } from './balena/balena-control.js';
+import { BalenaService } from './balena/balena-service.js';
+import { OpeningHoursHold, openingHoursPolicy } from './balena/opening-hours-hold.js';
+import { restartHandler } from './balena/restart.js';
+import { updateLockPath, UpdateLock } from './balena/update-lock.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
-import { defaultSettings, sectionChanged, Settings } from './contracts/settings.js';
+import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import { EventBus } from './events.js';
+import { writeHttpPort } from './health/port-file.js';
 import { SystemHealth } from './health/system-health.js';
 import { StorageMonitor } from './health/storage-monitor.js';
 import { PeopleMetrics } from './health/people-metrics.js';
@@ -23,11 +29,12 @@ import { LiveView } from './http/live/live-view.js';
 import { HttpServer } from './http/server.js';
 import { DocumentSettingsService } from './services/settings-service.js';
 import { appVersion, ProcessSystemService } from './services/system-service.js';
-import { IdentityService } from './identity/identity-service.js';
+import { Identity } from './identity/identity.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
+import { openFootfallModule } from './footfall/footfall-module.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { InstanceLock } from './store/instance-lock.js';
 import { redactUrlSecrets } from './secrets/redaction.js';
@@ -76,12 +83,15 @@ export class Appliance {
       accounts: Accounts;
       bus: EventBus;
       engine: FaceEngine;
-      identity: IdentityService;
+      identity: Identity;
       cameras: CameraManager;
       pipeline: AnalysisPipeline;
       mqtt: MqttService;
       http: HttpServer;
       sync: SyncService;
+      /** balena's update lock: `updateLock.hold(reason, fn)` keeps updates out while fn runs (backup, restore…). */
+      updateLock: UpdateLock;
+      balena: BalenaService;
     },
     private readonly log: Logger,
   ) {}
@@ -106,6 +116,18 @@ export class Appliance {
     await addExtraCameras(settings, opts.extraCameras ?? [], log);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
+    const updateLock = new UpdateLock({
+      path: updateLockPath(env, dir),
+      maxHoldMs: () => current().updates.maxHoldHours * 3_600_000,
+      log: log.child('update-lock'),
+    });
+    const balena = new BalenaService({ env, log: log.child('balena') });
+    const balenaReport = balenaControl(updateLock, balena);
+    const openingHours = new OpeningHoursHold({
+      lock: updateLock,
+      policy: () => openingHoursPolicy(current(), env.CVA_OPENING_HOURS, log),
+      log: log.child('opening-hours'),
+    });
 
     const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
     const models = await loadModels({ provider, log: log.child('models') });
@@ -114,27 +136,36 @@ export class Appliance {
 
     const bus = new EventBus();
     const visits = await openVisitModule(store, { bus, settings: visitSettingsOf(current()) });
-    const identity = new IdentityService({
+    const identity = new Identity({
       dir: join(dir, 'identity'),
       crops: store.crops,
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
       // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
       // visits); the visits, their history, the counter, the sync outbox and the cloud follow.
-      hooks: { forgetPerson: async (personId) => void (await visits.forgetter.forget(personId)) },
+      hooks: {
+        forgetPerson: async (personId) => void (await visits.forgetter.forget(personId)),
+        // A merge, a retracted twin or a customer folded into staff: their open visit becomes the target's.
+        mergedPersons: async (target, sources) => {
+          const kind = identity.people.personInfo(target)?.kind ?? 'customer';
+          for (const s of sources) await visits.tracker.fold(s, target, kind);
+        },
+      },
+      guard: (reason, fn) => updateLock.hold(reason, fn),
     });
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
     await cameras.apply(current().cameras); // started with the features, last
-    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const footfall = await openFootfallModule(store, { bus, settings: current, models });
+    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, people: footfall.people, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
       retention: current().retention,
       crops: store.crops,
       dayLogs: [store.visits, store.visitEvents],
-      unseenCustomers: (cutoff) => identity.customersUnseenSince(cutoff),
+      unseenCustomers: (cutoff) => identity.people.customersUnseenSince(cutoff),
       forgetPerson: async (personId) => {
-        const r = await identity.forget(personId);
+        const r = await identity.people.forget(personId);
         if (!r.ok) throw new Error(r.error.message);
       },
     });
@@ -147,6 +178,7 @@ export class Appliance {
       cameraStats: () => cameras.stats(),
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
+      balena: () => balenaReport.report(),
     });
     // The ports in use, which may differ from the settings when those were taken (system/info, bridge/info).
     let httpServer: HttpServer | null = null;
@@ -177,17 +209,10 @@ export class Appliance {
 
     mqttPort = () => mqtt.broker.port;
     const people = new PeopleMetrics(bus);
-    const live = new LiveView(cameras, bus);
+    const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
-    const system = new ProcessSystemService(
-      accounts.deviceId,
-      (reason) => {
-        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-        process.kill(process.pid, 'SIGTERM');
-      },
-      appVersion(),
-      () => listening(),
-    );
+    const restart = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
+    const system = new ProcessSystemService(accounts.deviceId, (reason) => void restart(reason), appVersion(), () => listening());
     const http = createHttpApp({
       accounts,
       settings,
@@ -197,13 +222,15 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts), (url) => cameraUrlRefusal(url, cameraPolicy)),
-      ...bindIdentity(identity, engine),
+      ...bindIdentity(identity.people, engine),
       visits: bindVisits(visits.query),
+      footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
       storage,
       people,
+      balena: balenaReport,
       log: log.child('http'),
     });
     httpServer = new HttpServer(http.app, {
@@ -212,6 +239,8 @@ export class Appliance {
       attach: (server: Server) => {
         mqtt.attachWebSocket(server, '/mqtt');
       },
+      // The port really listened on, for the container's HEALTHCHECK (8080 may have been taken).
+      listening: (port) => writeHttpPort(dir, port),
       log: log.child('http'),
     });
 
@@ -226,11 +255,21 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       deviceName: current().site.name || hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      updateLock,
+      balena: () => balenaReport.report(),
+      footfall: () => footfall.counter.counts(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [storage, people, identity, identityGate(identity), visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
-    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync }, log);
+    // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
+    const features: Feature[] = [
+      updateLock, storage, people, balena, identity, visits.tracker, footfall.counter, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras,
+    ];
+    const appliance = new Appliance(
+      features,
+      { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync, updateLock, balena },
+      log,
+    );
     // The outbox records until every feature has stopped (the visit tracker flushes updates as it stops).
     const recorder = sync;
     appliance.finalisers.push(() => recorder.close());
@@ -346,18 +385,3 @@ async function addExtraCameras(settings: DocumentSettingsService, extra: readonl
   }
 }
 
-/**
- * Identity's quality gate (it also judges enrolment photos) follows the recognition settings.
- * Identity's own `onSettingsChanged` replaces this once the identity split (issue 10 part 2) lands.
- */
-function identityGate(identity: IdentityService): Feature {
-  return {
-    name: 'identity-gate',
-    start: async () => {},
-    stop: async () => {},
-    onSettingsChanged(next, prev) {
-      if (sectionChanged(prev, next, 'recognition'))
-        identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
-    },
-  };
-}

@@ -328,6 +328,19 @@ export function cloudSuite(kind: DbKind): void {
         assert.deepEqual(d.body.data.map((x: any) => [x.bucket, x.visits]), [['2026-03-28', 0], ['2026-03-29', 1]]);
       });
 
+      it('unidentified visitors are counted apart: identified vs unidentified, never as customers', async () => {
+        // A real face the box could not identify, 10:30 on the 6th in Paris.
+        const u = { ...visit({ id: 'u1', personId: 'U-door-7', arrivedAt: '2026-01-06T09:30:00Z', departedAt: '2026-01-06T09:31:00Z' }), kind: 'unidentified' as const };
+        assert.equal((await ingest(P, [visitItemOf(u)])).body.applied, 1);
+        const s = (await api(url, 'GET', `/api/reports/summary?${period}&sites=${P.siteId}`, adminA)).body.data[0];
+        assert.deepEqual([s.visits, s.staffVisits, s.identifiedVisits, s.unidentifiedVisits], [5, 1, 6, 1]);
+        const days = (await api(url, 'GET', `/api/reports/visits?granularity=day&${period}&sites=${P.siteId}`, adminA)).body.data;
+        assert.deepEqual(days.map((x: any) => [x.bucket, x.visits, x.identifiedVisits, x.unidentifiedVisits]), [['2026-01-05', 3, 4, 0], ['2026-01-06', 2, 2, 1]]);
+        const hours = (await api(url, 'GET', `/api/reports/visits?granularity=hour&${period}&sites=${P.siteId}`, adminA)).body.data;
+        assert.deepEqual(hours.filter((x: any) => x.unidentifiedVisits).map((x: any) => [x.bucket, x.unidentifiedVisits]), [['2026-01-06T10:00', 1]]);
+        await db.query(`delete from visits where visit_id = 'u1'`);
+      });
+
       it('bad report parameters are typed 400s', async () => {
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-05`, adminA)).body.error.code, 'invalid_range');
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-06&to=2026-01-05`, adminA)).status, 400);

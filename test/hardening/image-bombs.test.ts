@@ -8,7 +8,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { FaceEngine } from '../../device/src/vision/engine.js';
 import { decodeImage } from '../../device/src/vision/image.js';
 import { MAX_IMAGE_PIXELS } from '../../device/src/vision/image-limits.js';
-import { IdentityService } from '../../device/src/identity/identity-service.js';
+import { Identity } from '../../device/src/identity/identity.js';
 import { bindIdentity } from '../../device/src/services/bindings.js';
 import { Client, setUpAdmin, startHarness, type Harness } from '../http/harness.js';
 
@@ -34,16 +34,16 @@ describe('image bombs and upload bursts', () => {
   let h: Harness;
   let admin: Client;
   let engine: FaceEngine;
-  let identity: IdentityService;
+  let identity: Identity;
   const bomb = pngBomb(10_900);
 
   before(async () => {
     engine = await FaceEngine.create({ ageGender: false });
     h = await startHarness({
       late: async (hh) => {
-        identity = new IdentityService({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
+        identity = new Identity({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
         await identity.start();
-        return bindIdentity(identity, engine);
+        return bindIdentity(identity.people, engine);
       },
     });
     admin = await setUpAdmin(h);

@@ -127,6 +127,7 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
     assert.equal(rep.timezone, 'Europe/Berlin');
     assert.deepEqual(rep.customers, { visits: 3, uniqueCustomers: 2, newVisits: 2, returningVisits: 1 });
     assert.equal(rep.staff.visits, 1);
+    assert.deepEqual(rep.visitors, { identified: 4, customer: 3, staff: 1, unidentified: 0 });
     assert.equal(rep.byHour.length, 24);
     assert.equal(rep.byHour[10], 2, 'two arrivals 10:xx Berlin');
     assert.equal(rep.byHour[15], 1, 'the return at 15:00 Berlin');

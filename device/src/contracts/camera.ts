@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalysisMode, CountingLine, CountingZone } from './footfall.js';
 
 /** 169.254.0.0/16 and fe80::/10: link-local (cloud metadata services, neighbours' auto-configured hosts). */
 function isLinkLocalHost(url: string): boolean {
@@ -26,6 +27,8 @@ const cameraUrl = z
   })
   .refine((u) => !isLinkLocalHost(u), { message: 'camera URL must not point at a link-local address (169.254.x.x, fe80::)' });
 
+const uniqueIds = (xs: Array<{ id: string }>) => new Set(xs.map((x) => x.id)).size === xs.length;
+
 /** A camera's fields as sent, without defaults: the shape a partial change (PATCH) is checked against. */
 const cameraFields = {
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'id: lowercase letters, digits, - and _'),
@@ -42,6 +45,11 @@ const cameraFields = {
   loop: z.boolean(),
   /** 'auto' picks the best decoder the platform has; a named element forces it. */
   decoder: z.string().max(64),
+  /** What analysis runs on this camera: faces (identity), persons (footfall) or both (docs/footfall.md). */
+  analyse: AnalysisMode,
+  /** Directed counting lines (in/out) and zones (occupancy, dwell), in fractions of the frame. */
+  lines: z.array(CountingLine).max(8).refine(uniqueIds, 'line ids must be unique within a camera'),
+  zones: z.array(CountingZone).max(8).refine(uniqueIds, 'zone ids must be unique within a camera'),
 };
 
 export const CameraConfig = z.object({
@@ -52,6 +60,9 @@ export const CameraConfig = z.object({
   rtspTransport: cameraFields.rtspTransport.default('tcp'),
   loop: cameraFields.loop.default(false),
   decoder: cameraFields.decoder.default('auto'),
+  analyse: cameraFields.analyse.default('faces'),
+  lines: cameraFields.lines.default([]),
+  zones: cameraFields.zones.default([]),
 });
 /**
  * A change to a camera: only the fields given, no defaults (a default here would silently reset every

@@ -1,4 +1,5 @@
 import { OutboxBacklog } from './sync.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
 import { z } from 'zod';
 import { CameraChange, CameraConfig, CameraStats } from './camera.js';
 import { Settings, Timezone } from './settings.js';
@@ -194,6 +195,8 @@ export const LocalReport = z.object({
   timezone: z.string(),
   /** True when no visit at all falls in the range: every list below is then empty, nothing is invented. */
   empty: z.boolean(),
+  /** Visits by what the box could say: identified = customer + staff; unidentified = real faces never identifiable. */
+  visitors: z.object({ identified: Count, customer: Count, staff: Count, unidentified: Count }),
   customers: z.object({ visits: Count, uniqueCustomers: Count, newVisits: Count, returningVisits: Count }),
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */
@@ -296,6 +299,9 @@ export const HealthReport = z.object({
       message: z.string().nullable(),
     })
     .nullable(),
+  /** balena's update lock (held, why, until when) and the supervisor's view; null when the source has none. */
+  updateLock: UpdateLockState.nullable().default(null),
+  balena: BalenaStatus.nullable().default(null),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

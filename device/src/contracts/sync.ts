@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { IsoTime, Visit, VisitEventType } from './visit.js';
 import { CameraStats } from './camera.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
+import { FootfallHour } from './footfall.js';
 
 /**
  * Device ↔ cloud-sync wire contract. Imported by BOTH the appliance (outbox, uploader) and the
@@ -90,6 +92,18 @@ export const Heartbeat = z.object({
   diskTotalBytes: z.number().min(0).nullable(),
   cameras: z.array(CameraStats).max(64),
   outbox: OutboxBacklog,
+  /** Optional so heartbeats of older releases stay valid. */
+  updateLock: UpdateLockState.optional(),
+  balena: BalenaStatus.optional(),
+  /** Footfall today (absent from appliances older than footfall counting). */
+  footfall: z
+    .object({
+      entriesToday: z.number().int().min(0),
+      exitsToday: z.number().int().min(0),
+      occupancyNow: z.number().int().min(0),
+      captureRateToday: z.number().min(0).max(1).nullable(),
+    })
+    .optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
@@ -108,7 +122,9 @@ export const Tombstone = z.string().regex(/^F-[0-9a-f]{12}$/, 'tombstone: F- and
 export const PersonForgotten = z.object({ personId: z.string().min(1).max(64), tombstone: Tombstone });
 export type PersonForgotten = z.infer<typeof PersonForgotten>;
 export const ForgetItem = z.object({ key: ItemKey, kind: z.literal('forget'), at: IsoTime, payload: PersonForgotten });
-export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem, ForgetItem]);
+/** One hour's footfall as counted so far: absolute figures, so the newest state of an hour wins (never a sum). */
+export const FootfallItem = z.object({ key: ItemKey, kind: z.literal('footfall'), at: IsoTime, payload: FootfallHour });
+export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem, FootfallItem, ForgetItem]);
 export type SyncItem = z.infer<typeof SyncItem>;
 export type SyncItemKind = SyncItem['kind'];
 
@@ -150,6 +166,11 @@ export const UploadResponse = z.object({
 });
 export type UploadResponse = z.infer<typeof UploadResponse>;
 
+
+/** Footfall hours are keyed by their figures: a re-send of the same state is a replay. */
+export function footfallItemKey(h: FootfallHour): string {
+  return `ff:${h.hour}:${h.entries}:${h.exits}:${h.captured}`;
+}
 
 /** Stable item keys: the same event always yields the same key, so a re-enqueue is a replay. */
 export function visitItemKey(e: { type: string; visit: { id: string; lastSeenAt: string; status: string } }): string {

@@ -3,6 +3,7 @@ import type { CameraStats } from '../contracts/camera.js';
 import type { HealthReport } from '../contracts/http.js';
 import type { OutboxBacklog } from '../contracts/sync.js';
 import type { StorageStatus } from './storage-monitor.js';
+import type { BalenaReport } from '../contracts/balena.js';
 
 /** Sources the health report reads besides the OS: camera supervisors and the face engine's timings. */
 export interface HealthSources {
@@ -13,6 +14,8 @@ export interface HealthSources {
   outboxBacklog?(): OutboxBacklog | null;
   /** The data folder's free space, checked at report time. */
   storage?(): Promise<StorageStatus>;
+  /** balena's update lock and supervisor view. */
+  balena?(): BalenaReport | null;
 }
 
 export interface SystemHealthOptions {
@@ -73,6 +76,7 @@ export class SystemHealth {
       this.gpus(),
       this.sources.storage?.() ?? null,
     ]);
+    const balena = this.sources.balena?.() ?? null;
     return {
       time: new Date().toISOString(),
       uptimeSeconds: si.time().uptime,
@@ -89,6 +93,8 @@ export class SystemHealth {
       detectorMs: this.sources.detectorMs(),
       outbox: this.sources.outboxBacklog?.() ?? null,
       storage,
+      updateLock: balena?.updateLock ?? null,
+      balena: balena?.balena ?? null,
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { Accounts } from '../accounts/accounts.js';
+import type { BalenaControl } from '../balena/balena-control.js';
 import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
@@ -8,6 +9,7 @@ import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
+import type { FootfallReader } from './routes/footfall.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
 export interface HttpDeps {
@@ -22,6 +24,7 @@ export interface HttpDeps {
   staff?: S.StaffService;
   customers?: S.CustomerService;
   visits?: S.VisitService;
+  footfall?: FootfallReader;
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
@@ -30,6 +33,8 @@ export interface HttpDeps {
   storage?: Pick<StorageMonitor, 'noteNoSpace'>;
   /** People and visit figures for /metrics. */
   people?: Pick<PeopleMetrics, 'families'>;
+  /** Update lock and balena supervisor (GET /system/balena, POST /system/blink). */
+  balena?: BalenaControl;
   log?: Logger;
 }
 

@@ -72,6 +72,11 @@ export const IdentityDoc = z.object({
   review: z.array(ReviewItem),
   /** Pairs declared different people (split, "not this person"): never merged or confused. */
   differentPairs: z.array(z.tuple([z.string(), z.string()])).max(10000),
+  /**
+   * Audit of customers folded into a staff member automatically (their samples matched the staff member's): who,
+   * into whom, how close, when and why. The customer's samples are dropped, never added to the staff member.
+   */
+  folds: z.array(z.object({ customerId: z.string(), staffId: z.string(), distance: z.number(), at: z.number().int(), reason: z.string() })).max(1000).default([]),
 });
 export type IdentityDoc = z.infer<typeof IdentityDoc>;
 
@@ -81,4 +86,5 @@ export const emptyIdentityDoc = (): IdentityDoc => ({
   persons: {},
   review: [],
   differentPairs: [],
+  folds: [],
 });

@@ -63,10 +63,11 @@ export class CameraAnalysis {
     this.tracker = new FaceTracker<TrackedFace>(cameraId, { ...deps.tracker, ...deps.gate }, deps.decider, (e) => this.onTrackEvent(e));
   }
 
-  /** Feeds one analysed frame's faces (at = analysis time base). */
-  update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
+  /** Feeds one analysed frame's faces (at = analysis time base). Returns each face's track id (null: a weak box that continued no track). */
+  update(frame: CameraFrame, at: number, faces: TrackedFace[]): Array<string | null> {
     const ids = this.tracker.update(at, faces);
     ids.forEach((id, i) => {
+      if (id === null) return; // a weak box that continued no track: not a face we show or count
       const t = this.tracks.get(id);
       if (t) t.face = { ...t.face, box: faces[i].box };
       else {
@@ -82,6 +83,7 @@ export class CameraAnalysis {
     this.analysedFrames++;
     this.facesSeen += faces.length;
     this.lastAnalysedAt = Date.now();
+    return ids;
   }
 
   /** Ends tracks unseen past the occlusion budget even when no frames come (camera stalled). */
@@ -114,7 +116,12 @@ export class CameraAnalysis {
         return;
       case 'ended':
         this.tracks.delete(e.trackId);
-        this.deps.relay.ended(e.trackId);
+        this.deps.relay.ended(e.trackId, e.summary);
+        return;
+      case 'decided-after-end':
+        // An ended track (an anonymous customer formed from it and a later track): its person still gets the
+        // visit, from the track's first frame.
+        this.deps.relay.decidedAfterEnd(e.decision, e.summary);
         return;
       case 'started':
         return;

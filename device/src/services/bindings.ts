@@ -2,11 +2,11 @@ import { Readable } from 'node:stream';
 import { err, ok, type Result } from '../util/result.js';
 import type { JsonMqttAccountStore, MqttAccountError } from '../mqtt/accounts.js';
 import type { CropStore } from '../store/crop-store.js';
-import type { IdentityService } from '../identity/identity-service.js';
+import type { PeopleAdmin } from '../identity/people-admin.js';
 import type { IdentityError } from '../identity/errors.js';
 import type { StaffView as IdStaffView } from '../identity/staff.js';
 import type { CustomerView as IdCustomerView, SampleView } from '../identity/customers.js';
-import { analyzeEnrolPhotos } from '../identity/enrol-photos.js';
+import { analyzeEnrolPhotos } from '../identity/enrolment.js';
 import type { FaceEngine } from '../vision/engine.js';
 import { ImageDecodeError } from '../vision/image.js';
 import type { VisitQuery } from '../visits/visit-query.js';
@@ -51,7 +51,7 @@ export function bindCrops(crops: CropStore): CropService {
   return { read: (id) => crops.read(id) };
 }
 
-// ---- identity (IdentityService) + the face engine ----------------------------------------------------
+// ---- identity (the people-admin service) + the face engine -----------------------------------------
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -89,7 +89,7 @@ function pageCustomers(all: IdCustomerView[], limit: number, cursor?: string): R
 type Engine = Pick<FaceEngine, 'analyze' | 'toFrame'>;
 
 /** Staff, customers and the review queue on the identity service; photos go through the face engine. */
-export function bindIdentity(identity: IdentityService, engine: Engine): { staff: StaffService; customers: CustomerService; review: ReviewService } {
+export function bindIdentity(identity: PeopleAdmin, engine: Engine): { staff: StaffService; customers: CustomerService; review: ReviewService } {
   const staff: StaffService = {
     list: () => identity.listStaff().map(staffView),
     get: async (id) => fromIdentity(identity.getStaff(id), (s) => ({ ...staffView(s), sampleList: s.sampleList.map(sampleView) })),
@@ -104,7 +104,7 @@ export function bindIdentity(identity: IdentityService, engine: Engine): { staff
       const s = identity.getStaff(id);
       if (!s.ok) return err(identityError(s.error));
       const analysed = await analyzeEnrolPhotos(engine, photos.map((p) => ({ source: p.name, data: p.data })));
-      return fromIdentity(await identity.enrolStaff(id, analysed), (r) => r);
+      return fromIdentity(await identity.enrolStaff(id, analysed), ({ personId, ...r }) => ({ staffId: personId, ...r }));
     },
     async recognise(photo) {
       let faces;
@@ -182,7 +182,7 @@ export function bindVisits(query: VisitQuery): VisitService {
  * zeros that look like measurements.
  */
 export function withEmptyFlag(r: VisitReport): LocalReport {
-  const empty = r.customers.visits === 0 && r.staff.visits === 0;
+  const empty = r.visitors.identified === 0 && r.visitors.unidentified === 0;
   if (!empty) return { ...r, empty };
   return {
     ...r,

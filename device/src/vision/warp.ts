@@ -35,6 +35,16 @@ export function rectToSize(x: number, y: number, w: number, h: number, outW: num
   return { a: sx, b: 0, c: x + 0.5 * sx - 0.5, d: 0, e: sy, f: y + 0.5 * sy - 0.5 };
 }
 
+/** `m` followed by a rotation of the sampled area by `angle` radians about the frame point (cx, cy). */
+export function rotateAbout(m: Affine, angle: number, cx: number, cy: number): Affine {
+  if (angle === 0) return m;
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  return {
+    a: cos * m.a - sin * m.d, b: cos * m.b - sin * m.e, c: cx + cos * (m.c - cx) - sin * (m.f - cy),
+    d: sin * m.a + cos * m.d, e: sin * m.b + cos * m.e, f: cy + sin * (m.c - cx) + cos * (m.f - cy),
+  };
+}
+
 /** Sample `frame` through `m` into `out` (starting at `offset`), outW×outH pixels in the chosen layout. */
 export function warpInto(frame: RgbFrame, m: Affine, outW: number, outH: number, out: Float32Array, offset: number, opts: WarpOptions): void {
   const { data, width, height, stride } = frame;

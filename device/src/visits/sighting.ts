@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Box } from '../contracts/live.js';
-import { Gender } from '../contracts/visit.js';
+import { Gender, VisitKind } from '../contracts/visit.js';
 import { isCropSource, type CropSource } from '../frame/face-crop.js';
 
 /**
@@ -10,12 +10,14 @@ import { isCropSource, type CropSource } from '../frame/face-crop.js';
  */
 export const Sighting = z.object({
   personId: z.string().min(1).max(64),
-  kind: z.enum(['staff', 'customer']),
+  kind: VisitKind,
   cameraId: z.string().min(1).max(64),
   /** Epoch ms of the sighting. */
   at: z.number().int().min(0).max(8.64e15),
   age: z.number().min(0).max(120).nullable(),
   gender: Gender.nullable(),
+  /** The track's gender confidence (track.ts `trackGender`), when `gender` or an undecided vote is given. */
+  genderConfidence: z.number().min(0).max(1).nullable().optional(),
   /** Face quality (higher is better); picks the visit's best crop. */
   quality: z.number().finite().min(0),
   crop: z

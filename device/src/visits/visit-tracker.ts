@@ -155,6 +155,34 @@ export class VisitTracker implements Feature {
     });
   }
 
+  /**
+   * Identity found that `from` is `into` (a customer who is a staff member, a retracted twin, a merge, or an
+   * unidentified visitor whose track was identified after it ended): the open visit of `from` becomes theirs
+   * (relabelled, written, announced as an update). When `into` already has an open visit, the relabelled one
+   * ends now, so one person is never in two visits (a staff visit and a customer visit) at the same moment;
+   * otherwise it simply goes on as `into`'s visit. The visit counters follow. Returns the relabelled visit.
+   */
+  async fold(from: string, into: string, kind: 'staff' | 'customer'): Promise<Visit | null> {
+    await this.deps.stats.merge(from, into);
+    return this.serial(into, () => this.serial(from, async () => {
+      const ov = this.open.get(from);
+      if (!ov) return null;
+      const before = ov.published;
+      const counted = await this.deps.stats.visits(into);
+      const visitNumber = counted > 0 ? counted : await this.deps.stats.countVisit(into, kind, Date.parse(ov.current.arrivedAt));
+      ov.current = { ...ov.current, personId: into, kind, visitNumber, returning: visitNumber > 1 };
+      await this.deps.visits.upsert(ov.current.id, () => ov.current);
+      ov.published = ov.current;
+      await this.announce('update', before, ov.current);
+      this.open.delete(from);
+      if (this.open.has(into)) await this.endVisit(ov);
+      else this.open.set(into, ov);
+      this.emitCounts();
+      this.log.info('visit folded into another person', { id: ov.current.id, from, into, kind, status: ov.current.status });
+      return ov.current;
+    }));
+  }
+
   /** Close visits whose gap has elapsed and publish updates held back by the throttle. */
   async tick(): Promise<void> {
     const now = this.deps.clock.now();
@@ -212,7 +240,8 @@ export class VisitTracker implements Feature {
   }
 
   private async startVisit(s: Sighting): Promise<Visit> {
-    const visitNumber = await this.deps.stats.countVisit(s.personId, s.kind, s.at);
+    // An unidentified visitor is one track: never seen "again", so no counter is kept for it.
+    const visitNumber = s.kind === 'unidentified' ? 1 : await this.deps.stats.countVisit(s.personId, s.kind, s.at);
     const at = new Date(s.at).toISOString();
     const visit: Visit = {
       id: this.deps.visits.newId(s.at),
@@ -237,7 +266,7 @@ export class VisitTracker implements Feature {
     await this.deps.visits.append(ov.current);
     ov.published = ov.current;
     this.open.set(s.personId, ov);
-    if (s.kind === 'customer') this.countArrival(s.at);
+    if (s.kind !== 'staff') this.countArrival(s.at);
     await this.announce('new', null, ov.current);
     this.emitCounts();
     this.log.info('visit opened', { id: visit.id, personId: s.personId, kind: s.kind, visitNumber, camera: s.cameraId });
@@ -247,7 +276,7 @@ export class VisitTracker implements Feature {
   private async maybeBetterCrop(ov: OpenVisit, s: Sighting): Promise<void> {
     if (!s.crop || s.quality <= ov.bestQuality) return;
     try {
-      const ref = await this.deps.crops.saveUnlessPaused({ kind: s.kind, personId: s.personId, at: s.at }, s.crop);
+      const ref = await this.deps.crops.saveUnlessPaused({ kind: s.kind === 'unidentified' ? 'unknown' : s.kind, personId: s.personId, at: s.at }, s.crop);
       if (ref) ov.setBestCrop(ref.id, s.quality);
     } catch (e) {
       // A bad crop never costs the visit itself.
@@ -268,12 +297,17 @@ export class VisitTracker implements Feature {
 
   private async closeVisit(ov: OpenVisit): Promise<void> {
     if (this.open.get(ov.personId) !== ov) return;
+    this.open.delete(ov.personId);
+    await this.endVisit(ov);
+  }
+
+  /** Closes a visit no longer in the open map: written, removed from the open index, announced. */
+  private async endVisit(ov: OpenVisit): Promise<void> {
     const before = ov.published;
     const after = ov.close();
     await this.deps.visits.upsert(after.id, () => after);
     await this.deps.openIndex?.remove(after.id);
     ov.published = after;
-    this.open.delete(ov.personId);
     await this.dropStaleCrops(ov);
     await this.announce('end', before, after);
     this.emitCounts();
@@ -344,7 +378,7 @@ export class VisitTracker implements Feature {
     let count = 0;
     // Local day ⊂ [now - 2 days, now]: scan that window and keep the customer arrivals of today.
     for await (const v of this.deps.visits.scan({ from: now - 2 * DAY_MS, to: now + 1 })) {
-      if (v.kind === 'customer' && zonedDayKey(Date.parse(v.arrivedAt), this.tz) === key) count++;
+      if (v.kind !== 'staff' && zonedDayKey(Date.parse(v.arrivedAt), this.tz) === key) count++;
     }
     this.today = { key, count };
   }

@@ -1,20 +1,20 @@
 /**
- * Enrolment from photo folders (one sub-folder per person) and the JSON gallery file the CLI and the benchmark
- * keep it in. Searching goes through identity/gallery.ts (the appliance's 1:N index); deciding through
- * similarity.ts. A photo that cannot be used is reported with its reason and never stops the run.
+ * The JSON gallery file the CLI and the benchmark keep enrolled people in (one flow with staff enrolment:
+ * enrolment.ts judges every photo), and 1:N identification against it through the appliance's Gallery index.
  */
 import { readdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { z } from 'zod';
-import { Gallery } from '../identity/gallery.js';
 import { err, ok, type Result } from '../util/result.js';
 import { EMBEDDING_LENGTH as DESCRIPTOR_LENGTH } from '../frame/face.js';
-import type { FaceAnalysis, FaceEngine } from './engine.js';
-import { ImageDecodeError } from './image.js';
-import { canIdentify } from './quality.js';
-import { decide, type Decision, type DecisionRule } from './similarity.js';
-
-export const IMAGE_EXTENSIONS = new Set(['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif']);
+import type { FaceAnalysis, FaceEngine } from '../vision/engine.js';
+import { IMAGE_EXTENSIONS } from '../vision/primary-face.js';
+import { canIdentify } from '../vision/quality.js';
+import { decide, type Decision, type DecisionRule } from '../vision/similarity.js';
+import { analyzeEnrolPhotos, enrolReport, judgeEnrolPhotos, type EnrolReport } from './enrolment.js';
+import { Gallery } from './gallery.js';
+import { defaultThresholds } from './thresholds.js';
+import type { QualityGate } from '../tracking/quality-gate.js';
 
 const GalleryFileSchema = z.object({
   version: z.literal(1),
@@ -26,16 +26,17 @@ const GalleryFileSchema = z.object({
 });
 export type GalleryFile = z.infer<typeof GalleryFileSchema>;
 
-export interface EnrolSkip { source: string; reason: string }
-export interface EnrolReport { gallery: GalleryFile; skipped: EnrolSkip[] }
-
-/** The face a single-person photo is about: the highest detection score (models.md §3). */
-export function primaryFace<T extends { score: number }>(faces: T[]): T | null {
-  return faces.reduce<T | null>((best, f) => (best === null || f.score > best.score ? f : best), null);
+/** Enrolling a folder: the gallery file and one report per person folder. */
+export interface FolderEnrolment {
+  gallery: GalleryFile;
+  people: EnrolReport[];
 }
 
-/** Enrol every photo of every person folder under `dir`. */
-export async function enrolDirectory(engine: FaceEngine, dir: string): Promise<Result<EnrolReport, string>> {
+/**
+ * Enrols every photo of every person folder under `dir` by the staff rules (enrolment.ts): one face, big and
+ * sharp enough, consistent with the person's other photos, not another enrolled person's.
+ */
+export async function enrolDirectory(engine: Pick<FaceEngine, 'analyze' | 'toFrame'>, dir: string, gate: QualityGate = { minFaceSize: 40, minSharpness: 15 }): Promise<Result<FolderEnrolment, string>> {
   let entries;
   try {
     entries = await readdir(dir, { withFileTypes: true });
@@ -43,32 +44,25 @@ export async function enrolDirectory(engine: FaceEngine, dir: string): Promise<R
     return err(`cannot read folder ${dir} (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   }
   const people: GalleryFile['people'] = [];
-  const skipped: EnrolSkip[] = [];
+  const reports: EnrolReport[] = [];
+  const enrolled = new Gallery(DESCRIPTOR_LENGTH, 64);
   for (const person of entries.filter((e) => e.isDirectory()).map((e) => e.name).sort()) {
-    const samples: GalleryFile['people'][number]['samples'] = [];
     const files = (await readdir(join(dir, person))).filter((f) => IMAGE_EXTENSIONS.has(extname(f).toLowerCase())).sort();
-    for (const file of files) {
-      const source = `${person}/${file}`;
-      const face = await analyzePrimary(engine, join(dir, person, file));
-      if (!face.ok) skipped.push({ source, reason: face.error });
-      else samples.push({ source, embedding: Array.from(face.value.embedding) });
-    }
+    const photos = await analyzeEnrolPhotos(engine, files.map((f) => ({ source: `${person}/${f}`, data: join(dir, person, f) })));
+    const { feedback, accepted } = judgeEnrolPhotos(photos, {
+      gate,
+      consistent: defaultThresholds.consistent,
+      assign: defaultThresholds.assign,
+      existing: [],
+      closestOther: (v) => enrolled.search(v).best,
+    });
+    const samples = accepted.map((u) => ({ source: feedback[u.index].source, embedding: Array.from(u.face.embedding) }));
+    samples.forEach((s, i) => enrolled.add(`${person}#${i}`, person, Float32Array.from(s.embedding)));
     if (samples.length) people.push({ name: person, samples });
-    else skipped.push({ source: `${person}/`, reason: 'no usable photo' });
+    reports.push(enrolReport(person, feedback, samples.length));
   }
   if (people.length === 0) return err(`no person folder with a usable face photo in ${dir}`);
-  return ok({ gallery: { version: 1, model: 'faceapi-recognition', people }, skipped });
-}
-
-/** The primary face of a photo, or why there is none. */
-export async function analyzePrimary(engine: FaceEngine, path: string): Promise<Result<FaceAnalysis, string>> {
-  try {
-    const face = primaryFace(await engine.analyze(path));
-    return face ? ok(face) : err('no face found');
-  } catch (e) {
-    if (e instanceof ImageDecodeError) return err(`${e.kind}: ${e.message}`);
-    throw e;
-  }
+  return ok({ gallery: { version: 1, model: 'faceapi-recognition', people }, people: reports });
 }
 
 /** Build the 1:N search index from a gallery file. */

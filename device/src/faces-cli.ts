@@ -3,17 +3,18 @@
  * Face engine command line (`npm run faces -- <verb>`):
  *   detect IMAGE [--out annotated.jpg] [--threshold 0.8] [--tiling]   faces as JSON
  *   compare A B                                                         same person? (Euclidean distance)
- *   enrol DIR --gallery FILE                                            one sub-folder per person
+ *   enrol DIR --gallery FILE                                            one sub-folder per person (staff rules)
  *   identify IMAGE --gallery FILE [--threshold 0.58]                    every face, left to right
  * Results go to stdout as JSON; bad input exits non-zero with one line on stderr.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { annotate } from './annotate.js';
-import { FaceEngine, type FaceAnalysis } from './engine.js';
-import { analyzePrimary, enrolDirectory, identifyFrame, loadGalleryFile, saveGalleryFile, toGallery } from './enrolment.js';
-import { encodeJpeg, ImageDecodeError } from './image.js';
-import { confidence, euclidean, isSamePerson, SAME_PERSON_MAX_DISTANCE } from './similarity.js';
+import { enrolDirectory, identifyFrame, loadGalleryFile, saveGalleryFile, toGallery } from './identity/gallery-file.js';
+import { annotate } from './vision/annotate.js';
+import { FaceEngine, type FaceAnalysis } from './vision/engine.js';
+import { encodeJpeg, ImageDecodeError } from './vision/image.js';
+import { analyzePrimary } from './vision/primary-face.js';
+import { confidence, euclidean, isSamePerson, SAME_PERSON_MAX_DISTANCE } from './vision/similarity.js';
 
 const USAGE = 'usage: faces detect IMAGE [--out FILE] [--threshold N] [--tiling] | compare A B | enrol DIR --gallery FILE | identify IMAGE --gallery FILE';
 
@@ -74,11 +75,8 @@ async function run(argv: string[]): Promise<unknown> {
       const r = await enrolDirectory(engine, args[0]);
       if (!r.ok) throw new UsageError(r.error);
       await saveGalleryFile(values.gallery, r.value.gallery);
-      return {
-        gallery: values.gallery,
-        people: r.value.gallery.people.map((p) => ({ name: p.name, samples: p.samples.length })),
-        skipped: r.value.skipped,
-      };
+      // One EnrolReport per person folder, as staff enrolment gives (every photo with its verdict).
+      return { gallery: values.gallery, people: r.value.people };
     }
     case 'identify': {
       need(1);
