@@ -2,12 +2,18 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
+import { balenaControl } from './balena/balena-control.js';
+import { BalenaService } from './balena/balena-service.js';
+import { OpeningHoursHold, openingHoursPolicy } from './balena/opening-hours-hold.js';
+import { restartHandler } from './balena/restart.js';
+import { updateLockPath, UpdateLock } from './balena/update-lock.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
-import { defaultSettings, sectionChanged, Settings } from './contracts/settings.js';
+import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import { EventBus } from './events.js';
+import { writeHttpPort } from './health/port-file.js';
 import { SystemHealth } from './health/system-health.js';
 import { createHttpApp } from './http/app.js';
 import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './services/bindings.js';
@@ -22,6 +28,7 @@ import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
 import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
+import { openFootfallModule } from './footfall/footfall-module.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
@@ -73,6 +80,9 @@ export class Appliance {
       mqtt: MqttService;
       http: HttpServer;
       sync: SyncService;
+      /** balena's update lock: `updateLock.hold(reason, fn)` keeps updates out while fn runs (backup, restore…). */
+      updateLock: UpdateLock;
+      balena: BalenaService;
     },
     private readonly log: Logger,
   ) {}
@@ -88,6 +98,18 @@ export class Appliance {
     await addExtraCameras(settings, opts.extraCameras ?? []);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
+    const updateLock = new UpdateLock({
+      path: updateLockPath(env, dir),
+      maxHoldMs: () => current().updates.maxHoldHours * 3_600_000,
+      log: log.child('update-lock'),
+    });
+    const balena = new BalenaService({ env, log: log.child('balena') });
+    const balenaReport = balenaControl(updateLock, balena);
+    const openingHours = new OpeningHoursHold({
+      lock: updateLock,
+      policy: () => openingHoursPolicy(current(), env.CVA_OPENING_HOURS, log),
+      log: log.child('opening-hours'),
+    });
 
     const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
     const models = await loadModels({ provider, log: log.child('models') });
@@ -110,12 +132,14 @@ export class Appliance {
           for (const s of sources) await visits.tracker.fold(s, target, kind);
         },
       },
+      guard: (reason, fn) => updateLock.hold(reason, fn),
     });
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
     await cameras.apply(current().cameras); // started with the features, last
-    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    const footfall = await openFootfallModule(store, { bus, settings: current, models });
+    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, people: footfall.people, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
       retention: current().retention,
@@ -133,6 +157,7 @@ export class Appliance {
       cameraStats: () => cameras.stats(),
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
+      balena: () => balenaReport.report(),
     });
     const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
     const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
@@ -153,12 +178,10 @@ export class Appliance {
       log: log.child('mqtt'),
     });
 
-    const live = new LiveView(cameras, bus);
+    const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
-    const system = new ProcessSystemService(accounts.deviceId, (reason) => {
-      log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-      process.kill(process.pid, 'SIGTERM');
-    });
+    const restart = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
+    const system = new ProcessSystemService(accounts.deviceId, (reason) => void restart(reason));
     const http = createHttpApp({
       accounts,
       settings,
@@ -170,9 +193,11 @@ export class Appliance {
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
       ...bindIdentity(identity.people, engine),
       visits: bindVisits(visits.query),
+      footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
+      balena: balenaReport,
       log: log.child('http'),
     });
     const httpServer = new HttpServer(http.app, {
@@ -181,6 +206,8 @@ export class Appliance {
       attach: (server: Server) => {
         mqtt.attachWebSocket(server, '/mqtt');
       },
+      // The port really listened on, for the container's HEALTHCHECK (8080 may have been taken).
+      listening: (port) => writeHttpPort(dir, port),
       log: log.child('http'),
     });
 
@@ -195,11 +222,21 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       deviceName: current().site.name || hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      updateLock,
+      balena: () => balenaReport.report(),
+      footfall: () => footfall.counter.counts(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
-    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync }, log);
+    // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
+    const features: Feature[] = [
+      updateLock, balena, identity, visits.tracker, footfall.counter, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras,
+    ];
+    const appliance = new Appliance(
+      features,
+      { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync, updateLock, balena },
+      log,
+    );
     appliance.finalisers.push(() => models.release());
     return appliance;
   }

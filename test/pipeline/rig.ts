@@ -11,7 +11,7 @@ import type { VisitEvent } from '../../device/src/contracts/visit.js';
 import { EventBus } from '../../device/src/events.js';
 import { analyzeEnrolPhotos } from '../../device/src/identity/enrolment.js';
 import { Identity } from '../../device/src/identity/identity.js';
-import { AnalysisPipeline } from '../../device/src/pipeline/analysis-pipeline.js';
+import { AnalysisPipeline, type AnalysisPipelineDeps } from '../../device/src/pipeline/analysis-pipeline.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import type { Clock } from '../../device/src/util/clock.js';
 import { createLogger } from '../../device/src/util/log.js';
@@ -57,6 +57,8 @@ export interface RigOptions {
   visitGapMinutes?: number;
   /** Keep the temp dir (debugging). */
   keep?: boolean;
+  /** More pipeline dependencies built on the rig's bus and store (e.g. the people stage and its footfall counter). */
+  pipelineExtras?: (rig: { bus: EventBus; store: ApplianceStore; clock: ShiftedClock }) => Promise<Partial<AnalysisPipelineDeps>>;
 }
 
 /** Enrols every photo of a shared identity folder as one staff member; returns the staff id. */
@@ -108,7 +110,8 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
   });
   await visits.start();
   visitsLate = visits;
-  const pipeline = new AnalysisPipeline({ engine, decider: identity.decider, visits, bus, recognition: settings.recognition, clock, log: createLogger('pipeline') });
+  const extras = (await opts.pipelineExtras?.({ bus, store, clock })) ?? {};
+  const pipeline = new AnalysisPipeline({ engine, decider: identity.decider, visits, bus, recognition: settings.recognition, clock, log: createLogger('pipeline'), ...extras });
   await pipeline.start();
 
   const faceEvents: FaceEvent[] = [];

@@ -262,3 +262,42 @@ export async function comparison(db: Db, r: ReportRange) {
     }),
   };
 }
+
+export interface FootfallBucket {
+  siteId: string;
+  bucket: string;
+  entries: number;
+  exits: number;
+  /** Entrants whose face was identified or recognised. */
+  captured: number;
+  /** captured / entries; null without entries. */
+  captureRate: number | null;
+}
+
+/**
+ * Footfall (people counted by their bodies) per bucket and site, every bucket of the period present, summed over
+ * the site's devices (doors seen by several cameras are deduplicated on the box, and each door has one box).
+ */
+export async function footfallSeries(db: Db, r: ReportRange, g: Granularity): Promise<FootfallBucket[]> {
+  const series = `select b.site_id, gs as bucket from b
+     cross join generate_series(date_trunc('${g}', $2::date::timestamp), ($3::date + 1)::timestamp - interval '1 second', interval '1 ${g}') gs`;
+  const res = await db.query<{ site_id: string; bucket: string; entries: number; exits: number; captured: number }>(
+    `with ${BOUNDS}, s as (${series}),
+     a as (select f.site_id, date_trunc('${g}', f.hour at time zone b.tz) as bucket,
+             sum(f.entries) as entries, sum(f.exits) as exits, sum(f.captured) as captured
+           from b join footfall_hours f on f.site_id = b.site_id and f.hour >= b.lo and f.hour < b.hi group by 1, 2)
+     select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
+       coalesce(a.entries, 0)::int as entries, coalesce(a.exits, 0)::int as exits, coalesce(a.captured, 0)::int as captured
+     from s left join a on a.site_id = s.site_id and a.bucket = s.bucket
+     order by s.site_id, s.bucket`,
+    params(r),
+  );
+  return res.rows.map((x) => ({
+    siteId: x.site_id,
+    bucket: x.bucket,
+    entries: x.entries,
+    exits: x.exits,
+    captured: Math.min(x.captured, x.entries),
+    captureRate: x.entries ? Math.round((Math.min(x.captured, x.entries) / x.entries) * 1000) / 1000 : null,
+  }));
+}

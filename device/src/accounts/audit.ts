@@ -33,6 +33,7 @@ export const AuditAction = z.enum([
   'mqtt-account.deleted',
   'cloud.claim-set',
   'system.restart-requested',
+  'system.blink',
   'login.succeeded',
   'login.failed',
 ]);

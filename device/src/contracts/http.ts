@@ -1,4 +1,5 @@
 import { OutboxBacklog } from './sync.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
 import { z } from 'zod';
 import { CameraConfig, CameraStats } from './camera.js';
 import { Settings } from './settings.js';
@@ -290,6 +291,9 @@ export const HealthReport = z.object({
   detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
   /** Visits and statuses not yet acknowledged by cloud-sync (null when the health source has no outbox). */
   outbox: OutboxBacklog.nullable(),
+  /** balena's update lock (held, why, until when) and the supervisor's view; null when the source has none. */
+  updateLock: UpdateLockState.nullable().default(null),
+  balena: BalenaStatus.nullable().default(null),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

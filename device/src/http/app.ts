@@ -12,10 +12,12 @@ import { settingsRoutes } from './routes/settings.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { customerRoutes, staffRoutes } from './routes/people.js';
 import { visitRoutes } from './routes/visits.js';
+import { footfallRoutes } from './routes/footfall.js';
 import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
 import { liveRoutes } from './routes/live.js';
+import { balenaRoutes } from './routes/balena.js';
 import { z } from 'zod';
 
 export interface HttpApp {
@@ -37,10 +39,12 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...staffRoutes(deps),
     ...customerRoutes(deps),
     ...visitRoutes(deps),
+    ...footfallRoutes(deps),
     ...reviewRoutes(deps),
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
+    ...balenaRoutes(deps),
     ...liveRoutes(deps),
     route({
       method: 'get',

@@ -1,4 +1,5 @@
 import type { Accounts } from '../accounts/accounts.js';
+import type { BalenaControl } from '../balena/balena-control.js';
 import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
@@ -6,6 +7,7 @@ import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
+import type { FootfallReader } from './routes/footfall.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
 export interface HttpDeps {
@@ -20,10 +22,13 @@ export interface HttpDeps {
   staff?: S.StaffService;
   customers?: S.CustomerService;
   visits?: S.VisitService;
+  footfall?: FootfallReader;
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
   live?: LiveView;
+  /** Update lock and balena supervisor (GET /system/balena, POST /system/blink). */
+  balena?: BalenaControl;
   log?: Logger;
 }
 

@@ -1,4 +1,5 @@
 import type { CropStore } from '../store/index.js';
+import type { CriticalSection } from '../util/critical-section.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import { CustomerBook } from './customers.js';
 import { createLogger } from '../util/log.js';
@@ -23,6 +24,8 @@ export interface IdentityRecordsOptions {
   dir: string;
   /** The store's crop folder, shared with visits; null keeps no crops. */
   crops?: CropStore | null;
+  /** Held around embedding-store compactions (balena's update lock in the appliance). */
+  guard?: CriticalSection;
   thresholds?: Partial<IdentityThresholds>;
   /** Settings.recognition.minFaceSize / minSharpness (also used for enrolment photos). */
   gate?: QualityGate;
@@ -62,7 +65,7 @@ export class IdentityRecords {
 
   async open(): Promise<IdentityStore> {
     if (this.store) return this.store;
-    const store = await IdentityStore.open(this.opts.dir, this.opts.crops ?? null);
+    const store = await IdentityStore.open(this.opts.dir, this.opts.crops ?? null, this.opts.guard);
     this.store = store;
     this.books = {
       staff: new StaffBook(store, this.thresholds, () => this.gateNow),

@@ -4,6 +4,7 @@ import type { DeepReadonly } from '../store/freeze.js';
 import { Gallery } from './gallery.js';
 import { emptyIdentityDoc, IdentityDoc } from './model.js';
 import { EMBEDDING_LENGTH } from '../frame/face.js';
+import type { CriticalSection } from '../util/critical-section.js';
 
 /** Gallery row id of a staff member's template (templates are not samples: they live in the document). */
 export const templateRowId = (staffId: string): string => `T:${staffId}`;
@@ -33,9 +34,9 @@ export class IdentityStore {
   ) {}
 
   /** Opens (or creates) the identity files under `dir`; `crops` is shared with the rest of the store. */
-  static async open(dir: string, crops: CropStore | null): Promise<IdentityStore> {
+  static async open(dir: string, crops: CropStore | null, guard?: CriticalSection): Promise<IdentityStore> {
     const document = await openDocument(join(dir, 'identity.json'), IdentityDoc, emptyIdentityDoc());
-    const embeddings = await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: EMBEDDING_LENGTH });
+    const embeddings = await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: EMBEDDING_LENGTH, guard });
     const store = new IdentityStore(document, embeddings, crops);
     await store.rebuildIndex();
     return store;

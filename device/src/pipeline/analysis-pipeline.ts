@@ -15,6 +15,7 @@ import { cutFace } from '../frame/face-crop.js';
 import { LatestFrameSlots } from './frame-slots.js';
 import { SightingRelay, type SightingSink } from './sighting-relay.js';
 import { StageTimings, type Stage } from './stage-timings.js';
+import type { CameraPeopleStats, FaceOnFrame, PeopleStage } from '../people/people-stage.js';
 
 /**
  * Lowest detector score a box may have to CONTINUE a track (never to start one). UltraFace drew no false face on
@@ -43,6 +44,8 @@ export interface AnalysisPipelineDeps {
    */
   clock?: Clock;
   tracker?: Partial<Omit<TrackerOptions, 'minFaceSize' | 'minSharpness'>>;
+  /** Person detection, tracks and footfall for cameras set to `persons` or `both` (absent: faces only). */
+  people?: PeopleStage;
   /** How often tracks of cameras that stopped sending frames are checked for their end (ms, default 500). */
   tickMs?: number;
   log?: Logger;
@@ -70,6 +73,8 @@ export interface PipelineStats {
   /** Medians of the recent samples per stage (ms). */
   stageMs: Partial<Record<Stage, number>>;
   sightings: { sent: number; refused: number };
+  /** Person tracking per camera (cameras that run persons). */
+  people: CameraPeopleStats[];
 }
 
 /**
@@ -102,6 +107,8 @@ export class AnalysisPipeline implements Feature {
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
     this.decider = timedDecider(deps.decider, this.timings);
+    const people = deps.people;
+    if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
   }
 
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
@@ -129,6 +136,7 @@ export class AnalysisPipeline implements Feature {
     await this.loop;
     const at = this.now();
     await Promise.all([...this.cameras.values()].map((c) => c.flush(at)));
+    for (const id of this.deps.people?.cameraIds() ?? []) this.deps.people?.endTracks(id, at);
     await this.relay.settled();
     this.log.info('analysis pipeline stopped', { frames: this.stats().cameras.reduce((n, c) => n + c.analysedFrames, 0) });
   }
@@ -161,6 +169,7 @@ export class AnalysisPipeline implements Feature {
     if (!cam) return;
     await this.drain();
     await cam.flush(this.now());
+    this.deps.people?.endTracks(cameraId, this.now());
     await this.relay.settled();
   }
 
@@ -184,6 +193,7 @@ export class AnalysisPipeline implements Feature {
   async removeCamera(cameraId: string): Promise<void> {
     await this.endTracks(cameraId);
     this.cameras.delete(cameraId);
+    this.deps.people?.removeCamera(cameraId, this.now());
     this.slots.remove(cameraId);
     this.failed.delete(cameraId);
   }
@@ -209,6 +219,7 @@ export class AnalysisPipeline implements Feature {
       })),
       stageMs: this.timings.medians(),
       sightings: { sent: this.relay.sent, refused: this.relay.refused },
+      people: this.deps.people?.stats() ?? [],
     };
   }
 
@@ -241,8 +252,6 @@ export class AnalysisPipeline implements Feature {
   }
 
   private async analyse(frame: CameraFrame): Promise<void> {
-    const { engine } = this.deps;
-    const rec = this.recognition;
     const cam = this.camera(frame.cameraId);
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
     const t0 = performance.now();
@@ -252,8 +261,29 @@ export class AnalysisPipeline implements Feature {
     if (cam.scene.changed(frame)) {
       cam.sceneChanges++;
       cam.endTracksNow(at);
+      this.deps.people?.endTracks(frame.cameraId, at);
     }
+    const people = this.deps.people;
+    const mode = people?.mode(frame.cameraId) ?? 'faces';
+    // Person detection runs while the face steps run (both mostly wait on onnxruntime's threads); the person
+    // tracks are updated after the faces, which they bind.
+    const persons = people && mode !== 'faces' ? timed(() => people.detect(frame)) : null;
+    const faces = mode === 'persons' ? [] : await this.analyseFaces(frame, at, cam, t0);
+    if (mode === 'persons') cam.update(frame, at, []);
+    if (people && persons) {
+      const { value, ms } = await persons;
+      const tu = performance.now();
+      const tracks = people.update(frame, at, value, faces);
+      this.timings.record('persons', ms + performance.now() - tu);
+      this.deps.bus.emit('persons', { cameraId: frame.cameraId, boxes: tracks.filter((t) => t.confirmed).map((t) => t.box) });
+    }
+    this.timings.record('frame', performance.now() - t0);
+  }
 
+  /** The face steps: detect → locate → describe → track. Returns the frame's faces with their track ids. */
+  private async analyseFaces(frame: CameraFrame, at: number, cam: CameraAnalysis, t0: number): Promise<FaceOnFrame[]> {
+    const { engine } = this.deps;
+    const rec = this.recognition;
     // ByteTrack-style: detect down to the continuation floor; a box under the threshold is kept only when it
     // continues a live track in place (tracker.keepDetections), so a face turning to profile keeps its track.
     const found = await engine.detect(frame, { threshold: Math.min(rec.detectionThreshold, CONTINUATION_SCORE), tiling: rec.tiling });
@@ -273,19 +303,20 @@ export class AnalysisPipeline implements Feature {
       const crop = cutFace(frame, d.box);
       return crop ? { ...d, crop } : d;
     });
-    cam.update(frame, at, faces);
+    const ids = cam.update(frame, at, faces);
     const t4 = performance.now();
 
     this.timings.record('detect', t1 - t0);
     if (located.some(isLocated)) this.timings.record('locate', t2 - t1);
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
-    this.timings.record('frame', t4 - t0);
+    return ids.flatMap((trackId, i) => (trackId === null ? [] : [{ trackId, box: faces[i].box }]));
   }
 
   private tick(): void {
     const at = this.now();
     for (const c of this.cameras.values()) c.tick(at);
+    this.deps.people?.tick(at);
   }
 }
 
@@ -321,6 +352,12 @@ const gateOf = (rec: RecognitionSettings) => ({ minFaceSize: rec.minFaceSize, mi
 
 function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - t0 };
 }
 
 /** Wraps the decider to time each decision (the `decision` stage). */

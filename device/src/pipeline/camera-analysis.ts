@@ -63,8 +63,8 @@ export class CameraAnalysis {
     this.tracker = new FaceTracker<TrackedFace>(cameraId, { ...deps.tracker, ...deps.gate }, deps.decider, (e) => this.onTrackEvent(e));
   }
 
-  /** Feeds one analysed frame's faces (at = analysis time base). */
-  update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
+  /** Feeds one analysed frame's faces (at = analysis time base). Returns each face's track id (null: a weak box that continued no track). */
+  update(frame: CameraFrame, at: number, faces: TrackedFace[]): Array<string | null> {
     const ids = this.tracker.update(at, faces);
     ids.forEach((id, i) => {
       if (id === null) return; // a weak box that continued no track: not a face we show or count
@@ -83,6 +83,7 @@ export class CameraAnalysis {
     this.analysedFrames++;
     this.facesSeen += faces.length;
     this.lastAnalysedAt = Date.now();
+    return ids;
   }
 
   /** Ends tracks unseen past the occlusion budget even when no frames come (camera stalled). */

@@ -6,6 +6,7 @@ import type { Logger } from '../util/log.js';
 import type { FrameFeed } from '../frame/frame.js';
 import { AnalysisPipeline, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
+import type { PeopleStage } from '../people/people-stage.js';
 
 export interface AppliancePipelineDeps {
   /** The settings at start (changes arrive through the pipeline's `onSettingsChanged`). */
@@ -16,6 +17,8 @@ export interface AppliancePipelineDeps {
   identity: TrackDecider<TrackedFace>;
   /** The VisitTracker (takes decided sightings). */
   visits: SightingSink;
+  /** Person detection, tracks and footfall (cameras set to persons or both). */
+  people?: PeopleStage;
   /** The CameraManager (frame listener API). */
   cameras: FrameFeed;
   clock?: Clock;
@@ -33,6 +36,7 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     visits: deps.visits,
     bus: deps.bus,
     recognition: deps.settings.recognition,
+    people: deps.people,
     clock: deps.clock,
     log: deps.log,
   });

@@ -92,9 +92,9 @@ export class UltraFaceDetector {
 }
 
 /** Score-sorted hard NMS: keep the best box, drop every box overlapping it by more than `iou`, repeat. */
-export function nms(dets: Detection[], iou: number): Detection[] {
+export function nms<D extends Detection>(dets: D[], iou: number): D[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
-  const kept: Detection[] = [];
+  const kept: D[] = [];
   for (const d of sorted) {
     if (kept.every((k) => boxIou(k.box, d.box) <= iou)) kept.push(d);
   }
