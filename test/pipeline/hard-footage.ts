@@ -111,7 +111,6 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
     }
     await manager.apply([]);
     await rig.pipeline.endTracks('stage');
-    const opened = rig.visitEvents.filter((e) => e.type === 'new').map((e) => e.after);
     await rig.visits.stop();
     const stored = (await rig.store.visits.page({ limit: 500 })).items;
     const clipSeconds = (ms: number) => {
@@ -119,7 +118,9 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
       while (i + 1 < frameAt.length && frameAt[i + 1] <= ms) i++;
       return CLIP_START_S + i / CLIP_FPS;
     };
-    const arrivals = opened.map((v) => ({ kind: v.kind, personId: v.personId, at: Math.round(clipSeconds(Date.parse(v.arrivedAt)) * 100) / 100 }));
+    // The visits as finally stored: a customer folded into staff (or an unidentified visitor identified later) counts
+    // as what it became.
+    const arrivals = [...stored].reverse().map((v) => ({ kind: v.kind, personId: v.personId, at: Math.round(clipSeconds(Date.parse(v.arrivedAt)) * 100) / 100 }));
     const inWindows = (t: number, windows: readonly (readonly [number, number])[], slack = SLACK_S) => windows.some(([a, b]) => t >= a - slack && t < b + slack);
     const detectedAt = await framesWithFaces(engine, path);
     const present = PEOPLE.filter((p) => detectedAt.some((t) => inWindows(t, p.windows, 0)));
@@ -134,7 +135,7 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
       const d = crops.get(v.id);
       return d !== undefined && d.obama <= 0.65 && d.obama < d.lin && d.obama < d.alex;
     }).map((v) => v.personId));
-    const kinds = (k: string) => opened.filter((v) => v.kind === k).length;
+    const kinds = (k: string) => stored.filter((v) => v.kind === k).length;
     return {
       present: present.length,
       counted: countedPeople.length,
