@@ -8,11 +8,16 @@ describe('PATCH /api/v1/cameras/{id}', () => {
   const full = { id: 'door', name: 'Door', url: 'rtsp://10.0.0.5/stream', enabled: false, analysisFps: 4, analysisWidth: 800, rtspTransport: 'udp', loop: true, decoder: 'avdec_h264' };
 
   it('a rename keeps every other field (a disabled camera stays off)', async () => {
-    assert.equal((await s.admin.json('POST', '/api/v1/cameras', full)).status, 201);
+    const post = await s.admin.json('POST', '/api/v1/cameras', full);
+    assert.equal(post.status, 201);
+    const created = post.body.config;
+    assert.deepEqual({ ...created, ...full }, created, 'everything sent was kept');
     const r = await s.admin.json('PATCH', '/api/v1/cameras/door', { name: 'Front door' });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    assert.deepEqual(r.body.config, { ...full, name: 'Front door' });
-    assert.deepEqual((await s.admin.json('GET', '/api/v1/cameras/door')).body.config, { ...full, name: 'Front door' });
+    // Every field as created (the contract's defaults for the ones not sent), only the name changed.
+    const expected = { ...created, name: 'Front door' };
+    assert.deepEqual(r.body.config, expected);
+    assert.deepEqual((await s.admin.json('GET', '/api/v1/cameras/door')).body.config, expected);
   });
 
   it('an empty body changes nothing and writes no audit entry', async () => {
