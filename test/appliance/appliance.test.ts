@@ -38,13 +38,15 @@ test('the assembled appliance turns the clip into visits, serves health and guar
     assert.match(String(error.message), /Not authorized|Bad username or password/i);
     anon.end(true);
 
-    // The clip has faces from its first second: a customer visit opens (nobody is enrolled as staff).
+    // The clip has faces from its first second: a customer visit opens (nobody is enrolled as staff). A face
+    // that is never identifiable (the pianist far left) may open an unidentified visit first.
     const deadline = Date.now() + 120_000;
-    while (!visits.some((e) => e.type === 'new') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
-    const opened = visits.find((e) => e.type === 'new');
-    assert.ok(opened, 'a visit opened');
-    assert.equal(opened.after.kind, 'customer');
+    const isCustomer = (e: VisitEvent) => e.type === 'new' && e.after.kind === 'customer';
+    while (!visits.some(isCustomer) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    const opened = visits.find(isCustomer);
+    assert.ok(opened, `a customer visit opened: ${JSON.stringify(visits.map((e) => [e.type, e.after.kind, e.after.personId]))}`);
     assert.match(opened.after.personId, /^C-\d{6}$/);
+    for (const e of visits.filter((v) => v.after.kind === 'unidentified')) assert.match(e.after.personId, /^U-/);
 
     // Removing the camera in the settings reaches every feature through its settings hook: the manager stops
     // the camera, the pipeline ends its tracks and forgets it.
