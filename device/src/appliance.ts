@@ -159,7 +159,7 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
-      ...bindIdentity(identity, engine),
+      ...bindIdentity(identity, engine, (id) => visits.stats.visits(id)),
       visits: bindVisits(visits.query),
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
