@@ -7,6 +7,7 @@ import type { IdentityError } from '../identity/errors.js';
 import type { StaffView as IdStaffView } from '../identity/staff.js';
 import type { CustomerView as IdCustomerView, SampleView } from '../identity/customers.js';
 import { analyzeEnrolPhotos } from '../identity/enrol-photos.js';
+import { personPhoto } from '../services/person-photo.js';
 import type { FaceEngine } from '../vision/engine.js';
 import { ImageDecodeError } from '../vision/image.js';
 import type { VisitQuery } from '../visits/visit-query.js';
@@ -65,12 +66,7 @@ function fromIdentity<T, U>(r: Result<T, IdentityError>, map: (v: T) => U): Resu
 }
 
 const sampleView = (s: SampleView) => ({ ...s, createdAt: iso(s.createdAt) });
-/** The thumbnail of a person: the crop of their best-quality sample that has one. */
-export function photoCropOf(samples: readonly SampleView[]): string | null {
-  let best: SampleView | null = null;
-  for (const x of samples) if (x.cropId && (!best || x.quality > best.quality)) best = x;
-  return best?.cropId ?? null;
-}
+
 
 /** Newest-seen first; a keyset cursor (time|id) so paging is stable while customers are added. */
 function pageCustomers(all: IdCustomerView[], limit: number, cursor?: string): Result<{ items: IdCustomerView[]; nextCursor: string | null }, ServiceError> {
@@ -99,10 +95,7 @@ export function bindIdentity(
   /** Visits counted per person (the visits module's counters), shown in the customer gallery. */
   visitCount?: (personId: string) => Promise<number>,
 ): { staff: StaffService; customers: CustomerService; review: ReviewService } {
-  const photo = (id: string) => {
-    const d = id.startsWith('S-') ? identity.getStaff(id) : identity.getCustomer(id);
-    return d.ok ? photoCropOf(d.value.sampleList) : null;
-  };
+  const photo = (id: string) => personPhoto(identity, id);
   const staffView = ({ kind: _k, ...s }: IdStaffView) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), photoCropId: photo(s.id) });
   const customerView = async ({ kind: _k, ...c }: IdCustomerView) => ({
     ...c,
@@ -211,6 +204,7 @@ export function withEmptyFlag(r: VisitReport): LocalReport {
     ...r,
     empty,
     byHour: [],
+    byWeekdayHour: [],
     byDay: [],
     dwell: { buckets: [], medianSeconds: null, meanSeconds: null },
     demographics: { ageBands: [], ageUnknown: 0, gender: { male: 0, female: 0, unknown: 0 } },
