@@ -15,20 +15,22 @@ const asService = <T>(r: Result<T, { code: string; message: string }>): Result<T
  * Enrolment from what a camera sees now (a capture) or saw before (review items, customers): both end in the
  * identity service's own operations, so the same checks apply as to uploaded photos, assignments and merges.
  */
-export function bindEnrolment(captures: EnrolCaptures, identity: Identity): EnrolCaptureService {
+export function bindEnrolment(camera: EnrolCaptures | null, identity: Identity): EnrolCaptureService {
+  const none = err({ code: 'unavailable' as const, message: 'enrolment from a camera needs the analysis pipeline, which is not running here' });
   const samplesOf = (staffId: string) => {
     const s = identity.getStaff(staffId);
     return s.ok ? s.value.samples : 0;
   };
   return {
-    start: (req) => asService(captures.begin(req)),
-    get: (id) => asService(captures.get(id)),
-    shot: (id, shotId) => captures.shotJpeg(id, shotId),
-    drop: (id) => captures.drop(id),
+    start: (req) => (camera ? asService(camera.begin(req)) : none),
+    get: (id) => (camera ? asService(camera.get(id)) : none),
+    shot: (id, shotId) => camera?.shotJpeg(id, shotId) ?? null,
+    drop: (id) => camera?.drop(id) ?? false,
     async enrol(staffId, { captureId, keep }) {
       const staff = identity.getStaff(staffId);
       if (!staff.ok) return asService(staff);
-      const photos = captures.photos(captureId, keep);
+      if (!camera) return none;
+      const photos = camera.photos(captureId, keep);
       if (!photos.ok) return asService(photos);
       const r = await identity.enrolStaff(staffId, photos.value);
       return asService(r);
