@@ -231,6 +231,8 @@ export const LocalReport = z.object({
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */
   byHour: z.array(Count),
+  /** Customer arrivals by local weekday (0 = Monday … 6 = Sunday) × local hour (0–23). */
+  byWeekdayHour: z.array(z.array(Count)),
   byDay: z.array(z.object({ date: z.string(), visits: Count, newVisits: Count, returningVisits: Count, uniqueCustomers: Count })),
   dwell: z.object({
     buckets: z.array(z.object({ label: z.string(), visits: Count })),
@@ -301,6 +303,8 @@ export const SystemInfo = z.object({
   arch: z.string(),
   startedAt: IsoTime,
   uptimeSeconds: z.number(),
+  /** The ports actually listened on (a taken configured port falls back to the next free one). */
+  ports: z.object({ http: z.number().int().nullable(), mqtt: z.number().int().nullable() }),
 });
 export const RestartAccepted = z.object({ accepted: z.literal(true), at: IsoTime });
 
