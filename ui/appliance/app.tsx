@@ -12,7 +12,7 @@ import { Shell } from './shell.js';
 import { SignIn } from './sign-in.js';
 import { SetupWizard, setupInProgress } from './setup/wizard.js';
 import { routes } from './routes.js';
-import { NotFound } from './pages/not-found.js';
+import { Forbidden, NotFound } from './pages/not-found.js';
 
 type State =
   | { kind: 'loading' }
@@ -73,9 +73,8 @@ export function App() {
               <ErrorBoundary>
                 <Router>
                   {[
-                    ...routes
-                      .filter((r) => state.session.permissions.includes(r.permission))
-                      .map((r) => <Route key={r.path} path={r.path} component={r.component} />),
+                    // A page the role may not open says so instead of going blank.
+                    ...routes.map((r) => <Route key={r.path} path={r.path} component={state.session.permissions.includes(r.permission) ? r.component : Forbidden} />),
                     <Route key="404" default component={NotFound} />,
                   ]}
                 </Router>

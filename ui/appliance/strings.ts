@@ -20,6 +20,7 @@ export const S = {
     signedInAs: (name: string, role: string) => `${name} (${role})`,
     signOut: 'Sign out',
     notFound: 'There is no such page.',
+    forbidden: 'Not for your role',
     goHome: 'Go to the overview',
   },
   signIn: {
