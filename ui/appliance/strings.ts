@@ -274,6 +274,7 @@ export const S = {
     restarting: 'Restarting… the page reconnects by itself.',
     back: 'The appliance is back.',
     live: 'Updated every 5 seconds.',
+    collecting: 'Collecting samples…',
   },
   users: {
     title: 'Users and tokens',

@@ -59,6 +59,7 @@ function ReportBody({ r }: { r: LocalReport }) {
           <Chart
             label={S.reports.byDay}
             kind="bars"
+            stacked
             x={days.map((_, i) => i)}
             xLabels={days}
             series={[

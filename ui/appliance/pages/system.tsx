@@ -35,13 +35,17 @@ function sampleOf(h: HealthReport): Sample {
   };
 }
 
+/** Samples outlive the page while the app is open, so coming back to System shows the recent past. */
+let kept: Sample[] = [];
+
 export default function System() {
   const can = useCan();
   const info = useApi(() => api.get<SystemInfo>('/system/info'));
-  const [history, setHistory] = useState<Sample[]>([]);
+  const [history, setHistory] = useState<Sample[]>(kept);
   const health = useApi(async () => {
     const h = await api.get<HealthReport>('/health/details');
-    setHistory((old) => [...old, sampleOf(h)].slice(-HISTORY));
+    kept = [...kept, sampleOf(h)].slice(-HISTORY);
+    setHistory(kept);
     return h;
   });
   useInterval(health.reload, 5000);
@@ -64,16 +68,16 @@ export default function System() {
               </div>
               <p class="small muted">{S.system.live}</p>
               <div class="grid">
-                <Chart label={S.system.cpu} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.cpu) }]} height={140} />
-                <Chart label={S.system.memory} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.memPct) }]} height={140} />
-                <Chart label={S.system.cameraFps} kind="line" time x={x} series={[{ label: 'fps', values: series((s) => s.fps) }]} height={140} />
-                <Chart label={S.system.detector} kind="line" time x={x} series={[{ label: 'ms', values: series((s) => s.detector) }]} height={140} />
+                <Chart label={S.system.cpu} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.cpu) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart label={S.system.memory} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.memPct) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart label={S.system.cameraFps} kind="line" time x={x} series={[{ label: 'fps', values: series((s) => s.fps) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart label={S.system.detector} kind="line" time x={x} series={[{ label: 'ms', values: series((s) => s.detector) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
               </div>
             </>
           )}
         </Async>
       </Card>
-      <div class="grid wide">
+      <div>
         <Card title={S.system.version}>
           <Async resource={info}>
             {(i) => (

@@ -87,7 +87,7 @@ export default function Visits() {
                     label: S.visits.person,
                     render: (v) => (
                       <>
-                        {v.personId} {v.kind === 'staff' ? <Badge>{S.visits.kinds.staff}</Badge> : <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>}
+                        <span class="nowrap">{v.personId}</span> {v.kind === 'staff' ? <Badge>{S.visits.kinds.staff}</Badge> : <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>}
                       </>
                     ),
                   },
