@@ -10,6 +10,7 @@ import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
 import type { AuditList, HealthReport, SystemInfo } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
+import { BackupCard } from '../tools/backup-card.js';
 import { S } from '../strings.js';
 
 /** How many health samples the small charts keep (5 s apart: the last 10 minutes). */
@@ -106,6 +107,7 @@ export default function System() {
           {can('system.restart') && <RestartButton onBack={info.reload} />}
         </Card>
       </div>
+      {can('system.backup') && <BackupCard />}
       {can('audit.read') && <AuditLog />}
     </Page>
   );
