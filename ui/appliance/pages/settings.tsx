@@ -13,6 +13,7 @@ import { useAction, useApi } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import type { HealthReport, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
+import { TimezoneField } from '../timezone-field.js';
 import { S } from '../strings.js';
 
 type Patch = Record<string, unknown>;
@@ -98,7 +99,7 @@ function SiteCard({ s, writable, onSaved }: CardProps) {
   return (
     <SettingsForm title={S.settings.site} writable={writable} onSaved={onSaved} patch={save}>
       <TextField label={S.settings.siteName} value={name} onValue={setName} />
-      <TextField label={S.settings.timezone} value={timezone} onValue={setTimezone} hint={S.setup.timezoneHint} />
+      <TimezoneField label={S.settings.timezone} value={timezone} onValue={setTimezone} />
       <NumberField label={S.settings.visitGap} hint={S.settings.visitGapHint} value={gap} onValue={setGap} min={1} max={1440} />
     </SettingsForm>
   );
@@ -134,7 +135,7 @@ function MqttCard({ s, writable, onSaved }: CardProps) {
   const [m, setM] = useState({ port: s.mqtt.port, baseTopic: s.mqtt.baseTopic, homeAssistantDiscovery: s.mqtt.homeAssistantDiscovery, healthIntervalSeconds: s.mqtt.healthIntervalSeconds });
   const [httpPort, setHttpPort] = useState(s.http.port);
   return (
-    <SettingsForm title={S.settings.mqtt} intro={S.settings.mqttIntro} writable={writable} onSaved={onSaved} patch={() => patchSettings({ mqtt: m, http: { port: httpPort } })}>
+    <SettingsForm title={S.settings.mqtt} intro={`${S.settings.mqttIntro} ${S.settings.mqttRestart}`} writable={writable} onSaved={onSaved} patch={() => patchSettings({ mqtt: m, http: { port: httpPort } })}>
       <NumberField label={S.settings.mqttPort} value={m.port} onValue={(port) => setM({ ...m, port })} min={0} max={65535} />
       <TextField label={S.settings.baseTopic} value={m.baseTopic} onValue={(baseTopic) => setM({ ...m, baseTopic })} />
       <NumberField label={S.settings.healthInterval} value={m.healthIntervalSeconds} onValue={(v) => setM({ ...m, healthIntervalSeconds: v })} min={5} max={3600} />

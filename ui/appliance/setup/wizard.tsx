@@ -14,6 +14,7 @@ import type { CameraConfig, SessionView, SetupStatus } from '../../kit/contracts
 import { CameraForm } from '../cameras/camera-form.js';
 import { ConnectionTest } from '../cameras/camera-test.js';
 import { S } from '../strings.js';
+import { TimezoneField, timezones } from '../timezone-field.js';
 
 type Step = 'code' | 'admin' | 'site' | 'camera' | 'cloud' | 'done';
 const ORDER: Step[] = ['code', 'admin', 'site', 'camera', 'cloud', 'done'];
@@ -49,11 +50,6 @@ function loadDraft(status: SetupStatus): Draft {
     cameraId: localStorage.getItem(CAMERA_KEY) ?? undefined,
     step: !status.needsSetup && step ? step : saved?.step && ORDER.indexOf(saved.step) <= 2 ? saved.step : 'code',
   };
-}
-
-function timezones(): string[] {
-  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  return all.includes('UTC') ? all : ['UTC', ...all];
 }
 
 export function SetupWizard({ status, onSignedIn }: { status: SetupStatus; onSignedIn: () => void }) {
@@ -176,21 +172,7 @@ function SiteStep({ draft, setDraft, onSignedIn }: StepProps & { onSignedIn: () 
     <Form onSubmit={() => tzValid && siteName.trim() && void create.run()} error={create.error}>
       <p>{S.setup.siteIntro}</p>
       <TextField label={S.setup.siteName} value={siteName} onValue={setSiteName} required maxLength={120} />
-      <TextField
-        label={S.setup.timezone}
-        hint={S.setup.timezoneHint}
-        value={timezone}
-        onValue={setTimezone}
-        list="tz-list"
-        autoComplete="off"
-        error={timezone && !tzValid ? S.setup.badTimezone : null}
-        required
-      />
-      <datalist id="tz-list">
-        {zones.map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <TimezoneField value={timezone} onValue={setTimezone} />
       <div class="form-actions">
         <Button onClick={() => setDraft({ siteName, timezone, step: create.error?.status === 403 ? 'code' : 'admin' })}>{S.setup.back}</Button>
         <Button kind="primary" type="submit" busy={create.busy} disabled={!tzValid || !siteName.trim()}>

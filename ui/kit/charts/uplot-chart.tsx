@@ -42,8 +42,12 @@ function options(p: ChartProps, width: number): uPlot.Options {
       y: { range: (_u, _min, max) => [0, p.yMax ?? Math.max(1, max * 1.1)] },
     },
     axes: [
-      { ...axis, values: p.xLabels ? (_u, splits) => splits.map((v) => (Number.isInteger(v) ? (p.xLabels![v] ?? '') : '')) : undefined },
-      { ...axis, size: 50, values: p.yFormat ? (_u, splits) => splits.map(p.yFormat!) : undefined },
+      // Categories: a label per bar when they fit (every 2nd, 3rd… otherwise), never between bars.
+      p.xLabels
+        ? { ...axis, space: 28, incrs: [1, 2, 3, 4, 6, 12], values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (p.xLabels![v] ?? '') : '')) }
+        : axis,
+      // Counts (bars) tick on whole numbers only.
+      { ...axis, size: 50, incrs: p.kind === 'bars' ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] : undefined, values: p.yFormat ? (_u, splits) => splits.map(p.yFormat!) : undefined },
     ],
     // Stacked: the totals (last series) are drawn first so each lower layer shows in front.
     series: [{}, ...(p.stacked ? [...series].reverse() : series)],
