@@ -99,6 +99,7 @@ export default function CustomerDetail({ id }: { id: string }) {
       {can('customers.write') && customer.data && (
         <Card title={P.customer.forget}>
           <ForgetPerson
+            key={`forget-${customer.data.samples}`}
             personId={id}
             label={P.customer.forget}
             deletePath={`/customers/${encodeURIComponent(id)}`}

@@ -65,9 +65,11 @@ export default function StaffDetail({ id }: { id: string }) {
               <>
                 <PhotoUpload staffId={s.id} onEnrolled={staff.reload} />
                 <CameraCapture staffId={s.id} onEnrolled={staff.reload} />
-                <EnrolSeen staffId={s.id} onEnrolled={staff.reload} />
+                {/* Keyed by the sample count: after any enrolment the lists and the forget preview are re-read. */}
+                <EnrolSeen key={`seen-${s.samples}`} staffId={s.id} onEnrolled={staff.reload} />
                 <Card title={P.staffDetail.remove}>
                   <ForgetPerson
+                    key={`forget-${s.samples}`}
                     personId={s.id}
                     label={P.staffDetail.remove}
                     deletePath={`/staff/${encodeURIComponent(s.id)}`}
