@@ -3,7 +3,8 @@
  * upload progress), the server's checking steps, then the restart that applies it and what came back.
  */
 import { useId, useState } from 'preact/hooks';
-import { api, apiUrl, ApiError } from '../../kit/api.js';
+import { api, apiUrl } from '../../kit/api.js';
+import { waitUntilBack } from '../restart.js';
 import { ErrorNote, Note } from '../../kit/components/feedback.js';
 import { ConfirmButton } from '../../kit/components/forms.js';
 import { Card } from '../../kit/components/layout.js';
@@ -12,46 +13,6 @@ import { fmt } from '../../kit/strings.js';
 import type { SystemInfo } from '../../kit/contracts.js';
 import type { RestoreStatus } from './contracts.js';
 import { P } from '../people/strings.js';
-
-function csrf(): string {
-  const m = /(?:^|;\s*)cva_csrf=([^;]*)/.exec(document.cookie);
-  return m ? decodeURIComponent(m[1]) : '';
-}
-
-/** The archive as the raw request body, with upload progress. */
-function send(file: File, onProgress: (f: number) => void): Promise<RestoreStatus> {
-  return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('POST', apiUrl('/system/restore'));
-    xhr.setRequestHeader('Content-Type', 'application/gzip');
-    xhr.setRequestHeader('X-CSRF-Token', csrf());
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
-    xhr.onerror = () => reject(new ApiError(0, 'offline', 'the upload did not reach the appliance'));
-    xhr.onload = () => {
-      let body: any = null;
-      try {
-        body = JSON.parse(xhr.responseText);
-      } catch {
-        body = null;
-      }
-      if (xhr.status >= 200 && xhr.status < 300) resolve(body as RestoreStatus);
-      else reject(new ApiError(xhr.status, body?.error?.code ?? `http_${xhr.status}`, body?.error?.message ?? `${xhr.status} ${xhr.statusText}`));
-    };
-    xhr.send(file);
-  });
-}
-
-async function waitUntilBack(startedBefore: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    await new Promise((r) => setTimeout(r, 1000));
-    try {
-      if ((await api.get<SystemInfo>('/system/info')).startedAt !== startedBefore) return;
-    } catch {
-      // Still restarting.
-    }
-  }
-}
 
 export function BackupCard() {
   const id = useId();
@@ -63,7 +24,7 @@ export function BackupCard() {
     const before = await api.get<SystemInfo>('/system/info');
     setProgress(0);
     try {
-      await send(file!, setProgress);
+      await api.upload<RestoreStatus>('/system/restore', file!, setProgress, 'application/gzip');
     } finally {
       setProgress(null);
     }
@@ -76,7 +37,8 @@ export function BackupCard() {
   return (
     <Card title={P.backup.title}>
       <p class="muted small">{P.backup.intro}</p>
-      <a class="button" href={apiUrl('/system/backup')} download>
+      {/* A non-empty download name also keeps the client-side router away from the link; the server's name wins. */}
+      <a class="button" href={apiUrl('/system/backup')} download="cva-backup.tar.gz">
         {P.backup.download}
       </a>
       <h3>{P.backup.restoreTitle}</h3>
