@@ -5,7 +5,7 @@ import { Async } from '../../kit/components/feedback.js';
 import { Card, Page, Stat } from '../../kit/components/layout.js';
 import { Pager, Table } from '../../kit/components/table.js';
 import { Chart } from '../../kit/charts/chart.js';
-import { useApi, useInterval } from '../../kit/hooks.js';
+import { useApi, useCursorPages, useInterval } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
 import type { AuditList, HealthReport, SystemInfo } from '../../kit/contracts.js';
@@ -114,12 +114,11 @@ export default function System() {
 }
 
 function AuditLog() {
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const audit = useApi(() => api.get<AuditList>('/audit', { limit: 20, cursor }), [cursor]);
+  const pages = useCursorPages();
+  const audit = useApi(() => api.get<AuditList>('/audit', { limit: 20, cursor: pages.cursor }), [pages.cursor]);
   return (
     <Card title={S.system.audit}>
-      <Async resource={audit} isEmpty={(d) => d.items.length === 0 && cursors.length === 1} empty={S.system.auditEmpty}>
+      <Async resource={audit} isEmpty={(d) => d.items.length === 0 && pages.page === 1} empty={S.system.auditEmpty}>
         {(d) => (
           <>
             <Table
@@ -133,7 +132,7 @@ function AuditLog() {
                 { key: 'target', label: S.system.target, render: (e) => e.target ?? '—' },
               ]}
             />
-            <Pager page={cursors.length} hasNext={!!d.nextCursor} onPrev={() => setCursors(cursors.slice(0, -1))} onNext={() => d.nextCursor && setCursors([...cursors, d.nextCursor])} />
+            <Pager {...pages.pager(d.nextCursor)} />
           </>
         )}
       </Async>
