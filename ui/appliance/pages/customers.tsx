@@ -100,6 +100,7 @@ export default function Customers() {
                 chosen={picked}
                 onToggle={can('customers.write') ? (k) => setPicked(toggled(picked, k)) : undefined}
                 chooseLabel={(t) => P.customers.select(t.key)}
+                wide
               />
               <Pager
                 page={cursors.length}

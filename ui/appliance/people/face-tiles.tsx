@@ -10,9 +10,9 @@ export interface FaceTile {
   tone?: 'good' | 'bad';
 }
 
-export function FaceTiles({ tiles, chosen, onToggle, chooseLabel }: { tiles: FaceTile[]; chosen?: ReadonlySet<string>; onToggle?: (key: string) => void; chooseLabel?: (t: FaceTile) => string }) {
+export function FaceTiles({ tiles, chosen, onToggle, chooseLabel, wide }: { tiles: FaceTile[]; chosen?: ReadonlySet<string>; onToggle?: (key: string) => void; chooseLabel?: (t: FaceTile) => string; wide?: boolean }) {
   return (
-    <ul class="faces">
+    <ul class={wide ? 'faces wide' : 'faces'}>
       {tiles.map((t) => (
         <li key={t.key} class={['face-tile', chosen?.has(t.key) ? 'chosen' : '', t.tone ?? ''].join(' ').trim()}>
           {t.src ? <img src={t.src} alt={t.alt} loading="lazy" /> : <span class="thumb" role="img" aria-label={t.alt} />}
