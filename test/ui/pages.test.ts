@@ -137,6 +137,53 @@ describe('the appliance page in a real browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('admins manage users and tokens on the page: the token is shown once, then revoked', { timeout: 120_000 }, async () => {
+    await page.goto('/users');
+    const addUser = page.getByRole('form', { name: 'Add user' });
+    await addUser.getByLabel('Username').fill('carol');
+    await addUser.getByLabel('Password').fill('carol-password-123');
+    await addUser.getByLabel('Role').selectOption('manager');
+    await addUser.getByRole('button', { name: 'Add user' }).click();
+    const row = page.locator('tr', { hasText: 'carol' });
+    await row.waitFor();
+    await row.getByRole('combobox').selectOption('viewer');
+    await until('carol is a viewer', async () => (await call('GET', '/users')).body.items.find((u: any) => u.username === 'carol')?.role === 'viewer');
+    await row.getByRole('button', { name: 'Disable' }).click();
+    await row.getByText('disabled').waitFor();
+    const tokens = page.getByRole('form', { name: 'Create token' });
+    await tokens.getByLabel('Name').fill('home-assistant');
+    await tokens.getByRole('button', { name: 'Create token' }).click();
+    const secret = (await page.getByTestId('new-token').innerText()).trim();
+    const withToken = await fetch(`${app.url}/api/v1/visits?limit=1`, { headers: { authorization: `Bearer ${secret}` } });
+    assert.equal(withToken.status, 200);
+    const tokenRow = page.locator('tr', { hasText: 'home-assistant' });
+    await tokenRow.getByRole('button', { name: 'Revoke' }).click();
+    await tokenRow.getByRole('button', { name: 'Yes' }).click();
+    await page.getByText('No API token.').waitFor();
+    assert.equal((await fetch(`${app.url}/api/v1/visits?limit=1`, { headers: { authorization: `Bearer ${secret}` } })).status, 401);
+  });
+
+  it('settings say which changes need a restart, and a bad value is refused where it was typed', { timeout: 120_000 }, async () => {
+    await page.goto('/settings');
+    const recognition = page.getByRole('form', { name: 'Recognition' });
+    await recognition.getByLabel('Smallest face that may identify (pixels)').fill('48');
+    await recognition.getByRole('button', { name: 'Save' }).click();
+    await page.getByText('Saved.').waitFor();
+    assert.equal(await page.getByText(/These changes take effect after a restart/).count(), 0, 'recognition gates apply live');
+    assert.equal((await call('GET', '/settings')).body.settings.recognition.minFaceSize, 48);
+    const mqtt = page.getByRole('form', { name: 'MQTT' });
+    await mqtt.getByLabel('Base topic').fill('shop one');
+    await mqtt.getByRole('button', { name: 'Save' }).click();
+    await mqtt.getByRole('alert').waitFor();
+    assert.match(await mqtt.getByRole('alert').innerText(), /baseTopic/);
+    assert.equal((await call('GET', '/settings')).body.settings.mqtt.baseTopic, 'cva', 'nothing changed');
+    await mqtt.getByLabel('Base topic').fill('shop1');
+    await mqtt.getByRole('button', { name: 'Save' }).click();
+    await page.getByText(/These changes take effect after a restart: mqtt/).waitFor();
+    await page.getByRole('button', { name: 'Restart the appliance' }).waitFor();
+    await screenshot(page, 'settings-restart-needed');
+  });
+
   it('a viewer is offered no write action', { timeout: 120_000 }, async () => {
     assert.equal((await call('POST', '/users', { username: 'vera', password: 'vera-password-123', role: 'viewer' })).status, 201);
     const ctx = await newContext(browser, app);

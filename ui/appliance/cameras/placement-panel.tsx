@@ -47,21 +47,27 @@ export function PlacementPanel({ names }: { names: Record<string, string> }) {
               { key: 'sharp', label: S.placement.sharpness, numeric: true, render: (p) => fmt.number(p.medianSharpness) },
               { key: 'frontal', label: S.placement.frontal, numeric: true, render: (p) => fmt.number(p.medianFrontal, 2) },
               { key: 'share', label: S.placement.identifiable, numeric: true, render: (p) => (p.identifiableShare === null ? '—' : fmt.percent(100 * p.identifiableShare)) },
-              {
-                key: 'advice',
-                label: S.placement.advice,
-                render: (p) => (
-                  <ul class="advice">
-                    {p.advice.map((a) => (
-                      <li key={a}>{a}</li>
-                    ))}
-                  </ul>
-                ),
-              },
             ]}
           />
         )}
       </Async>
+      {report.data?.items.some((p) => p.advice.length > 0) && (
+        <div class="stack">
+          <h3>{S.placement.advice}</h3>
+          {report.data.items
+            .filter((p) => p.advice.length > 0)
+            .map((p) => (
+              <div key={p.cameraId}>
+                <strong>{names[p.cameraId] ?? p.cameraId}</strong>
+                <ul class="advice">
+                  {p.advice.map((a) => (
+                    <li key={a}>{a}</li>
+                  ))}
+                </ul>
+              </div>
+            ))}
+        </div>
+      )}
     </Card>
   );
 }
