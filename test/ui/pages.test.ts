@@ -9,14 +9,14 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { ADMIN, adminApi, ApplianceProcess, DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousViolations, setUpByApi, signIn, until } from './harness.js';
 
 /** The appliance's pages (path, heading, screenshot name); ui-api's pages are added when the nav has them. */
-const PAGES = [
-  { path: '/', heading: 'Overview', name: 'overview' },
+const PAGES: Array<{ path: string; heading: string; name: string; ready?: string }> = [
+  { path: '/', heading: 'Overview', name: 'overview', ready: '.live img' },
   { path: '/cameras', heading: 'Cameras', name: 'cameras' },
   { path: '/cameras/door', heading: 'Door', name: 'camera-detail' },
   { path: '/visits', heading: 'Visits', name: 'visits' },
-  { path: '/reports', heading: 'Reports', name: 'reports' },
+  { path: '/reports', heading: 'Reports', name: 'reports', ready: '.chart canvas' },
   { path: '/settings', heading: 'Settings', name: 'settings' },
-  { path: '/system', heading: 'System', name: 'system' },
+  { path: '/system', heading: 'System', name: 'system', ready: '.chart canvas' },
   { path: '/users', heading: 'Users and tokens', name: 'users' },
   { path: '/staff', heading: 'Staff', name: 'staff' },
   { path: '/customers', heading: 'Customers', name: 'customers' },
@@ -124,6 +124,8 @@ describe('the appliance page in a real browser', () => {
         await page.getByRole('heading', { name: p.heading, exact: true }).first().waitFor({ timeout: 30_000 });
         await page.waitForLoadState('networkidle').catch(() => undefined);
         await until(`${p.path} finished loading`, async () => (await page.locator('.loading').count()) === 0, 30_000);
+        // Live charts need a second sample (5 s apart) before they draw.
+        if (p.ready) await page.locator(p.ready).first().waitFor({ timeout: 30_000 });
         if (viewport === DESKTOP) assert.deepEqual(await seriousViolations(page), [], `axe on ${p.path}`);
         await screenshot(page, `${p.name}${viewport === PHONE ? '-phone' : ''}`);
       }

@@ -67,8 +67,9 @@ export function mountStaticUi(app: Express, opts: StaticUiOptions = {}): void {
     }),
   );
 
-  app.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (NOT_THE_PAGE.test(req.path) || req.path.startsWith('/assets/')) return next();
+  // A middleware, not a route: the page is not part of the API's route table (nor its OpenAPI document).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_THE_PAGE.test(req.path) || req.path.startsWith('/assets/')) return next();
     // A missing file with an extension (favicon.ico, a stale asset) is a 404, not the shell.
     if (/\.[a-z0-9]{1,8}$/i.test(req.path) && req.path !== '/index.html') return next();
     const html = readShell();
