@@ -1,15 +1,16 @@
 /** One customer: note, visit history, face samples (split some off), forget (saying exactly what is removed). */
 import { useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { api, apiUrl } from '../../kit/api.js';
+import { api, ApiError, apiUrl } from '../../kit/api.js';
 import { Async, ErrorNote, useToast } from '../../kit/components/feedback.js';
-import { Button, Form, TextField } from '../../kit/components/forms.js';
+import { Button, Form, SelectField, TextField } from '../../kit/components/forms.js';
 import { Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
 import { useAction, useApi } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
-import type { CustomerDetail as CustomerDetailView, Visit, VisitPage } from '../../kit/contracts.js';
+import type { CustomerDetail as CustomerDetailView, StaffList, Visit, VisitPage } from '../../kit/contracts.js';
+import type { EnrolSeenResult } from '../people/contracts.js';
 import { FaceTiles, toggled } from '../people/face-tiles.js';
 import { ForgetPerson } from '../people/forget-person.js';
 import { P } from '../people/strings.js';
@@ -28,6 +29,24 @@ export default function CustomerDetail({ id }: { id: string }) {
     toast(P.customer.noteSaved);
     setNote(null);
     customer.reload();
+  });
+  const staff = useApi(() => (can('staff.write') ? api.get<StaffList>('/staff') : Promise.resolve({ items: [] })));
+  const [staffId, setStaffId] = useState('');
+  // Enrol from a customer's crops: some samples (or the whole customer) turn out to be a staff member.
+  const toStaff = useAction(async () => {
+    const all = picked.size === 0 || picked.size === customer.data?.sampleList.length;
+    const r = await api.post<EnrolSeenResult>(
+      `/staff/${encodeURIComponent(staffId)}/enrol-seen`,
+      all ? { customerIds: [id] } : { customerSamples: [{ customerId: id, sampleIds: [...picked] }] },
+    );
+    const failed = r.sources.find((s) => !s.ok);
+    if (failed) throw new ApiError(409, 'conflict', failed.message);
+    const name = staff.data?.items.find((s) => s.id === staffId)?.name ?? staffId;
+    toast(P.customer.enrolled(name, r.sources.reduce((n, s) => n + s.added, 0)));
+    setPicked(new Set());
+    if (all) route(`/staff/${staffId}`);
+    else customer.reload();
+    return r;
   });
   const split = useAction(async () => {
     const c = await api.post<CustomerDetailView>(`/customers/${encodeURIComponent(id)}/split`, { sampleIds: [...picked] });
@@ -62,6 +81,25 @@ export default function CustomerDetail({ id }: { id: string }) {
                 </>
               )}
             </Card>
+            {can('staff.write') && (
+              <Card title={P.customer.toStaff}>
+                <p class="muted small">{P.customer.toStaffHint}</p>
+                <div class="filters">
+                  <SelectField
+                    label={P.customer.staffMember}
+                    value={staffId}
+                    onValue={setStaffId}
+                    options={[{ value: '', label: P.customer.chooseStaff }, ...(staff.data?.items ?? []).map((s) => ({ value: s.id, label: s.name }))]}
+                  />
+                  <div class="form-actions">
+                    <Button busy={toStaff.busy} disabled={!staffId} onClick={() => void toStaff.run()}>
+                      {P.customer.enrolInto(picked.size === c.sampleList.length ? 0 : picked.size)}
+                    </Button>
+                  </div>
+                </div>
+                <ErrorNote error={toStaff.error} />
+              </Card>
+            )}
             {can('customers.write') && (
               <Card title={P.customers.note}>
                 <Form onSubmit={() => void saveNote.run()} error={saveNote.error} label={P.customers.note}>

@@ -122,6 +122,12 @@ export const P = {
     forget: 'Forget this customer',
     forgotten: (id: string) => `${id} forgotten.`,
     sample: (n: number) => `Sample ${n}`,
+    toStaff: 'These faces are a staff member',
+    toStaffHint: 'Select samples (or none for all of them) and the staff member they show: the faces move to that staff member.',
+    staffMember: 'Staff member',
+    chooseStaff: 'choose…',
+    enrolInto: (n: number) => (n ? `Enrol ${n} selected into the staff member` : 'Enrol all into the staff member'),
+    enrolled: (name: string, n: number) => `${n} face(s) moved to ${name}.`,
   },
   review: {
     title: 'Review',
