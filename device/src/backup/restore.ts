@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
-import { BACKUP_FORMAT, BACKUP_VERSION, BackupCounts, BackupManifest } from '../contracts/backup.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, BackupCounts, BackupManifest, MAX_BACKUP_UPLOAD_BYTES } from '../contracts/backup.js';
 import { Settings } from '../contracts/settings.js';
 import { IdentityDoc } from '../identity/model.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic-file.js';
@@ -27,7 +27,7 @@ export interface RestoreLimits {
   maxUnpackedBytes: number;
   maxFiles: number;
 }
-export const DEFAULT_RESTORE_LIMITS: RestoreLimits = { maxUploadBytes: 2 * 1024 ** 3, maxUnpackedBytes: 8 * 1024 ** 3, maxFiles: 1_000_000 };
+export const DEFAULT_RESTORE_LIMITS: RestoreLimits = { maxUploadBytes: MAX_BACKUP_UPLOAD_BYTES, maxUnpackedBytes: 8 * 1024 ** 3, maxFiles: 1_000_000 };
 
 export type RestoreRefusal = { code: 'too_large' | 'refused'; message: string };
 
