@@ -14,7 +14,8 @@ const crop = (id: string | null) => (id ? apiUrl(`/crops/${encodeURIComponent(id
 
 export function EnrolSeen({ staffId, onEnrolled }: { staffId: string; onEnrolled: () => void }) {
   const seen = useApi(async () => ({
-    review: (await api.get<ReviewList>('/review')).items,
+    // Items that already name this staff member as a candidate come first.
+    review: (await api.get<ReviewList>('/review')).items.sort((a, b) => Number(b.candidates.some((c) => c.personId === staffId)) - Number(a.candidates.some((c) => c.personId === staffId))),
     customers: (await api.get<CustomerPage>('/customers', { limit: 60 })).items,
   }));
   const [picked, setPicked] = useState<Set<string>>(new Set());
