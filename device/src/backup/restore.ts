@@ -244,6 +244,8 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
  * The previous data stays in `.restore-previous/` until the next restore. Returns what was applied, or null.
  */
 export async function applyStagedRestore(dataDir: string, log: Logger): Promise<AppliedRestore | null> {
+  // An upload the box stopped in the middle of checking is never applied; its files go.
+  await rm(join(dataDir, INCOMING_DIR), { recursive: true, force: true });
   const staged = join(dataDir, STAGED_DIR);
   let ready: z.infer<typeof Ready>;
   try {
