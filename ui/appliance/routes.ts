@@ -12,7 +12,18 @@ export interface PageRoute {
   /** The nav entry; routes without one (details pages) are reached by links. */
   label?: string;
   permission: string;
-  component: ComponentType<any>;
+  component: ComponentType<any> & { preload?: () => Promise<unknown> };
+}
+
+/** Starts loading the page the address points at while the session is being checked (one round trip less). */
+export function preloadRoute(path: string): void {
+  const segments = (p: string) => p.split('/').filter(Boolean);
+  const want = segments(path);
+  const match = routes.find((r) => {
+    const have = segments(r.path);
+    return have.length === want.length && have.every((s, i) => s.startsWith(':') || s === want[i]);
+  });
+  void match?.component.preload?.().catch(() => undefined);
 }
 
 export const routes: PageRoute[] = [

@@ -248,8 +248,16 @@ export const S = {
     cloud: 'Cloud (HQ)',
     cloudUrl: 'HQ address',
     claimCode: 'Claim code',
-    claimSet: 'A claim code is stored.',
-    claimNotSet: 'Not connected to HQ.',
+    cloudStates: {
+      unconfigured: 'Not connected to HQ',
+      claiming: 'Claiming this appliance…',
+      ready: 'Claimed: connected to HQ',
+      uploading: 'Claimed: uploading',
+      offline: 'HQ does not answer (retrying)',
+      unauthorized: 'HQ refused this appliance’s credentials',
+      refused: 'HQ refused the claim',
+    } as Record<string, string>,
+    lastUpload: (at: string | null) => (at ? `Last upload: ${at}.` : 'Nothing uploaded yet.'),
     backlog: (visits: number, items: number, oldest: string | null) =>
       items === 0 ? 'Everything is uploaded.' : `Waiting to upload: ${visits} visit(s) among ${items} item(s)${oldest ? `, oldest from ${new Date(oldest).toLocaleString()}` : ''}.`,
     saveCloud: 'Save cloud settings',

@@ -67,3 +67,4 @@ export type CameraPlacement = Of<typeof Placement.CameraPlacement>;
 export type PlacementReport = Of<typeof Placement.PlacementReport>;
 export type RestoreStatus = Of<typeof Backup.RestoreStatus>;
 export type BackupCounts = Of<typeof Backup.BackupCounts>;
+export type CloudStatus = Of<typeof Http.CloudStatus>;

@@ -9,10 +9,11 @@ import { Async, ErrorNote, Note, useToast } from '../../kit/components/feedback.
 import { Button, CheckField, ConfirmButton, Form, NumberField, SelectField, TextField } from '../../kit/components/forms.js';
 import { Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
-import { useAction, useApi } from '../../kit/hooks.js';
+import { useAction, useApi, useInterval } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
-import type { HealthReport, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
+import type { CloudStatus, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
+import { CloudState } from '../cloud-state.js';
 import { TimezoneField } from '../timezone-field.js';
 import { S } from '../strings.js';
 
@@ -192,8 +193,8 @@ function MqttAccountsCard() {
 }
 
 function CloudCard({ s, writable }: { s: SettingsT; writable: boolean }) {
-  const status = useApi(() => api.get<SetupStatus>('/setup'));
-  const health = useApi(() => api.get<HealthReport>('/health/details'));
+  const cloud = useApi(() => api.get<CloudStatus>('/setup/cloud'));
+  useInterval(cloud.reload, 10_000);
   const [url, setUrl] = useState(s.cloud.url ?? '');
   const [claimCode, setClaimCode] = useState('');
   const toast = useToast();
@@ -201,13 +202,11 @@ function CloudCard({ s, writable }: { s: SettingsT; writable: boolean }) {
     await api.put('/setup/cloud', { url, claimCode });
     setClaimCode('');
     toast(S.settings.saved);
-    status.reload();
+    cloud.reload();
   });
-  const outbox = health.data?.outbox;
   return (
     <Card title={S.settings.cloud}>
-      <p>{status.data?.cloud.claimCodeSet ? `${S.settings.claimSet} (${status.data.cloud.url})` : S.settings.claimNotSet}</p>
-      {outbox && <p class="small muted">{S.settings.backlog(outbox.pendingVisits, outbox.pendingItems, outbox.oldestPendingAt)}</p>}
+      <Async resource={cloud}>{(c) => <CloudState c={c} />}</Async>
       {writable && (
         <Form onSubmit={() => void save.run()} error={save.error} label={S.settings.cloud}>
           <TextField label={S.settings.cloudUrl} type="url" value={url} onValue={setUrl} placeholder="https://hq.example.com" />

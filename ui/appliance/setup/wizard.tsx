@@ -9,8 +9,9 @@ import { useLocation } from 'preact-iso';
 import { api } from '../../kit/api.js';
 import { Button, Form, TextField } from '../../kit/components/forms.js';
 import { Note } from '../../kit/components/feedback.js';
-import { useAction } from '../../kit/hooks.js';
-import type { CameraConfig, SessionView, SetupStatus } from '../../kit/contracts.js';
+import { useAction, useInterval } from '../../kit/hooks.js';
+import { CloudState } from '../cloud-state.js';
+import type { CameraConfig, CloudStatus, SessionView, SetupStatus } from '../../kit/contracts.js';
 import { CameraForm } from '../cameras/camera-form.js';
 import { ConnectionTest } from '../cameras/camera-test.js';
 import { S } from '../strings.js';
@@ -212,16 +213,19 @@ function CloudStep({ setDraft }: { setDraft: (p: Partial<Draft>) => void }) {
   const [url, setUrl] = useState('');
   const [claimCode, setClaimCode] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
+  const [link, setLink] = useState<CloudStatus | null>(null);
   const save = useAction(async () => {
     const r = await api.put<{ url: string }>('/setup/cloud', { url: url.trim(), claimCode: claimCode.trim() });
     setSaved(r.url);
   });
+  // Once saved, follow the claim: claimed, or the reason it is not (HQ unreachable, code refused).
+  useInterval(() => void api.get<CloudStatus>('/setup/cloud').then(setLink, () => undefined), saved ? 2000 : null);
   return (
     <Form onSubmit={() => void save.run()} error={save.error}>
       <p>{S.setup.cloudIntro}</p>
       <TextField label={S.setup.cloudUrl} type="url" placeholder="https://hq.example.com" value={url} onValue={setUrl} autoCapitalize="none" />
       <TextField label={S.setup.claimCode} value={claimCode} onValue={setClaimCode} autoComplete="off" />
-      {saved && <Note kind="ok">{S.setup.cloudSaved(saved)}</Note>}
+      {saved && (link ? <CloudState c={link} /> : <Note kind="ok">{S.setup.cloudSaved(saved)}</Note>)}
       <div class="form-actions">
         {!saved && (
           <Button type="submit" busy={save.busy} disabled={!url || !claimCode}>
