@@ -22,7 +22,8 @@ interface Sample {
   temp: number | null;
   memPct: number;
   detector: number | null;
-  fps: number;
+  /** Frames analysed per second, per camera id. */
+  fps: Record<string, number>;
 }
 
 function sampleOf(h: HealthReport): Sample {
@@ -32,7 +33,7 @@ function sampleOf(h: HealthReport): Sample {
     temp: h.cpu.temperatureC,
     memPct: (100 * h.memory.usedBytes) / Math.max(1, h.memory.totalBytes),
     detector: h.detectorMs,
-    fps: h.cameras.reduce((a, c) => a + c.analysedFps, 0),
+    fps: Object.fromEntries(h.cameras.map((c) => [c.cameraId, c.analysedFps])),
   };
 }
 
@@ -71,7 +72,16 @@ export default function System() {
               <div class="grid">
                 <Chart label={S.system.cpu} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.cpu) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
                 <Chart label={S.system.memory} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.memPct) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
-                <Chart label={S.system.cameraFps} kind="line" time x={x} series={[{ label: 'fps', values: series((s) => s.fps) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart
+                  label={S.system.cameraFps}
+                  kind="line"
+                  time
+                  x={x}
+                  series={h.cameras.map((c) => ({ label: c.cameraId, values: series((s) => s.fps[c.cameraId] ?? null) }))}
+                  height={140}
+                  minPoints={2}
+                  emptyText={S.system.collecting}
+                />
                 <Chart label={S.system.detector} kind="line" time x={x} series={[{ label: 'ms', values: series((s) => s.detector) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
               </div>
             </>

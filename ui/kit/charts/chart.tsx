@@ -4,7 +4,7 @@
  */
 import { Suspense, lazy } from 'preact/compat';
 import { Loading } from '../components/feedback.js';
-import { kitStrings as S } from '../strings.js';
+import { fmt, kitStrings as S } from '../strings.js';
 
 export interface ChartSeries {
   label: string;
@@ -54,7 +54,7 @@ export function Chart(p: ChartProps) {
           {p.series.map((s, i) => (
             <span key={s.label}>
               <span class="swatch" style={{ background: `var(${chartColour(i)})` }} />
-              {s.label}: {s.values.reduce<number>((a, v) => a + (v ?? 0), 0)}
+              {s.label}: {p.time ? fmt.number(s.values.filter((v) => v !== null).at(-1), 1) : s.values.reduce<number>((a, v) => a + (v ?? 0), 0)}
             </span>
           ))}
         </div>

@@ -44,7 +44,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     axes: [
       // Categories: a label per bar when they fit (every 2nd, 3rd… otherwise), never between bars.
       p.xLabels
-        ? { ...axis, space: 28, incrs: [1, 2, 3, 4, 6, 12], values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (p.xLabels![v] ?? '') : '')) }
+        ? { ...axis, space: Math.max(28, 8 + 7 * Math.max(...p.xLabels.map((l) => l.length))), incrs: [1, 2, 3, 4, 6, 12], values: (_u: uPlot, splits: number[]) => splits.map((v) => (Number.isInteger(v) ? (p.xLabels![v] ?? '') : '')) }
         : axis,
       // Counts (bars) tick on whole numbers only.
       { ...axis, size: 50, incrs: p.kind === 'bars' ? [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] : undefined, values: p.yFormat ? (_u, splits) => splits.map(p.yFormat!) : undefined },
