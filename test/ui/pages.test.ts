@@ -139,6 +139,30 @@ describe('the appliance page in a real browser', () => {
     await page.emulateMedia({ colorScheme: 'light' });
   });
 
+  it('adds a camera, tests it (a clear error for a dead address), edits and removes it', { timeout: 180_000 }, async () => {
+    await page.goto('/cameras');
+    await page.getByRole('button', { name: 'Add camera' }).click();
+    const form = page.getByRole('form', { name: 'Add camera' });
+    await form.getByLabel('Camera name').fill('Back door');
+    await form.getByLabel('Camera address').fill('rtsp://127.0.0.1:9/nothing');
+    await form.getByRole('button', { name: 'Save' }).click();
+    const row = page.locator('tr', { hasText: 'Back door' });
+    await row.waitFor();
+    await row.getByRole('button', { name: 'Test' }).click();
+    await page.getByText(/The camera did not answer: .+/).waitFor({ timeout: 120_000 });
+    await row.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit' });
+    await edit.getByLabel('Camera name').fill('Back entrance');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    const renamed = page.locator('tr', { hasText: 'Back entrance' });
+    await renamed.waitFor();
+    assert.equal((await call('GET', '/cameras/back-door')).body.config.name, 'Back entrance');
+    await renamed.getByRole('button', { name: 'Remove' }).click();
+    await renamed.getByRole('button', { name: 'Yes' }).click();
+    await until('the camera is gone', async () => (await call('GET', '/cameras/back-door')).status === 404, 30_000);
+    await until('the row is gone', async () => (await page.locator('tr', { hasText: 'Back entrance' }).count()) === 0, 30_000);
+  });
+
   it('admins manage users and tokens on the page: the token is shown once, then revoked', { timeout: 120_000 }, async () => {
     await page.goto('/users');
     const addUser = page.getByRole('form', { name: 'Add user' });
