@@ -29,7 +29,7 @@ export function Table<T>({ columns, rows, rowKey, caption, empty }: { columns: C
           {rows.map((r) => (
             <tr key={rowKey(r)}>
               {columns.map((c) => (
-                <td key={c.key} class={c.numeric ? 'num' : undefined}>
+                <td key={c.key} class={c.numeric ? 'num' : undefined} data-label={c.label}>
                   {c.render(r)}
                 </td>
               ))}
