@@ -71,6 +71,10 @@ export class ApplianceProcess {
     else delete env.CVA_TEST_CAMERA;
     const child = spawn(process.execPath, [fixture], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
+    // A test process that dies (timeout, crash) takes its appliance with it instead of leaving it running.
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.off('exit', reap));
     return new Promise((resolve, reject) => {
       let buffered = '';
       const onData = (chunk: Buffer) => {

@@ -7,6 +7,7 @@ import { ErrorBoundary, LocationProvider, Route, Router } from 'preact-iso';
 import { api, ApiError, onUnauthenticated } from '../kit/api.js';
 import { ErrorNote, Loading, ToastProvider } from '../kit/components/feedback.js';
 import { SessionContext, type SessionInfo } from '../kit/session.js';
+import { setDisplayTimeZone } from '../kit/strings.js';
 import type { MeView, SetupStatus } from '../kit/contracts.js';
 import { Shell } from './shell.js';
 import { SignIn } from './sign-in.js';
@@ -38,6 +39,7 @@ export function App() {
           throw e;
         }),
       ]);
+      setDisplayTimeZone(status.site.timezone);
       if (status.needsSetup) return setState({ kind: 'setup', status });
       setState(me ? { kind: 'signed-in', session: sessionOf(me), status } : { kind: 'sign-in', expired, status });
     } catch (e) {

@@ -29,6 +29,13 @@ export const kitStrings = {
 
 const locale = () => (typeof navigator !== 'undefined' ? navigator.language : 'en');
 
+/** Times are shown in the site's timezone (the box's setting), not the viewing device's. */
+let displayZone: string | undefined;
+export function setDisplayTimeZone(timeZone: string | undefined): void {
+  displayZone = timeZone;
+}
+export const displayTimeZone = (): string | undefined => displayZone;
+
 export const fmt = {
   number: (n: number | null | undefined, digits = 0) =>
     n === null || n === undefined || !Number.isFinite(n) ? '—' : n.toLocaleString(locale(), { maximumFractionDigits: digits, minimumFractionDigits: digits }),
@@ -45,9 +52,9 @@ export const fmt = {
     return `${v.toLocaleString(locale(), { maximumFractionDigits: v < 10 && i > 0 ? 1 : 0 })} ${units[i]}`;
   },
   /** A date-time in the given IANA zone (the site's), short form. */
-  dateTime: (iso: string | null | undefined, timeZone?: string) =>
+  dateTime: (iso: string | null | undefined, timeZone = displayZone) =>
     iso ? new Date(iso).toLocaleString(locale(), { dateStyle: 'short', timeStyle: 'short', timeZone }) : '—',
-  time: (iso: string | null | undefined, timeZone?: string) =>
+  time: (iso: string | null | undefined, timeZone = displayZone) =>
     iso ? new Date(iso).toLocaleTimeString(locale(), { hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone }) : '—',
   duration: (seconds: number | null | undefined) => {
     if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return '—';

@@ -8,18 +8,18 @@ import { Chart, Heatmap } from '../../kit/charts/chart.js';
 import { useApi } from '../../kit/hooks.js';
 import { fmt } from '../../kit/strings.js';
 import type { LocalReport } from '../../kit/contracts.js';
-import { dateInputValue, dayToIso, startOfLocalDay } from '../dates.js';
+import { dayToIso, siteDay } from '../dates.js';
 import { S } from '../strings.js';
 
 const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 
 export default function Reports() {
-  const [from, setFrom] = useState(dateInputValue(startOfLocalDay(6)));
-  const [to, setTo] = useState(dateInputValue(startOfLocalDay(0)));
+  const [from, setFrom] = useState(siteDay(6));
+  const [to, setTo] = useState(siteDay(0));
   const report = useApi(() => api.get<LocalReport>('/reports/local', { from: dayToIso(from), to: dayToIso(to, true) }), [from, to]);
   const preset = (days: number) => {
-    setFrom(dateInputValue(startOfLocalDay(days - 1)));
-    setTo(dateInputValue(startOfLocalDay(0)));
+    setFrom(siteDay(days - 1));
+    setTo(siteDay(0));
   };
   return (
     <Page title={S.reports.title}>

@@ -10,15 +10,15 @@ import { useApi, useCursorPages } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
 import type { CameraList, Visit, VisitPage } from '../../kit/contracts.js';
-import { dateInputValue, dayToIso, startOfLocalDay } from '../dates.js';
+import { dayToIso, siteDay } from '../dates.js';
 import { S } from '../strings.js';
 
 const PAGE_SIZE = 25;
 
 export default function Visits() {
   const can = useCan();
-  const [from, setFrom] = useState(dateInputValue(startOfLocalDay(6)));
-  const [to, setTo] = useState(dateInputValue(startOfLocalDay(0)));
+  const [from, setFrom] = useState(siteDay(6));
+  const [to, setTo] = useState(siteDay(0));
   const [kind, setKind] = useState<'all' | 'customer' | 'staff'>('all');
   const [returning, setReturning] = useState<'all' | 'new' | 'returning'>('all');
   const [status, setStatus] = useState<'all' | 'open' | 'closed'>('all');
