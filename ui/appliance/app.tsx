@@ -74,7 +74,8 @@ export function App() {
           ) : (
             <Shell siteName={state.status.site.name} onSignedOut={() => void refresh()}>
               <ErrorBoundary>
-                <Router>
+                {/* After a navigation, focus goes to the page (screen readers announce it; Tab starts there). */}
+                <Router onRouteChange={() => document.getElementById('main')?.focus({ preventScroll: true })}>
                   {[
                     // A page the role may not open says so instead of going blank.
                     ...routes.map((r) => <Route key={r.path} path={r.path} component={state.session.permissions.includes(r.permission) ? r.component : Forbidden} />),
