@@ -11,7 +11,7 @@ import { Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
 import { useAction, useApi, useInterval } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
-import type { CloudStatus, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
+import type { CloudStatus, MqttAccountList, SettingsUpdateView, SettingsView, Settings as SettingsT } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
 import { CloudState } from '../cloud-state.js';
 import { TimezoneField } from '../timezone-field.js';
