@@ -69,6 +69,8 @@ if (!existsSync(depStamp) || readFileSync(depStamp, 'utf8') !== depKey) {
   execFileSync('npm', args, { cwd: root, stdio: 'inherit' });
   writeFileSync(depStamp, depKey);
 }
+// The image's dependency layer (Dockerfile.template) stops here; its next step runs set-up again.
+if (process.argv.includes('--deps-only')) process.exit(0);
 
 // ---- 3. TypeScript build ---------------------------------------------------------------------
 function newestMtime(dir) {

@@ -1,15 +1,17 @@
 import express, { type Express } from 'express';
 import type { Db } from './db/types.js';
 import { adminRoutes } from './http/admin-routes.js';
+import type { BalenaFleet } from './balena/balena-fleet.js';
+import { balenaRoutes } from './balena/balena-routes.js';
 import { deviceRoutes } from './http/device-routes.js';
-import { errorHandler, sendError } from './http/errors.js';
 import { reportRoutes } from './http/report-routes.js';
 import { requireUser } from './auth.js';
 import { VisitPartitions } from './partitions.js';
 import { createLogger } from '../../device/src/util/log.js';
+import { errorHandler, routeNotFound } from '../../device/src/util/http-errors.js';
 
 /** The whole HTTP API over one database; holds no state of its own, so instances scale out. */
-export function createApp(db: Db): Express {
+export function createApp(db: Db, balena: BalenaFleet | null = null): Express {
   const log = createLogger('cloud');
   const app = express();
   app.disable('x-powered-by');
@@ -22,8 +24,9 @@ export function createApp(db: Db): Express {
   app.use(deviceRoutes(db, new VisitPartitions(db)));
   app.use('/api', requireUser(db));
   app.use(adminRoutes(db));
-  app.use(reportRoutes(db));
-  app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
-  app.use(errorHandler((e) => log.error('unexpected error', { error: String((e as Error)?.stack ?? e) })));
+  app.use(reportRoutes(db, balena));
+  app.use(balenaRoutes(db, balena));
+  app.use(routeNotFound);
+  app.use(errorHandler(log));
   return app;
 }

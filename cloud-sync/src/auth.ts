@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import { hashToken } from './tokens.js';
 
 export type Role = 'org_admin' | 'analyst' | 'regional_manager';
@@ -25,7 +25,7 @@ export interface DevicePrincipal {
 function bearer(req: Request): string {
   const h = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (!m) throw new ApiError(401, 'unauthenticated', 'missing bearer token');
+  if (!m) throw new HttpError(401, 'unauthenticated', 'missing bearer token');
   return m[1];
 }
 
@@ -60,7 +60,7 @@ export async function findDevice(db: Db, token: string): Promise<DevicePrincipal
 function requireToken<P>(db: Db, find: (db: Db, token: string) => Promise<P | null>, slot: 'user' | 'device') {
   return async (req: Request, res: Response, next: NextFunction) => {
     const principal = await find(db, bearer(req));
-    if (!principal) throw new ApiError(401, 'invalid_token', `unknown or revoked ${slot} token`);
+    if (!principal) throw new HttpError(401, 'invalid_token', `unknown or revoked ${slot} token`);
     res.locals[slot] = principal;
     next();
   };
@@ -74,7 +74,7 @@ export function userOf(res: Response): UserPrincipal {
 }
 
 export function requireAdmin(user: UserPrincipal): void {
-  if (user.role !== 'org_admin') throw new ApiError(403, 'forbidden', 'only an organisation admin may do this');
+  if (user.role !== 'org_admin') throw new HttpError(403, 'forbidden', 'only an organisation admin may do this');
 }
 
 /**
@@ -85,6 +85,6 @@ export function scopeSites(user: UserPrincipal, requested: unknown): string[] {
   if (requested === undefined || requested === '') return user.siteIds;
   const ids = String(requested).split(',').map((s) => s.trim()).filter(Boolean);
   const visible = new Set(user.siteIds);
-  for (const id of ids) if (!visible.has(id)) throw new ApiError(404, 'site_not_found', `site ${id} not found`);
+  for (const id of ids) if (!visible.has(id)) throw new HttpError(404, 'site_not_found', `site ${id} not found`);
   return [...new Set(ids)];
 }

@@ -7,13 +7,14 @@ import {
   type UploadResponse,
 } from '../../device/src/contracts/sync.js';
 import type { Db, Queryable } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import type { VisitPartitions } from './partitions.js';
 import type { DevicePrincipal } from './auth.js';
 
 type VisitItem = Extract<SyncItem, { kind: 'visit' }>;
 type HeartbeatItem = Extract<SyncItem, { kind: 'heartbeat' }>;
 type CameraItem = Extract<SyncItem, { kind: 'cameraStatus' }>;
+type FootfallItem = Extract<SyncItem, { kind: 'footfall' }>;
 interface Indexed<T> {
   index: number;
   item: T;
@@ -31,6 +32,7 @@ function rankAbove(a: [number, number, number], b: [number, number, number]): bo
 function futureCheck(item: SyncItem, limit: number): string | null {
   const stamps = [item.at];
   if (item.kind === 'visit') stamps.push(item.payload.visit.arrivedAt, item.payload.visit.lastSeenAt);
+  if (item.kind === 'footfall') stamps.push(item.payload.hour);
   for (const s of stamps) if (Date.parse(s) > limit) return `timestamp ${s} is in the future`;
   return null;
 }
@@ -51,14 +53,14 @@ export async function ingestBatch(
 ): Promise<UploadResponse> {
   const rawItems = (body as { items?: unknown })?.items;
   if (Array.isArray(rawItems) && rawItems.length > MAX_BATCH_ITEMS) {
-    throw new ApiError(413, 'batch_too_large', `a batch holds at most ${MAX_BATCH_ITEMS} items (got ${rawItems.length})`);
+    throw new HttpError(413, 'batch_too_large', `a batch holds at most ${MAX_BATCH_ITEMS} items (got ${rawItems.length})`);
   }
   const env = UploadEnvelope.safeParse(body);
-  if (!env.success) throw new ApiError(400, 'invalid_batch', 'batch envelope is invalid', env.error.issues.slice(0, 10));
-  if (env.data.deviceId !== device.id) throw new ApiError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
-  if (env.data.siteId !== device.siteId) throw new ApiError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
+  if (!env.success) throw new HttpError(400, 'invalid_batch', 'batch envelope is invalid', env.error.issues.slice(0, 10));
+  if (env.data.deviceId !== device.id) throw new HttpError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
+  if (env.data.siteId !== device.siteId) throw new HttpError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
-  const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS);
+  const { results, visits, heartbeats, cameras, footfall } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS);
   // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.
   const latestVisit = keepLatest(visits, (v) => v.item.payload.visit.id, (a, b) => rankAbove(visitRank(a.item), visitRank(b.item)));
   const latestCamera = keepLatest(cameras, (c) => c.item.payload.cameraId, (a, b) => Date.parse(a.item.at) > Date.parse(b.item.at));
@@ -69,9 +71,10 @@ export async function ingestBatch(
     for (const i of await upsertVisits(q, device, latestVisit)) applied.add(i);
     for (const i of await insertHeartbeats(q, device, heartbeats)) applied.add(i);
     for (const i of await upsertCameraStatus(q, device, latestCamera)) applied.add(i);
+    for (const i of await upsertFootfall(q, device, footfall)) applied.add(i);
     await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
   });
-  for (const group of [visits, heartbeats, cameras]) {
+  for (const group of [visits, heartbeats, cameras, footfall]) {
     for (const { index, item } of group) results[index] = { index, key: item.key, status: applied.has(index) ? 'applied' : 'duplicate' };
   }
   const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
@@ -84,6 +87,7 @@ function classifyItems(items: unknown[], futureLimit: number) {
   const visits: Indexed<VisitItem>[] = [];
   const heartbeats: Indexed<HeartbeatItem>[] = [];
   const cameras: Indexed<CameraItem>[] = [];
+  const footfall: Indexed<FootfallItem>[] = [];
   items.forEach((raw, index) => {
     const rawKey = (raw as { key?: unknown } | null)?.key;
     const key = typeof rawKey === 'string' ? rawKey : null;
@@ -102,9 +106,10 @@ function classifyItems(items: unknown[], futureLimit: number) {
     const it = parsed.data;
     if (it.kind === 'visit') visits.push({ index, item: it });
     else if (it.kind === 'heartbeat') heartbeats.push({ index, item: it });
+    else if (it.kind === 'footfall') footfall.push({ index, item: it });
     else cameras.push({ index, item: it });
   });
-  return { results, visits, heartbeats, cameras };
+  return { results, visits, heartbeats, cameras, footfall };
 }
 
 function keepLatest<T>(xs: T[], id: (x: T) => string, newer: (a: T, b: T) => boolean): T[] {
@@ -212,4 +217,43 @@ async function upsertCameraStatus(q: Queryable, device: DevicePrincipal, items: 
   );
   const byCam = new Map(items.map((x) => [x.item.payload.cameraId, x.index]));
   return r.rows.map((x) => byCam.get(x.camera_id)!).filter((i) => i !== undefined);
+}
+
+/**
+ * Footfall hours: the greatest figures win (a device only ever counts up), so a replayed or older state of an
+ * hour changes nothing. Several items of one hour in a batch are folded first (one statement touches a row once).
+ */
+async function upsertFootfall(q: Queryable, device: DevicePrincipal, items: Indexed<FootfallItem>[]): Promise<number[]> {
+  if (items.length === 0) return [];
+  const byHour = new Map<string, { hour: string; entries: number; exits: number; captured: number }>();
+  for (const { item } of items) {
+    const h = item.payload;
+    const key = new Date(h.hour).toISOString();
+    const cur = byHour.get(key);
+    byHour.set(key, cur
+      ? { hour: key, entries: Math.max(cur.entries, h.entries), exits: Math.max(cur.exits, h.exits), captured: Math.max(cur.captured, h.captured) }
+      : { hour: key, entries: h.entries, exits: h.exits, captured: h.captured });
+  }
+  const r = await q.query<{ hour: Date }>(
+    `insert into footfall_hours (device_id, site_id, hour, entries, exits, captured)
+     select $1, $2, r.hour, r.entries, r.exits, r.captured
+     from jsonb_to_recordset($3::jsonb) as r(hour timestamptz, entries int, exits int, captured int)
+     on conflict (device_id, hour) do update set
+       entries = greatest(footfall_hours.entries, excluded.entries),
+       exits = greatest(footfall_hours.exits, excluded.exits),
+       captured = greatest(footfall_hours.captured, excluded.captured),
+       received_at = now()
+     where (excluded.entries > footfall_hours.entries or excluded.exits > footfall_hours.exits or excluded.captured > footfall_hours.captured)
+     returning hour`,
+    [device.id, device.siteId, JSON.stringify([...byHour.values()])],
+  );
+  const changed = new Set(r.rows.map((x) => new Date(x.hour).toISOString()));
+  // An item applied when its hour changed and it carried that hour's winning figures.
+  return items
+    .filter(({ item }) => {
+      const key = new Date(item.payload.hour).toISOString();
+      const w = byHour.get(key)!;
+      return changed.has(key) && item.payload.entries === w.entries && item.payload.exits === w.exits && item.payload.captured === w.captured;
+    })
+    .map((x) => x.index);
 }

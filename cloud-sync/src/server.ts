@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Feature } from '../../device/src/util/feature.js';
 import { createLogger } from '../../device/src/util/log.js';
 import { createApp } from './app.js';
+import type { BalenaFleet } from './balena/balena-fleet.js';
 import type { Db } from './db/types.js';
 import { migrate } from './db/migrate.js';
 import { pruneHeartbeats } from './fleet.js';
@@ -15,6 +16,8 @@ export interface CloudServerOptions {
   /** Background rollup refresh period (reports also refresh their own sites on read). */
   rollupIntervalMs?: number;
   heartbeatRetentionDays?: number;
+  /** balena-sdk's view of the fleet (BALENA_API_KEY + BALENA_FLEET); null: heartbeats alone. */
+  balena?: BalenaFleet | null;
 }
 
 /** cloud-sync as a Feature: migrates, serves HTTP, refreshes rollups and prunes old heartbeats. */
@@ -33,7 +36,7 @@ export class CloudServer implements Feature {
   async start(): Promise<void> {
     const applied = await migrate(this.opts.db);
     if (applied.length) this.log.info('migrations applied', { applied });
-    const app = createApp(this.opts.db);
+    const app = createApp(this.opts.db, this.opts.balena ?? null);
     await new Promise<void>((res, rej) => {
       const s = app.listen(this.opts.port, this.opts.host ?? '127.0.0.1', (e?: Error) => (e ? rej(e) : res()));
       // Keep idle connections longer than clients and load balancers do (Node's 5 s default races

@@ -2,6 +2,11 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
 import { Accounts } from './accounts/accounts.js';
+import { balenaControl } from './balena/balena-control.js';
+import { BalenaService } from './balena/balena-service.js';
+import { OpeningHoursHold, openingHoursPolicy } from './balena/opening-hours-hold.js';
+import { restartHandler } from './balena/restart.js';
+import { updateLockPath, UpdateLock } from './balena/update-lock.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
@@ -9,19 +14,22 @@ import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import type { CloudStatus } from './contracts/http.js';
 import { EventBus } from './events.js';
+import { writeHttpPort } from './health/port-file.js';
 import { SystemHealth } from './health/system-health.js';
 import { createHttpApp } from './http/app.js';
-import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
-import { SettingsCameraService } from './http/camera-service.js';
+import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './services/bindings.js';
+import { SettingsCameraService } from './services/camera-service.js';
 import { EventStream } from './http/live/event-stream.js';
 import { LiveView } from './http/live/live-view.js';
 import { HttpServer } from './http/server.js';
-import { DocumentSettingsService } from './http/settings-service.js';
-import { appVersion, ProcessSystemService } from './http/system-service.js';
-import { IdentityService } from './identity/identity-service.js';
+import { DocumentSettingsService } from './services/settings-service.js';
+import { appVersion, ProcessSystemService } from './services/system-service.js';
+import { Identity } from './identity/identity.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
+import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
+import { openFootfallModule } from './footfall/footfall-module.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
@@ -43,6 +51,7 @@ import { bindEnrolment } from './services/enrol-service.js';
 import { bindForgetPreview } from './services/forget-preview.js';
 import { bindPlacement } from './services/placement-service.js';
 import { bindReviewGroups } from './services/review-groups-service.js';
+import { visitSettingsOf } from './visits/visit-tracker.js';
 
 export interface ApplianceOptions {
   /** State folder (default CVA_DATA_DIR or ./data). */
@@ -71,6 +80,7 @@ export class Appliance {
   private readonly cleanups: Array<() => void> = [];
   /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
   private readonly finalisers: Array<() => Promise<void>> = [];
+  private settingsApplied: Promise<void> = Promise.resolve();
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -79,11 +89,15 @@ export class Appliance {
       accounts: Accounts;
       bus: EventBus;
       engine: FaceEngine;
-      identity: IdentityService;
+      identity: Identity;
       cameras: CameraManager;
+      pipeline: AnalysisPipeline;
       mqtt: MqttService;
       http: HttpServer;
       sync: SyncService;
+      /** balena's update lock: `updateLock.hold(reason, fn)` keeps updates out while fn runs (backup, restore…). */
+      updateLock: UpdateLock;
+      balena: BalenaService;
     },
     private readonly log: Logger,
   ) {}
@@ -101,6 +115,18 @@ export class Appliance {
     await addExtraCameras(settings, opts.extraCameras ?? []);
     const current = () => settings.get();
     const accounts = await Accounts.open({ persistence: store, log: log.child('accounts'), env });
+    const updateLock = new UpdateLock({
+      path: updateLockPath(env, dir),
+      maxHoldMs: () => current().updates.maxHoldHours * 3_600_000,
+      log: log.child('update-lock'),
+    });
+    const balena = new BalenaService({ env, log: log.child('balena') });
+    const balenaReport = balenaControl(updateLock, balena);
+    const openingHours = new OpeningHoursHold({
+      lock: updateLock,
+      policy: () => openingHoursPolicy(current(), env.CVA_OPENING_HOURS, log),
+      log: log.child('opening-hours'),
+    });
 
     const provider = opts.provider ?? ((env.CVA_EXECUTION_PROVIDER as ExecutionProviderChoice | undefined) || 'cpu');
     const models = await loadModels({ provider, log: log.child('models') });
@@ -108,30 +134,37 @@ export class Appliance {
     const engine = await FaceEngine.create({ models, detectionThreshold: current().recognition.detectionThreshold });
 
     const bus = new EventBus();
-    const visits = await openVisitModule(store, {
-      bus,
-      settings: () => ({ visitGapMinutes: current().visitGapMinutes, timezone: current().site.timezone }),
-    });
-    const identity = new IdentityService({
+    const visits = await openVisitModule(store, { bus, settings: visitSettingsOf(current()) });
+    const identity = new Identity({
       dir: join(dir, 'identity'),
       crops: store.crops,
       gate: { minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness },
       // Identity removes the person's embeddings and every crop of theirs (the crop store is shared with
       // visits); what remains elsewhere is the visit counter.
-      hooks: { forgetPerson: (personId) => visits.stats.forget(personId) },
+      hooks: {
+        forgetPerson: (personId) => visits.stats.forget(personId),
+        // A merge, a retracted twin or a customer folded into staff: their open visit becomes the target's.
+        mergedPersons: async (target, sources) => {
+          const kind = identity.people.personInfo(target)?.kind ?? 'customer';
+          for (const s of sources) await visits.tracker.fold(s, target, kind);
+        },
+      },
+      guard: (reason, fn) => updateLock.hold(reason, fn),
     });
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
-    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    await cameras.apply(current().cameras); // started with the features, last
+    const footfall = await openFootfallModule(store, { bus, settings: current, models });
+    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity: identity.decider, visits: visits.tracker, people: footfall.people, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
-      retention: () => current().retention,
+      retention: current().retention,
       crops: store.crops,
       dayLogs: [store.visits, store.visitEvents],
-      unseenCustomers: (cutoff) => identity.customersUnseenSince(cutoff),
+      unseenCustomers: (cutoff) => identity.people.customersUnseenSince(cutoff),
       forgetPerson: async (personId) => {
-        const r = await identity.forget(personId);
+        const r = await identity.people.forget(personId);
         if (!r.ok) throw new Error(r.error.message);
       },
     });
@@ -141,6 +174,7 @@ export class Appliance {
       cameraStats: () => cameras.stats(),
       detectorMs: () => pipeline.timings.quantile('detect', 0.5),
       outboxBacklog: () => sync?.backlog() ?? null,
+      balena: () => balenaReport.report(),
     });
     const mqttAccounts = await JsonMqttAccountStore.open(join(dir, 'mqtt-accounts.json'));
     const mqttSettings = { ...current().mqtt, port: await listenPort('MQTT', 'mqtt.port', opts.mqttPort ?? current().mqtt.port, undefined, log) };
@@ -158,17 +192,13 @@ export class Appliance {
         startedAt,
       }),
       health: async () => ({ ...(await health.report()) }),
-      logger: log.child('mqtt'),
+      log: log.child('mqtt'),
     });
 
-    const live = new LiveView(cameras, bus);
+    const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
-    const restart =
-      opts.restart ??
-      ((reason: string) => {
-        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-        process.kill(process.pid, 'SIGTERM');
-      });
+    const restartVia = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
+    const restart = opts.restart ?? ((reason: string) => void restartVia(reason));
     const system = new ProcessSystemService(accounts.deviceId, restart);
     const placement = new PlacementMonitor({ pipeline, recognition: () => current().recognition });
     const captures = new EnrolCaptures({
@@ -183,7 +213,7 @@ export class Appliance {
       deviceId: accounts.deviceId,
       appVersion: appVersion(),
       counts: () =>
-        countBackup({ dataDir: dir, staff: () => identity.listStaff(), customers: () => identity.listCustomers(), crops: () => store.crops.list(), cameras: () => current().cameras.length }),
+        countBackup({ dataDir: dir, staff: () => identity.people.listStaff(), customers: () => identity.people.listCustomers(), crops: () => store.crops.list(), cameras: () => current().cameras.length }),
       requestRestart: restart,
     });
     const http = createHttpApp({
@@ -195,19 +225,21 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
-      ...bindIdentity(identity, engine, visitCount),
+      ...bindIdentity(identity.people, engine, visitCount),
       placement: bindPlacement(placement, () => current().cameras.map((c) => c.id)),
-      captures: bindEnrolment(captures, identity),
-      reviewGroups: bindReviewGroups(identity, DEFAULT_REVIEW_CAPS.perTrack),
-      forgetPreview: bindForgetPreview(identity, store.crops, visitCount),
+      captures: bindEnrolment(captures, identity.people),
+      reviewGroups: bindReviewGroups(identity.people, DEFAULT_REVIEW_CAPS.perTrack),
+      forgetPreview: bindForgetPreview(identity.people, store.crops, visitCount),
       backup,
       visits: bindVisits(visits.query),
+      footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
       uiDir: opts.uiDir,
       // The sync service is built below; requests only arrive once everything has started.
       cloudLink: { status: () => cloudStatusOf(sync!), tryNow: () => sync!.syncNow() },
+      balena: balenaReport,
       log: log.child('http'),
     });
     const httpServer = new HttpServer(http.app, {
@@ -216,6 +248,8 @@ export class Appliance {
       attach: (server: Server) => {
         mqtt.attachWebSocket(server, '/mqtt');
       },
+      // The port really listened on, for the container's HEALTHCHECK (8080 may have been taken).
+      listening: (port) => writeHttpPort(dir, port),
       log: log.child('http'),
     });
 
@@ -232,32 +266,36 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       deviceName: current().site.name || hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      updateLock,
+      balena: () => balenaReport.report(),
+      footfall: () => footfall.counter.counts(),
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, cameras];
-    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
+    // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
+    const features: Feature[] = [
+      updateLock, balena, identity, visits.tracker, footfall.counter, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, openingHours, cameras,
+    ];
+    const appliance = new Appliance(
+      features,
+      { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync, updateLock, balena },
+      log,
+    );
     appliance.finalisers.push(() => models.release());
     return appliance;
   }
 
   async start(): Promise<void> {
-    const { settings, cameras, bus } = this.parts;
+    const { settings, bus } = this.parts;
     for (const f of this.features) {
       await f.start();
       this.started.push(f);
     }
-    cameras.apply(settings.get().cameras);
     this.cleanups.push(
-      settings.onChange((next, changed) => {
-        if (changed.some((p) => p.startsWith('cameras'))) cameras.apply(next.cameras);
-        if (changed.some((p) => p.startsWith('recognition'))) {
-          this.parts.identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
-        }
-        // bridge/info and Home Assistant discovery name the cameras and the site.
-        if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
+      settings.onChange((next, prev, changed) => {
         const live = changed.filter((p) => !p.startsWith('cameras'));
         if (live.length) this.log.info(`settings changed: ${live.join(', ')}`);
+        this.settingsApplied = this.settingsApplied.then(() => this.tellFeatures(next, prev));
       }),
     );
     const onVisit = (e: VisitEvent) => {
@@ -271,8 +309,31 @@ export class Appliance {
     this.log.info(`appliance ${this.parts.accounts.deviceId} running: http ${this.parts.http.url()}, mqtt port ${this.parts.mqtt.broker.port}`);
   }
 
+  /**
+   * Resolves once every settings change accepted so far has reached the features (changes apply in order,
+   * each feature's hook after the previous change's).
+   */
+  settled(): Promise<void> {
+    return this.settingsApplied;
+  }
+
+  /**
+   * Each running feature's settings hook, producers first (as in stop): a removed camera stops sending
+   * before the pipeline forgets it. A failing hook is logged and does not keep the others from the change.
+   */
+  private async tellFeatures(next: Settings, prev: Settings): Promise<void> {
+    for (const f of [...this.started].reverse()) {
+      try {
+        await f.onSettingsChanged?.(next, prev);
+      } catch (e) {
+        this.log.error(`${f.name} could not apply the settings change: ${(e as Error).message}`);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     for (const c of this.cleanups.splice(0)) c();
+    await this.settingsApplied;
     for (const f of this.started.splice(0).reverse()) {
       try {
         await f.stop();

@@ -10,6 +10,9 @@
  *              with 1 and 4 simultaneous RTSP test cameras (10 fps, 640 wide), each count in a fresh process
  *   searchMs   {"10000", "100000"}: 1:N gallery search (D's scripts/bench/search.ts)
  *   store      visit append rate / p99 and cold start with a year of visits (E's scripts/bench/store.ts)
+ *   counting   {"<version>": {present, counted, unidentified, staffAsCustomers, customersPerPerson}}: hamilton.mp4
+ *              and versions made harder with GStreamer (rotated 40°, downscaled to a third, blurred, all three),
+ *              each played once through a fresh appliance (test/pipeline/hard-footage.ts); `--counting` runs only it
  * Every figure comes from real data and real components; nothing is simulated.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +24,10 @@ import { CameraConfig, type CameraConfigInput } from '../../device/src/contracts
 import { FaceEngine } from '../../device/src/vision/engine.js';
 import { openRig, type ApplianceRig } from '../../test/pipeline/rig.js';
 import { HAMILTON } from '../../test/pipeline/hamilton-scenario.js';
+import { CLIP_VERSIONS, countClip, makeClip, type ClipVersion } from '../../test/pipeline/hard-footage.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startRtspCamera, type RtspCamera } from '../rtsp-test-camera.js';
 import { benchSearch } from './search.js';
 import { benchStore } from './store.js';
@@ -151,6 +158,38 @@ async function benchRss(counts = [1, 4], seconds = 10) {
   }
 }
 
+/** People present vs counted, per version of the clip (see the header). */
+async function benchCounting(engine: FaceEngine) {
+  const dir = await mkdtemp(join(tmpdir(), 'bench-counting-'));
+  try {
+    const out: Record<string, unknown> = {};
+    for (const version of Object.keys(CLIP_VERSIONS) as ClipVersion[]) {
+      const c = await countClip(engine, await makeClip(version, dir));
+      console.error(`[bench:pipeline] counting ${version}: ${JSON.stringify(c)}`);
+      out[version] = {
+        present: c.present,
+        counted: c.counted,
+        unidentified: c.unidentified,
+        staffAsCustomers: c.staffAsCustomers,
+        customersPerPerson: c.customersPerPerson,
+        customersInStaffShot: c.customersInStaffShot,
+        visits: c.visits,
+      };
+    }
+    return out;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function countingOnly(): Promise<void> {
+  process.env.LOG_LEVEL ??= 'warn';
+  const engine = await FaceEngine.create();
+  const counting = await benchCounting(engine);
+  await engine.release();
+  console.log(JSON.stringify({ counting }));
+}
+
 /** `--quick`: only the analysis figures (fps, stageMs, latencyMs), for tuning the pipeline. */
 async function quick(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
@@ -170,6 +209,7 @@ async function main(): Promise<void> {
   console.log(`throughput: ${throughput.frames} frames analysed, decoder ${throughput.decoder}`);
   const latencyMs = await benchLatency(engine, facts);
   console.log(`latency: ${latencyMs.tracksDecided} identity events at 10 fps`);
+  const counting = await benchCounting(engine);
   await engine.release();
   const rss = await benchRss();
   console.log(`rss: analysed fps with 1 / 4 cameras: ${JSON.stringify(rss.analysedFps)}`);
@@ -183,6 +223,7 @@ async function main(): Promise<void> {
       rssMb: rss.rssMb,
       searchMs,
       store,
+      counting,
       detail: {
         decoder: throughput.decoder,
         analysisWidth: WIDTH,
@@ -199,7 +240,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] === here) {
   const mode = process.argv[2];
-  const run = mode === '--rss-child' ? rssChild(process.argv.slice(4), Number(process.argv[3])) : mode === '--quick' ? quick() : main();
+  const run = mode === '--rss-child' ? rssChild(process.argv.slice(4), Number(process.argv[3])) : mode === '--quick' ? quick() : mode === '--counting' ? countingOnly() : main();
   run.catch((e) => {
     console.error(e);
     process.exit(1);

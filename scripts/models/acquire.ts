@@ -1,7 +1,7 @@
 /**
  * Idempotent model acquisition, run by scripts/setup.mjs after the build: for every models/*.json manifest,
  * do nothing if models/cache/<file> already has the right sha256; otherwise extract it from its npm tarball or
- * convert it from @vladmandic/face-api, check the sha256, and write it atomically (tmp + rename).
+ * convert it (face-api's nets, or a tfjs graph model from a package tarball), check the sha256, and write it atomically (tmp + rename).
  * Prints one line per file it writes, nothing when all is in place, and one clear line on failure (exit 1).
  */
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,6 +18,7 @@ import {
 } from '../../device/src/vision/model-manifest.js';
 import { convertFaceApiModel, faceApiModelDir, faceApiVersion } from './convert-faceapi.js';
 import { ensureNpmTarball, readTarballMember } from './npm-tarball.js';
+import { convertTfjsGraphModel, TFJS_GRAPH_CONVERSIONS } from './convert-tfjs-graph.js';
 
 export interface AcquireOptions {
   modelsDir?: string;
@@ -64,9 +65,20 @@ function fromFaceApi(m: ModelManifest & { source: { kind: 'faceapi-conversion' }
   return bytes;
 }
 
+function fromTfjsGraph(m: ModelManifest & { source: { kind: 'tfjs-graph-conversion' } }, tarballDir: string): Uint8Array {
+  const conversion = TFJS_GRAPH_CONVERSIONS[m.source.network];
+  if (conversion.package !== m.source.package || conversion.version !== m.source.version) {
+    throw new Error(`${m.file} is converted from ${m.source.package}@${m.source.version}, but the converter reads ${conversion.package}@${conversion.version}`);
+  }
+  const bytes = convertTfjsGraphModel(m.source.network, tarballDir);
+  if (!matches(m, bytes)) throw mismatch(m, bytes, `the ${m.source.network} conversion`);
+  return bytes;
+}
+
 function produce(m: ModelManifest, tarballDir: string): Uint8Array {
   const source = m.source;
   if (source.kind === 'npm-tarball') return fromNpmTarball({ ...m, source }, tarballDir);
+  if (source.kind === 'tfjs-graph-conversion') return fromTfjsGraph({ ...m, source }, tarballDir);
   return fromFaceApi({ ...m, source });
 }
 

@@ -4,9 +4,8 @@
  * The output is deterministic: the same weights always produce byte-identical files.
  */
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { runConverterCli } from './converter-cli.js';
 import { readTfjsWeights, type TfjsWeightMap } from './tfjs-weights.js';
 import { buildFaceApiRecognition } from './faceapi-recognition.js';
 import { buildFaceApiAgeGender } from './faceapi-age-gender.js';
@@ -42,22 +41,8 @@ export function convertFaceApiModel(kind: FaceApiModelKind, modelDir = faceApiMo
   return c.build(readTfjsWeights(join(modelDir, c.weightsManifest)));
 }
 
-function main(): void {
-  const outDir = resolve(process.argv[2] ?? '.');
-  mkdirSync(outDir, { recursive: true });
-  for (const kind of Object.keys(FACEAPI_CONVERSIONS) as FaceApiModelKind[]) {
-    const bytes = convertFaceApiModel(kind);
-    const file = join(outDir, FACEAPI_CONVERSIONS[kind].outputFile);
-    writeFileSync(file, bytes);
-    process.stdout.write(`${file} ${bytes.length} bytes\n`);
-  }
-}
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  try {
-    main();
-  } catch (err) {
-    process.stderr.write(`convert-faceapi: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  }
-}
+runConverterCli(
+  import.meta.url,
+  'convert-faceapi',
+  (Object.keys(FACEAPI_CONVERSIONS) as FaceApiModelKind[]).map((kind) => ({ outputFile: FACEAPI_CONVERSIONS[kind].outputFile, convert: () => convertFaceApiModel(kind) })),
+);

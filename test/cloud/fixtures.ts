@@ -4,7 +4,7 @@ import { visitItemKey, type CloudVisit, type SyncItem } from '../../device/src/c
 export function visit(p: {
   id: string;
   personId: string;
-  kind?: 'customer' | 'staff';
+  kind?: 'customer' | 'staff' | 'unidentified';
   arrivedAt: string;
   departedAt: string | null;
   returning?: boolean;

@@ -4,6 +4,7 @@ import type { Db } from '../../cloud-sync/src/db/types.js';
 import type { CloudServer } from '../../cloud-sync/src/server.js';
 import { api, makeTestDb, newOrg, siteWithDevice, startCloud, type DbKind, type TestDb } from './harness.js';
 import { batch, visit, visitItemOf } from './fixtures.js';
+import { ErrorBody } from '../../device/src/contracts/errors.js';
 
 /**
  * The cloud-sync behaviour suite; run once against the real PostgreSQL and once against PGlite
@@ -175,6 +176,15 @@ export function cloudSuite(kind: DbKind): void {
         assert.equal(await count('select count(*)::int as n from visits'), before);
       });
 
+      it('the shared error handler answers with the appliance\'s codes: oversize body, unknown route', async () => {
+        const huge = await api(url, 'POST', '/api/ingest', P.deviceToken, undefined, JSON.stringify({ pad: 'x'.repeat(9 * 1024 * 1024) }));
+        assert.equal(huge.status, 413);
+        assert.equal(ErrorBody.parse(huge.body).error.code, 'payload_too_large');
+        const missing = await api(url, 'GET', '/nothing-here', null);
+        assert.equal(missing.status, 404);
+        assert.equal(ErrorBody.parse(missing.body).error.code, 'not_found');
+      });
+
       it('visits land in monthly partitions created on demand', async () => {
         await ingest(P, [visitItemOf(visit({ id: 'part', personId: 'C-500', arrivedAt: '2025-07-15T10:00:00Z', departedAt: '2025-07-15T10:01:00Z' }))]);
         const r = await db.query<{ t: string }>(`select tableoid::regclass::text as t from visits where visit_id = 'part'`);
@@ -316,6 +326,19 @@ export function cloudSuite(kind: DbKind): void {
         assert.equal(h.body.data.find((x: any) => x.bucket === '2026-03-29T02:00').visits, 0);
         const d = await api(url, 'GET', `/api/reports/visits?granularity=day&from=2026-03-28&to=2026-03-29&sites=${P.siteId}`, adminA);
         assert.deepEqual(d.body.data.map((x: any) => [x.bucket, x.visits]), [['2026-03-28', 0], ['2026-03-29', 1]]);
+      });
+
+      it('unidentified visitors are counted apart: identified vs unidentified, never as customers', async () => {
+        // A real face the box could not identify, 10:30 on the 6th in Paris.
+        const u = { ...visit({ id: 'u1', personId: 'U-door-7', arrivedAt: '2026-01-06T09:30:00Z', departedAt: '2026-01-06T09:31:00Z' }), kind: 'unidentified' as const };
+        assert.equal((await ingest(P, [visitItemOf(u)])).body.applied, 1);
+        const s = (await api(url, 'GET', `/api/reports/summary?${period}&sites=${P.siteId}`, adminA)).body.data[0];
+        assert.deepEqual([s.visits, s.staffVisits, s.identifiedVisits, s.unidentifiedVisits], [5, 1, 6, 1]);
+        const days = (await api(url, 'GET', `/api/reports/visits?granularity=day&${period}&sites=${P.siteId}`, adminA)).body.data;
+        assert.deepEqual(days.map((x: any) => [x.bucket, x.visits, x.identifiedVisits, x.unidentifiedVisits]), [['2026-01-05', 3, 4, 0], ['2026-01-06', 2, 2, 1]]);
+        const hours = (await api(url, 'GET', `/api/reports/visits?granularity=hour&${period}&sites=${P.siteId}`, adminA)).body.data;
+        assert.deepEqual(hours.filter((x: any) => x.unidentifiedVisits).map((x: any) => [x.bucket, x.unidentifiedVisits]), [['2026-01-06T10:00', 1]]);
+        await db.query(`delete from visits where visit_id = 'u1'`);
       });
 
       it('bad report parameters are typed 400s', async () => {

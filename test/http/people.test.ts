@@ -4,8 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { FaceEngine } from '../../device/src/vision/engine.js';
-import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { bindIdentity } from '../../device/src/http/bindings.js';
+import { Identity } from '../../device/src/identity/identity.js';
+import { bindIdentity } from '../../device/src/services/bindings.js';
 import type { TrackSummary } from '../../device/src/tracking/types.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
@@ -22,7 +22,7 @@ describe('staff, customers and review on the real identity service and face engi
   let h: Harness;
   let admin: Client;
   let engine: FaceEngine;
-  let identity: IdentityService;
+  let identity: Identity;
   let staffId: string;
 
   /** A track of real photos of one person, as the tracker would summarise it. */
@@ -34,7 +34,7 @@ describe('staff, customers and review on the real identity service and face engi
     }
     return {
       cameraId: 'door', trackId, firstSeenAt: Date.now() - 2000, lastSeenAt: Date.now(), detections: ns.length,
-      goodFaces: ns.length, shots, concurrentPersonIds: [], ageMedian: null, gender: null,
+      goodFaces: ns.length, shots, concurrentPersonIds: [], ageMedian: null, gender: null, genderConfidence: null,
     };
   }
 
@@ -43,9 +43,9 @@ describe('staff, customers and review on the real identity service and face engi
     h = await startHarness({
       deps: {},
       late: async (hh) => {
-        identity = new IdentityService({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
+        identity = new Identity({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
         await identity.start();
-        return bindIdentity(identity, engine);
+        return bindIdentity(identity.people, engine);
       },
     });
     admin = await setUpAdmin(h);
@@ -109,8 +109,8 @@ describe('staff, customers and review on the real identity service and face engi
   });
 
   it('customers from real tracks: list, note, split, merge, forget', async () => {
-    const a = await identity.decide(await track('raj', [1, 2, 3], 't1'));
-    const b = await identity.decide(await track('howard', [1, 2, 3], 't2'));
+    const a = await identity.decider.decide(await track('raj', [1, 2, 3], 't1'));
+    const b = await identity.decider.decide(await track('howard', [1, 2, 3], 't2'));
     assert.equal(a.kind, 'customer');
     assert.equal(b.kind, 'customer');
     const list = await admin.json('GET', '/api/v1/customers?limit=1');

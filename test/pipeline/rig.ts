@@ -9,17 +9,18 @@ import { join } from 'node:path';
 import type { FaceEvent } from '../../device/src/contracts/live.js';
 import type { VisitEvent } from '../../device/src/contracts/visit.js';
 import { EventBus } from '../../device/src/events.js';
-import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
-import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { AnalysisPipeline } from '../../device/src/pipeline/analysis-pipeline.js';
+import { analyzeEnrolPhotos } from '../../device/src/identity/enrolment.js';
+import { Identity } from '../../device/src/identity/identity.js';
+import { AnalysisPipeline, type AnalysisPipelineDeps } from '../../device/src/pipeline/analysis-pipeline.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import type { Clock } from '../../device/src/util/clock.js';
 import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
-import { VisitTracker } from '../../device/src/visits/visit-tracker.js';
+import { VisitTracker, visitSettingsOf } from '../../device/src/visits/visit-tracker.js';
 import { defaultSettings } from '../../device/src/contracts/settings.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 
 /** Wall clock plus an offset that only grows: "play the clip again 40 minutes later". */
 export class ShiftedClock implements Clock {
@@ -42,7 +43,7 @@ export interface ApplianceRig {
   clock: ShiftedClock;
   bus: EventBus;
   store: ApplianceStore;
-  identity: IdentityService;
+  identity: Identity;
   visits: VisitTracker;
   pipeline: AnalysisPipeline;
   /** Staff person id by shared-data folder name. */
@@ -56,16 +57,18 @@ export interface RigOptions {
   visitGapMinutes?: number;
   /** Keep the temp dir (debugging). */
   keep?: boolean;
+  /** More pipeline dependencies built on the rig's bus and store (e.g. the people stage and its footfall counter). */
+  pipelineExtras?: (rig: { bus: EventBus; store: ApplianceStore; clock: ShiftedClock }) => Promise<Partial<AnalysisPipelineDeps>>;
 }
 
 /** Enrols every photo of a shared identity folder as one staff member; returns the staff id. */
-export async function enrolStaff(identity: IdentityService, engine: FaceEngine, folder: string, name: string): Promise<string> {
+export async function enrolStaff(identity: Identity, engine: FaceEngine, folder: string, name: string): Promise<string> {
   const dir = join(facesDataDir(), 'identities', folder);
-  const created = await identity.createStaff(name);
+  const created = await identity.people.createStaff(name);
   if (!created.ok) throw new Error(`create staff ${name}: ${created.error.message}`);
   const files = (await readdir(dir)).sort();
   const photos = await analyzeEnrolPhotos(engine, files.map((f) => ({ source: f, data: join(dir, f) })));
-  const report = await identity.enrolStaff(created.value.id, photos);
+  const report = await identity.people.enrolStaff(created.value.id, photos);
   if (!report.ok) throw new Error(`enrol ${name}: ${report.error.message}`);
   return created.value.id;
 }
@@ -75,8 +78,21 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
   const clock = new ShiftedClock();
   const bus = new EventBus();
   const settings = { ...defaultSettings(), visitGapMinutes: opts.visitGapMinutes ?? 30 };
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
-  const identity = new IdentityService({ dir: join(dir, 'identity'), crops: store.crops, clock, gate: settings.recognition });
+  const store = await ApplianceStore.open({ dir, embeddingDim: EMBEDDING_LENGTH });
+  // Wired as the appliance wires it: a merged, retracted or folded customer's open visit becomes the target's.
+  let visitsLate: VisitTracker | null = null;
+  const identity = new Identity({
+    dir: join(dir, 'identity'),
+    crops: store.crops,
+    clock,
+    gate: settings.recognition,
+    hooks: {
+      mergedPersons: async (target, sources) => {
+        const kind = identity.people.personInfo(target)?.kind ?? 'customer';
+        for (const s of sources) await visitsLate?.fold(s, target, kind);
+      },
+    },
+  });
   await identity.start();
   const staffIds = new Map<string, string>();
   for (const s of STAFF) staffIds.set(s.folder, await enrolStaff(identity, engine, s.folder, s.name));
@@ -89,11 +105,13 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
     crops: store.crops,
     bus,
     clock,
-    settings: () => ({ visitGapMinutes: settings.visitGapMinutes, timezone: settings.site.timezone }),
+    settings: visitSettingsOf(settings),
     updateIntervalMs: 1000,
   });
   await visits.start();
-  const pipeline = new AnalysisPipeline({ engine, decider: identity, visits, bus, recognition: () => settings.recognition, clock, log: createLogger('pipeline') });
+  visitsLate = visits;
+  const extras = (await opts.pipelineExtras?.({ bus, store, clock })) ?? {};
+  const pipeline = new AnalysisPipeline({ engine, decider: identity.decider, visits, bus, recognition: settings.recognition, clock, log: createLogger('pipeline'), ...extras });
   await pipeline.start();
 
   const faceEvents: FaceEvent[] = [];

@@ -3,9 +3,14 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import { cameraArgs, parseCameraArg, withQuickCameras } from '../../device/src/pipeline/camera-arg.js';
-import { cutFace } from '../../device/src/pipeline/face-crop.js';
+import { MIN_VISITOR_DETECTIONS, SightingRelay } from '../../device/src/pipeline/sighting-relay.js';
+import type { TrackedFace, TrackSummary } from '../../device/src/tracking/types.js';
+import { ManualClock } from '../../device/src/util/clock.js';
+import { createLogger } from '../../device/src/util/log.js';
+import { trackerRig } from '../visits/rig.js';
+import { cutFace } from '../../device/src/frame/face-crop.js';
 import { LatestFrameSlots } from '../../device/src/pipeline/frame-slots.js';
 import { quantileOf, StageTimings } from '../../device/src/pipeline/stage-timings.js';
 
@@ -117,4 +122,32 @@ test('--camera: URLs are taken as they are, a video file path becomes a looping 
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('sighting relay: a real undecided track is an unidentified visitor; identified after it ended, its visit becomes the person’s', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'cva-relay-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const clock = new ManualClock(Date.parse('2026-05-04T10:00:00Z'));
+  const rig = await trackerRig(dir, clock);
+  await rig.tracker.start();
+  const relay = new SightingRelay(rig.tracker, createLogger('test'));
+  const t0 = clock.now();
+  const summary = (trackId: string, detections: number): TrackSummary<TrackedFace> => ({
+    cameraId: 'door', trackId, firstSeenAt: t0, lastSeenAt: t0 + 2000, detections, goodFaces: 0, shots: [],
+    concurrentPersonIds: [], ageMedian: 41, gender: 'female', genderConfidence: 0.9,
+  });
+  relay.ended('blip', summary('blip', MIN_VISITOR_DETECTIONS - 1)); // a flicker is nobody
+  relay.ended('t1', summary('t1', 12));
+  await relay.settled();
+  const u = rig.tracker.openVisits();
+  assert.deepEqual(u.map((v) => [v.personId, v.kind, v.arrivedAt, v.dwellSeconds]), [['U-t1', 'unidentified', new Date(t0).toISOString(), 2]]);
+  assert.deepEqual([u[0].demographics.ageMedian, u[0].demographics.gender, u[0].demographics.genderConfidence], [41, 'female', 0.9]);
+  // A later track's lone face pairs with this one's: the customer is formed and handed back for the ended track.
+  const decision = { personId: 'C-000001', kind: 'customer' as const, name: null, score: 0.7, distance: 0.4, runnerUp: null, reason: 'new-customer' as const };
+  relay.decidedAfterEnd(decision, summary('t1', 12));
+  await relay.settled();
+  const after = rig.tracker.openVisits();
+  assert.deepEqual(after.map((v) => [v.id, v.personId, v.kind]), [[u[0].id, 'C-000001', 'customer']], 'one visit, now the customer’s');
+  assert.equal(rig.tracker.counts().visitsToday, 1);
+  await rig.tracker.stop();
 });

@@ -63,7 +63,7 @@ test('locating: faces of decided tracks are measured on verification and every r
 
 test('tracker: once decided, a steady face is neither located nor described on every frame', async () => {
   const matched: IdentityDecision = { personId: 'S-000001', kind: 'staff', name: 'Ann', score: 0.9, distance: 0.3, runnerUp: null, reason: 'matched' };
-  const tr = new FaceTracker('cam', {}, { decide: async () => matched, finish: async () => null }, () => {});
+  const tr = new FaceTracker('cam', {}, { decide: async () => matched, finish: async () => ({ decision: null, earlier: null }) }, () => {});
   const located: boolean[] = [];
   const described: boolean[] = [];
   for (let i = 0; i < 20; i++) {

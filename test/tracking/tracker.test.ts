@@ -2,8 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { assignDetections } from '../../device/src/tracking/assignment.js';
 import { iou } from '../../device/src/tracking/geometry.js';
+import { trackGender } from '../../device/src/tracking/track.js';
 import { FaceTracker } from '../../device/src/tracking/tracker.js';
-import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackSummary } from '../../device/src/tracking/types.js';
+import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackFinish, TrackSummary } from '../../device/src/tracking/types.js';
 
 const box = (x: number, y: number, w = 60, h = 60) => ({ x, y, width: w, height: h });
 
@@ -27,9 +28,9 @@ class RecordingDecider implements TrackDecider {
     this.asked.push(s);
     return this.answer(s);
   }
-  async finish(s: TrackSummary): Promise<IdentityDecision | null> {
+  async finish(s: TrackSummary): Promise<TrackFinish> {
     this.finished.push(s);
-    return null;
+    return { decision: null, earlier: null };
   }
 }
 
@@ -48,7 +49,7 @@ test('iou and greedy one-to-one assignment pick the best overlaps', () => {
 test('faces keep their track across frames while moving; constant velocity bridges a fast move', () => {
   const events: TrackEvent[] = [];
   const tr = new FaceTracker('cam', {}, null, (e) => events.push(e));
-  const ids: string[] = [];
+  const ids: Array<string | null> = [];
   // Moves 30 px per 100 ms: IoU with the last box would be low after a skipped frame, the prediction keeps it.
   for (let i = 0; i < 10; i++) {
     if (i === 5) continue; // one dropped frame
@@ -175,4 +176,32 @@ test('two faces of one frame deciding at the same time never get the same person
   const decided = events.filter((e) => e.type === 'decision' && e.state === 'decided');
   assert.equal(decided.length, 1);
   await tr.flush(200);
+});
+
+test('ByteTrack-style continuation: a weak box continues a live track in place, never starts one', () => {
+  const events: TrackEvent[] = [];
+  const tr = new FaceTracker('cam', { startScore: 0.8 }, null, (e) => events.push(e));
+  const weak = (x: number, y: number) => ({ ...face(x, y), score: 0.6 });
+  const first = tr.update(0, [face(100, 50)])[0];
+  assert.ok(first);
+  // The face turns: the detector now scores it 0.6, in place. It is kept (and continues the same track) …
+  assert.deepEqual(tr.keepDetections(100, [weak(105, 50), weak(400, 50)]), [true, false]);
+  assert.deepEqual(tr.update(100, [weak(105, 50)]), [first]);
+  // … while a weak box where no track is never becomes a person, even when handed to update.
+  assert.deepEqual(tr.update(200, [weak(110, 50), weak(400, 50)]), [first, null]);
+  assert.equal(events.filter((e) => e.type === 'started').length, 1);
+  // A confident face elsewhere still starts its own track; the weak box stays with the old one.
+  const [a, b] = tr.update(300, [weak(112, 50), face(400, 50)]);
+  assert.equal(a, first);
+  assert.ok(b && b !== first);
+});
+
+test('demographics are decided over the track: faces vote with their confidence, disagreement is unknown', () => {
+  const v = (value: 'male' | 'female', confidence: number) => ({ value, confidence });
+  assert.deepEqual(trackGender([]), { gender: null, genderConfidence: null });
+  // share 1.7/2.25 = 0.76 < 0.8: the faces disagree; confidence = share × mean winning confidence 0.85
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('male', 0.55)]), { gender: null, genderConfidence: 0.64 });
+  // share 2.4/2.9 = 0.83: female, confidence 0.83 × 0.8
+  assert.deepEqual(trackGender([v('female', 0.9), v('female', 0.8), v('female', 0.7), v('male', 0.5)]), { gender: 'female', genderConfidence: 0.66 });
+  assert.deepEqual(trackGender([v('male', 0.99)]), { gender: 'male', genderConfidence: 0.99 });
 });

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { analyzeEnrolPhotos } from '../../device/src/identity/enrol-photos.js';
+import { Identity } from '../../device/src/identity/identity.js';
+import { analyzeEnrolPhotos } from '../../device/src/identity/enrolment.js';
 import { FaceTracker } from '../../device/src/tracking/tracker.js';
 import type { TrackedFace, TrackEvent } from '../../device/src/tracking/types.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
@@ -21,23 +21,23 @@ const CUT = { linWideEnd: 677, linCloseStart: 2746, audienceStart: 7050 };
 test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few anonymous customers who return with the same ids, nobody is misnamed', async () => {
   const root = await mkdtemp(join(tmpdir(), 'cva-video-'));
   const engine = await FaceEngine.create({ ageGender: false });
-  const identity = new IdentityService({ dir: join(root, 'identity'), gate: { minFaceSize: 40, minSharpness: 15 } });
+  const identity = new Identity({ dir: join(root, 'identity'), gate: { minFaceSize: 40, minSharpness: 15 } });
   try {
     await identity.start();
     const ids: Record<string, string> = {};
     for (const [who, files] of [['lin_manuel_miranda', ['1.png']], ['alex_lacamoire', ['1.jpg', '2.png', '3.jpg']]] as const) {
-      const s = await identity.createStaff(who);
+      const s = await identity.people.createStaff(who);
       assert.ok(s.ok);
       ids[who] = s.value.id;
       const photos = await analyzeEnrolPhotos(engine, files.map((f) => ({ source: f, data: join(facesDataDir(), 'identities', who, f) })));
-      const r = await identity.enrolStaff(s.value.id, photos);
+      const r = await identity.people.enrolStaff(s.value.id, photos);
       assert.ok(r.ok && r.value.accepted >= 1, JSON.stringify(r));
     }
     const all = await decodeVideo(join(facesDataDir(), 'video', 'hamilton.mp4'), 640, 360, 29.97);
     assert.equal(all.length, 275);
     const frames = all.filter((_, i) => i % 3 === 0); // analysed at ~10 fps, as the appliance does
     const events: TrackEvent[] = [];
-    const tracker = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity, (e) => events.push(e));
+    const tracker = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity.decider, (e) => events.push(e));
     const analysed: TrackedFace[][] = [];
     for (const f of frames) {
       const faces = await engine.analyze(f, { padRetry: false });
@@ -67,16 +67,16 @@ test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few ano
     }
     // Nobody in the audience shot is called staff.
     for (const d of decisions) if (d.summary.firstSeenAt >= CUT.audienceStart) assert.equal(d.decision.kind, 'customer', JSON.stringify(d.decision));
-    const customers = identity.listCustomers();
+    const customers = identity.people.listCustomers();
     assert.ok(customers.length >= 1, 'the audience member becomes an anonymous customer');
     assert.ok(customers.length <= 4, `distinct customers stay few: ${customers.length}`);
     // Every track that became a customer got there from at least two good faces.
     for (const d of decisions.filter((x) => x.decision.reason === 'new-customer')) assert.ok(d.summary.shots.length >= 2);
 
     // The clip again an hour later: the audience member is a returning customer, nobody new is created.
-    const before = identity.listCustomers().map((c) => c.id);
+    const before = identity.people.listCustomers().map((c) => c.id);
     const replay: TrackEvent[] = [];
-    const tracker2 = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity, (e) => replay.push(e));
+    const tracker2 = new FaceTracker<TrackedFace>('stage', { minFaceSize: 40, minSharpness: 15 }, identity.decider, (e) => replay.push(e));
     const HOUR = 3_600_000;
     for (let i = 0; i < frames.length; i++) {
       tracker2.update(HOUR + frames[i].ms, analysed[i]);
@@ -91,7 +91,7 @@ test('hamilton.mp4: Lin is tracked and named staff, the audience becomes few ano
       assert.equal(d.decision.reason, 'matched', JSON.stringify(d.decision));
       assert.ok(before.includes(d.decision.personId!), 'a returning customer keeps the same id');
     }
-    assert.deepEqual(identity.listCustomers().map((c) => c.id), before);
+    assert.deepEqual(identity.people.listCustomers().map((c) => c.id), before);
 
     const started = events.filter((e) => e.type === 'started').length;
     const ended = events.filter((e) => e.type === 'ended').length;

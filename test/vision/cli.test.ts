@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { identity, scene } from './fixtures.js';
 
-const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'device', 'src', 'vision', 'cli.js');
+const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'device', 'src', 'faces-cli.js');
 let dir: string;
 before(async () => { dir = await mkdtemp(join(tmpdir(), 'vision-cli-')); });
 after(async () => { await rm(dir, { recursive: true, force: true }); });
@@ -53,9 +53,15 @@ describe('faces CLI', () => {
     const e = await faces('enrol', people, '--gallery', gallery);
     assert.equal(e.code, 0, e.stderr);
     const enrolled = JSON.parse(e.stdout);
-    assert.deepEqual(enrolled.people.map((p: { name: string; samples: number }) => `${p.name}:${p.samples}`), ['biden:2', 'kit_harington:1', 'obama:2']);
-    assert.equal(enrolled.skipped.length, 1);
-    assert.match(enrolled.skipped[0].reason, /^not-an-image/);
+    // One EnrolReport per person, as staff enrolment gives: every photo with its verdict.
+    type Report = { personId: string; samples: number; accepted: number; rejected: number; photos: { source: string; verdict: string; message: string }[] };
+    const reports: Report[] = enrolled.people;
+    assert.deepEqual(reports.map((p) => `${p.personId}:${p.samples}`), ['biden:2', 'kit_harington:1', 'obama:2']);
+    const rejected = reports.flatMap((p) => p.photos.filter((f) => f.verdict !== 'accepted'));
+    assert.equal(rejected.length, 1);
+    assert.deepEqual([rejected[0].source, rejected[0].verdict], ['obama/broken.jpg', 'unreadable']);
+    assert.match(rejected[0].message, /^not-an-image/);
+    assert.equal(reports.find((p) => p.personId === 'obama')?.rejected, 1);
 
     const id = await faces('identify', scene('obama_and_biden.jpg'), '--gallery', gallery);
     assert.equal(id.code, 0, id.stderr);

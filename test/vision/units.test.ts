@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { consensusRoll, rollCandidates } from '../../device/src/vision/engine.js';
 import { describe, it } from 'node:test';
 import { boxIou, nms, tileRects } from '../../device/src/vision/detector.js';
 import { canIdentify, combinedQuality, MIN_IDENTITY_FACE_PX } from '../../device/src/vision/quality.js';
@@ -86,5 +87,19 @@ describe('benchmark scoring', () => {
     const r = equalErrorRate([0.2, 0.4, 0.7], [0.5, 0.8, 0.9]);
     assert.equal(r.separable, false);
     assert.ok(r.eer > 0 && r.eer < 0.5);
+  });
+});
+
+describe('roll vote', () => {
+  it('takes the roll most views agree on, the most upright on a tie', () => {
+    const rad = (d: number) => d * Math.PI / 180;
+    const deg = (r: number) => Math.round(r * 180 / Math.PI);
+    // a head rolled -60°: the plain view and two wrong turns "see" an upright face, four views agree on about -60
+    assert.equal(deg(consensusRoll([-2, 5, -56, 27, -66, 69, -68].map(rad))), -63);
+    assert.equal(deg(consensusRoll([-7, -2, -7, 45, -10, 74, -48].map(rad))), -6);
+    assert.equal(deg(consensusRoll([30, -5].map(rad))), -5);
+    // two camps that each agree (a −60° head "looks upright" in crops turned the wrong way too): both are offered
+    assert.deepEqual(rollCandidates([-50, -11, -57, 48, -57, 55, -57].map(rad)).map(deg), [-55, 52]);
+    assert.deepEqual(rollCandidates([-7, -2, -7, 45, -10, 74, -48].map(rad)).map(deg), [-6]);
   });
 });

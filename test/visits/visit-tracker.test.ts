@@ -35,7 +35,9 @@ test('one visit per person across cameras, with demographics, persisted before e
   const v = rig.tracker.openVisits()[0];
   assert.deepEqual(v.cameras, ['door', 'till']);
   assert.equal(v.detections, 5);
-  assert.deepEqual(v.demographics, { ageMedian: 33, gender: 'female', samples: 5 });
+  // Each sighting's gender is a track's decision; three tracks say female, one male: they disagree (0.75 < 0.8),
+  // so the visit says unknown, with how far they agreed, rather than guessing.
+  assert.deepEqual(v.demographics, { ageMedian: 33, gender: null, genderConfidence: 0.75, samples: 5 });
   assert.equal(v.dwellSeconds, 8);
   assert.equal(v.visitNumber, 1);
   assert.equal(v.returning, false);
@@ -140,12 +142,12 @@ test('best crop is the highest-quality face; replaced crops are deleted once the
   const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const frame = { data, width: info.width, height: info.height, stride: info.width * 3 };
   const jpeg = await readFile(join(facesDataDir(), 'identities', 'obama', '5-small.jpg'));
-  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.4, crop: jpeg }));
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.4, crop: { jpeg } }));
   const firstCrop = rig.tracker.openVisits()[0].bestCropId!;
   clock.advance(2000);
   await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.9, crop: { frame, box: { x: 300, y: 250, width: 300, height: 360 } } }));
   clock.advance(2000);
-  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.6, crop: jpeg }));
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.6, crop: { jpeg } }));
   const v = rig.tracker.openVisits()[0];
   assert.notEqual(v.bestCropId, firstCrop);
   assert.ok(await rig.store.crops.read(firstCrop), 'kept while the stored visit still names it');
@@ -248,5 +250,49 @@ test('a visit left open by a crash long ago is still closed on the next start', 
   await rig.tracker.start();
   assert.deepEqual(rig.events.map((e) => [e.type, e.after.personId, e.after.departedAt]), [['end', 'C-000001', new Date(T0).toISOString()]]);
   assert.deepEqual(JSON.parse(await readFile(join(dir, 'open-visits.json'), 'utf8')).ids, []);
+  await rig.tracker.stop();
+});
+
+test('unidentified visitors are visitors: counted in the shop and today, never given a returning number', async (t) => {
+  const { rig, clock } = await startedRig(t, Date.parse('2026-05-04T10:00:00Z'));
+  await rig.tracker.observe(sighting(clock, 'U-door-1', { kind: 'unidentified' }));
+  await rig.tracker.observe(sighting(clock, 'C-000001'));
+  await rig.tracker.observe(sighting(clock, 'S-ana'));
+  const counts = rig.tracker.counts();
+  assert.deepEqual([counts.inShopNow, counts.staffInShopNow, counts.visitsToday], [2, 1, 2]);
+  const u = rig.events.find((e) => e.after.personId === 'U-door-1')!.after;
+  assert.deepEqual([u.kind, u.visitNumber, u.returning], ['unidentified', 1, false]);
+  assert.equal(await rig.stats.visits('U-door-1'), 0, 'no counter is kept for a one-track visitor');
+  await rig.tracker.stop();
+});
+
+test('fold: a customer found to be a staff member — their open visit becomes the staff member’s and ends at once', async (t) => {
+  const { rig, clock } = await startedRig(t, Date.parse('2026-05-04T10:00:00Z'));
+  await rig.tracker.observe(sighting(clock, 'S-ana'));
+  await rig.tracker.observe(sighting(clock, 'C-000009'));
+  assert.equal(rig.tracker.openVisits().length, 2);
+  const folded = await rig.tracker.fold('C-000009', 'S-ana', 'staff');
+  assert.ok(folded);
+  assert.deepEqual([folded.personId, folded.kind, folded.status], ['S-ana', 'staff', 'closed']);
+  // Never a staff visit and a customer visit of one person at the same moment.
+  assert.deepEqual(rig.tracker.openVisits().map((v) => [v.personId, v.kind]), [['S-ana', 'staff']]);
+  const stored = await rig.store.visits.get(folded.id);
+  assert.deepEqual([stored?.personId, stored?.kind], ['S-ana', 'staff']);
+  const last = rig.events.filter((e) => e.after.id === folded.id).map((e) => [e.type, e.after.kind]);
+  assert.deepEqual(last, [['new', 'customer'], ['update', 'staff'], ['end', 'staff']]);
+  assert.equal(rig.tracker.counts().inShopNow, 0);
+  assert.equal(await rig.tracker.fold('C-000404', 'S-ana', 'staff'), null, 'nothing open: nothing to fold');
+  await rig.tracker.stop();
+});
+
+test('fold into someone without an open visit: the visit goes on as theirs (an unidentified visitor identified after the track ended)', async (t) => {
+  const { rig, clock } = await startedRig(t, Date.parse('2026-05-04T10:00:00Z'));
+  await rig.tracker.observe(sighting(clock, 'U-door-3', { kind: 'unidentified' }));
+  const v = await rig.tracker.fold('U-door-3', 'C-000004', 'customer');
+  assert.deepEqual([v?.personId, v?.kind, v?.status, v?.visitNumber], ['C-000004', 'customer', 'open', 1]);
+  clock.advance(5000);
+  await rig.tracker.observe(sighting(clock, 'C-000004'));
+  assert.deepEqual(rig.tracker.openVisits().map((o) => [o.id, o.personId, o.detections]), [[v!.id, 'C-000004', 2]], 'one visit, not two');
+  assert.equal(rig.tracker.counts().visitsToday, 1, 'counted once');
   await rig.tracker.stop();
 });

@@ -22,13 +22,19 @@ const BUCKET_FORMAT: Record<Granularity, string> = {
   month: 'YYYY-MM',
 };
 
-/** Customer visits (new and returning), unique customers and staff visits: what every report counts. */
+/**
+ * Customer visits (new and returning), unique customers, staff visits, and the visits the box could not identify
+ * (`unidentifiedVisits`: real faces never good enough; `identifiedVisits` = customer + staff visits): what every
+ * report counts.
+ */
 export interface VisitorCounts {
   visits: number;
   uniqueVisitors: number;
   newVisitors: number;
   returningVisitors: number;
   staffVisits: number;
+  identifiedVisits: number;
+  unidentifiedVisits: number;
 }
 
 /** The column names the report queries give those counts. */
@@ -38,6 +44,7 @@ interface VisitorCountColumns {
   new_v: number;
   ret_v: number;
   staff: number;
+  unid: number;
 }
 
 const visitorCounts = (x: VisitorCountColumns): VisitorCounts => ({
@@ -46,6 +53,8 @@ const visitorCounts = (x: VisitorCountColumns): VisitorCounts => ({
   newVisitors: x.new_v,
   returningVisitors: x.ret_v,
   staffVisits: x.staff,
+  identifiedVisits: x.visits + x.staff,
+  unidentifiedVisits: x.unid,
 });
 
 export interface VisitBucket extends VisitorCounts {
@@ -68,6 +77,7 @@ export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promi
     agg = `select sd.site_id, sd.day::timestamp as bucket, sd.customer_visits as visits, sd.unique_customers as uniq,
              sd.new_customers as new_v, sd.returning_customers as ret_v, sd.staff_visits as staff
            from site_daily sd where sd.site_id = any($1::text[]) and sd.day between $2::date and $3::date`;
+    // The rollup predates unidentified visitors: they are counted from the raw rows below.
   } else {
     agg = `select v.site_id, date_trunc('${g}', v.arrived_at at time zone b.tz) as bucket,
              count(*) filter (where v.kind = 'customer') as visits,
@@ -77,12 +87,15 @@ export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promi
              count(*) filter (where v.kind = 'staff') as staff
            from ${JOIN_VISITS} group by 1, 2`;
   }
+  const unid = `select v.site_id, date_trunc('${g}', v.arrived_at at time zone b.tz) as bucket, count(*) as unid
+           from ${JOIN_VISITS} where v.kind = 'unidentified' group by 1, 2`;
   const res = await db.query<VisitorCountColumns & { site_id: string; bucket: string }>(
-    `with ${BOUNDS}, s as (${series}), a as (${agg})
+    `with ${BOUNDS}, s as (${series}), a as (${agg}), u as (${unid})
      select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
        coalesce(a.visits, 0)::int as visits, coalesce(a.uniq, 0)::int as uniq, coalesce(a.new_v, 0)::int as new_v,
-       coalesce(a.ret_v, 0)::int as ret_v, coalesce(a.staff, 0)::int as staff
+       coalesce(a.ret_v, 0)::int as ret_v, coalesce(a.staff, 0)::int as staff, coalesce(u.unid, 0)::int as unid
      from s left join a on a.site_id = s.site_id and a.bucket = s.bucket
+       left join u on u.site_id = s.site_id and u.bucket = s.bucket
      order by s.site_id, s.bucket`,
     params(r),
   );
@@ -107,6 +120,7 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
        count(v.visit_id) filter (where v.kind = 'customer' and not v.is_returning)::int as new_v,
        count(v.visit_id) filter (where v.kind = 'customer' and v.is_returning)::int as ret_v,
        count(v.visit_id) filter (where v.kind = 'staff')::int as staff,
+       count(v.visit_id) filter (where v.kind = 'unidentified')::int as unid,
        (percentile_cont(0.5) within group (order by v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as median,
        (avg(v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as mean
      from b left join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
@@ -247,4 +261,43 @@ export async function comparison(db: Db, r: ReportRange) {
       };
     }),
   };
+}
+
+export interface FootfallBucket {
+  siteId: string;
+  bucket: string;
+  entries: number;
+  exits: number;
+  /** Entrants whose face was identified or recognised. */
+  captured: number;
+  /** captured / entries; null without entries. */
+  captureRate: number | null;
+}
+
+/**
+ * Footfall (people counted by their bodies) per bucket and site, every bucket of the period present, summed over
+ * the site's devices (doors seen by several cameras are deduplicated on the box, and each door has one box).
+ */
+export async function footfallSeries(db: Db, r: ReportRange, g: Granularity): Promise<FootfallBucket[]> {
+  const series = `select b.site_id, gs as bucket from b
+     cross join generate_series(date_trunc('${g}', $2::date::timestamp), ($3::date + 1)::timestamp - interval '1 second', interval '1 ${g}') gs`;
+  const res = await db.query<{ site_id: string; bucket: string; entries: number; exits: number; captured: number }>(
+    `with ${BOUNDS}, s as (${series}),
+     a as (select f.site_id, date_trunc('${g}', f.hour at time zone b.tz) as bucket,
+             sum(f.entries) as entries, sum(f.exits) as exits, sum(f.captured) as captured
+           from b join footfall_hours f on f.site_id = b.site_id and f.hour >= b.lo and f.hour < b.hi group by 1, 2)
+     select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
+       coalesce(a.entries, 0)::int as entries, coalesce(a.exits, 0)::int as exits, coalesce(a.captured, 0)::int as captured
+     from s left join a on a.site_id = s.site_id and a.bucket = s.bucket
+     order by s.site_id, s.bucket`,
+    params(r),
+  );
+  return res.rows.map((x) => ({
+    siteId: x.site_id,
+    bucket: x.bucket,
+    entries: x.entries,
+    exits: x.exits,
+    captured: Math.min(x.captured, x.entries),
+    captureRate: x.entries ? Math.round((Math.min(x.captured, x.entries) / x.entries) * 1000) / 1000 : null,
+  }));
 }

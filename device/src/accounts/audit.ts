@@ -35,6 +35,7 @@ export const AuditAction = z.enum([
   'system.restart-requested',
   'system.backup',
   'system.restore',
+  'system.blink',
   'login.succeeded',
   'login.failed',
 ]);

@@ -7,6 +7,6 @@ export { LoginLimiter, defaultLoginLimits, type LoginLimits, type LoginGate } fr
 export { SetupGate, CloudClaimStore, CloudClaim, generateSetupCode } from './setup.js';
 export { AuditLog, AuditAction, AuditEntry, type AuditActor } from './audit.js';
 export { loadDeviceId } from './device-identity.js';
-export { Role, Permission, rolePermissions, can } from './roles.js';
+export { Role, Permission, rolePermissions, can } from '../contracts/roles.js';
 export type { Actor } from './actor.js';
 export { systemClock, type Clock } from '../util/clock.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AnalysisMode, CountingLine, CountingZone } from './footfall.js';
 
 const cameraUrl = z
   .string()
@@ -7,6 +8,8 @@ const cameraUrl = z
   .refine((u) => /^(rtsp|rtsps|http|https|file):\/\//i.test(u) || /^\/dev\/video\d+$/.test(u), {
     message: 'camera URL must be rtsp://, rtsps://, http(s):// (MJPEG), file:// or /dev/videoN',
   });
+
+const uniqueIds = (xs: Array<{ id: string }>) => new Set(xs.map((x) => x.id)).size === xs.length;
 
 export const CameraConfig = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'id: lowercase letters, digits, - and _'),
@@ -23,6 +26,11 @@ export const CameraConfig = z.object({
   loop: z.boolean().default(false),
   /** 'auto' picks the best decoder the platform has; a named element forces it. */
   decoder: z.string().max(64).default('auto'),
+  /** What analysis runs on this camera: faces (identity), persons (footfall) or both (docs/footfall.md). */
+  analyse: AnalysisMode.default('faces'),
+  /** Directed counting lines (in/out) and zones (occupancy, dwell), in fractions of the frame. */
+  lines: z.array(CountingLine).max(8).refine(uniqueIds, 'line ids must be unique within a camera').default([]),
+  zones: z.array(CountingZone).max(8).refine(uniqueIds, 'zone ids must be unique within a camera').default([]),
 });
 export type CameraConfig = z.infer<typeof CameraConfig>;
 export type CameraConfigInput = z.input<typeof CameraConfig>;

@@ -1,38 +1,30 @@
 import { OutboxBacklog } from './sync.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
 import { z } from 'zod';
 import { CameraConfig, CameraStats } from './camera.js';
 import { Settings } from './settings.js';
 import { IsoTime, Visit } from './visit.js';
 import { Box } from './live.js';
-import { Role } from '../accounts/roles.js';
+import { Role } from './roles.js';
+import { CommonErrorCode } from './errors.js';
 
 /** Request and response bodies of the HTTP API (/api/v1). The OpenAPI document is generated from these. */
 
+/** The appliance's error codes: the shared handler's plus the API's own. */
 export const ErrorCode = z.enum([
-  'bad_request',
-  'malformed_json',
+  ...CommonErrorCode.options,
   'validation_failed',
   'unauthenticated',
   'forbidden',
   'csrf_failed',
-  'not_found',
   'conflict',
-  'payload_too_large',
-  'unsupported_media_type',
   'rate_limited',
   'locked',
   'setup_required',
   'setup_done',
   'unavailable',
-  'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-
-/** The one error body shape, everywhere. */
-export const ErrorBody = z.object({
-  error: z.object({ code: ErrorCode, message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const Ok = z.object({ ok: z.literal(true) });
 
@@ -238,6 +230,8 @@ export const LocalReport = z.object({
   timezone: z.string(),
   /** True when no visit at all falls in the range: every list below is then empty, nothing is invented. */
   empty: z.boolean(),
+  /** Visits by what the box could say: identified = customer + staff; unidentified = real faces never identifiable. */
+  visitors: z.object({ identified: Count, customer: Count, staff: Count, unidentified: Count }),
   customers: z.object({ visits: Count, uniqueCustomers: Count, newVisits: Count, returningVisits: Count }),
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */
@@ -332,6 +326,9 @@ export const HealthReport = z.object({
   detectorMs: z.number().nullable().describe('Median face-detection time over recent frames'),
   /** Visits and statuses not yet acknowledged by cloud-sync (null when the health source has no outbox). */
   outbox: OutboxBacklog.nullable(),
+  /** balena's update lock (held, why, until when) and the supervisor's view; null when the source has none. */
+  updateLock: UpdateLockState.nullable().default(null),
+  balena: BalenaStatus.nullable().default(null),
 });
 export type HealthReport = z.infer<typeof HealthReport>;
 

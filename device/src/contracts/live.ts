@@ -23,10 +23,10 @@ export type FaceEvent = z.infer<typeof FaceEvent>;
 /** Retained occupancy figures (published on `<base>/counts`). */
 export const Counts = z.object({
   at: IsoTime,
-  /** Customers with an open visit right now. */
+  /** Visitors (customers and unidentified visitors) with an open visit right now. */
   inShopNow: z.number().int().min(0),
   staffInShopNow: z.number().int().min(0),
-  /** Customer visits that started today in the site's timezone. */
+  /** Visitor visits (customers and unidentified visitors) that started today in the site's timezone. */
   visitsToday: z.number().int().min(0),
 });
 export type Counts = z.infer<typeof Counts>;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { VisitEvent } from './visit.js';
 import { CameraStats } from './camera.js';
 import { Counts, FaceEvent } from './live.js';
+import { FootfallCounts, FootfallEvent } from './footfall.js';
 import { IsoTime } from './visit.js';
 
 /**
@@ -72,6 +73,8 @@ export const topicContract = {
   visits: spec({ pattern: 'visits', schema: VisitEvent, retained: false, qos: 1, description: 'visit events new|update|end with before/after' }),
   faces: spec({ pattern: 'faces', schema: FaceEvent, retained: false, qos: 0, description: 'live recognitions: person, kind, score, camera' }),
   counts: spec({ pattern: 'counts', schema: Counts, retained: true, qos: 1, description: 'people in the shop now and visits today' }),
+  footfallCounts: spec({ pattern: 'counts/footfall', schema: FootfallCounts, retained: true, qos: 1, description: 'footfall: entries and exits today and this hour, occupancy now, capture rate, zones' }),
+  footfall: spec({ pattern: 'footfall', schema: FootfallEvent, retained: false, qos: 1, description: 'each counted crossing of a line or zone: in|out, camera, door' }),
   bridgeResponse: spec({ pattern: 'bridge/response/+', schema: BridgeResponse, retained: false, qos: 1, description: 'answer to bridge/request/<x>' }),
 } as const;
 export type TopicName = keyof typeof topicContract;
@@ -89,6 +92,8 @@ export function mqttTopics(base: string) {
     visits: t('visits'),
     faces: t('faces'),
     counts: t('counts'),
+    footfallCounts: t('counts/footfall'),
+    footfall: t('footfall'),
     request: (name: string) => t(`bridge/request/${name}`),
     response: (name: string) => t(`bridge/response/${name}`),
     requestWildcard: t('bridge/request/+'),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { OpeningHoursRule } from './balena.js';
 import { CameraConfig } from './camera.js';
 
 /**
@@ -62,6 +63,18 @@ export const Settings = z.object({
   http: z
     .object({ port: z.number().int().min(0).max(65535).default(8080), host: z.string().default('0.0.0.0') })
     .prefault({}),
+  /**
+   * When balena may update the box. The update lock is held during opening hours (site timezone) when
+   * `lockDuringOpeningHours` is true, or when it is null and the `CVA_OPENING_HOURS` device variable is
+   * set; `openingHours` from the page win over that variable. Never longer than `maxHoldHours` at once.
+   */
+  updates: z
+    .object({
+      lockDuringOpeningHours: z.boolean().nullable().default(null),
+      openingHours: z.array(OpeningHoursRule).max(14).default([]),
+      maxHoldHours: z.number().min(1).max(72).default(24),
+    })
+    .prefault({}),
   cloud: z
     .object({
       /** Where cloud-sync runs; the claim code itself is kept apart (accounts' cloud-claim document). */
@@ -76,6 +89,11 @@ export type SettingsInput = z.input<typeof Settings>;
 // The broker (listeners, accounts' limits, topics, discovery, bridge) and the HTTP listener are built once at
 // start; everything else (cameras, recognition, visits, retention, site) is read live.
 export const restartRequired: readonly string[] = ['mqtt', 'http'];
+
+/** Whether any of the top-level sections differs between two settings (compared by value). */
+export function sectionChanged(prev: Settings, next: Settings, ...sections: (keyof Settings)[]): boolean {
+  return sections.some((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
+}
 
 export function defaultSettings(): Settings {
   return Settings.parse({});

@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { IsoTime, Visit, VisitEventType } from './visit.js';
 import { CameraStats } from './camera.js';
+import { BalenaStatus, UpdateLockState } from './balena.js';
+import { FootfallHour } from './footfall.js';
 
 /**
  * Device ↔ cloud-sync wire contract. Imported by BOTH the appliance (outbox, uploader) and the
@@ -84,6 +86,18 @@ export const Heartbeat = z.object({
   diskTotalBytes: z.number().min(0).nullable(),
   cameras: z.array(CameraStats).max(64),
   outbox: OutboxBacklog,
+  /** Optional so heartbeats of older releases stay valid. */
+  updateLock: UpdateLockState.optional(),
+  balena: BalenaStatus.optional(),
+  /** Footfall today (absent from appliances older than footfall counting). */
+  footfall: z
+    .object({
+      entriesToday: z.number().int().min(0),
+      exitsToday: z.number().int().min(0),
+      occupancyNow: z.number().int().min(0),
+      captureRateToday: z.number().min(0).max(1).nullable(),
+    })
+    .optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
@@ -93,7 +107,9 @@ const ItemKey = z.string().min(1).max(200);
 export const VisitItem = z.object({ key: ItemKey, kind: z.literal('visit'), at: IsoTime, payload: CloudVisitEvent });
 export const HeartbeatItem = z.object({ key: ItemKey, kind: z.literal('heartbeat'), at: IsoTime, payload: Heartbeat });
 export const CameraStatusItem = z.object({ key: ItemKey, kind: z.literal('cameraStatus'), at: IsoTime, payload: CameraStats });
-export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem]);
+/** One hour's footfall as counted so far: absolute figures, so the newest state of an hour wins (never a sum). */
+export const FootfallItem = z.object({ key: ItemKey, kind: z.literal('footfall'), at: IsoTime, payload: FootfallHour });
+export const SyncItem = z.discriminatedUnion('kind', [VisitItem, HeartbeatItem, CameraStatusItem, FootfallItem]);
 export type SyncItem = z.infer<typeof SyncItem>;
 export type SyncItemKind = SyncItem['kind'];
 
@@ -135,11 +151,11 @@ export const UploadResponse = z.object({
 });
 export type UploadResponse = z.infer<typeof UploadResponse>;
 
-/** Every non-2xx answer from cloud-sync. */
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
+
+/** Footfall hours are keyed by their figures: a re-send of the same state is a replay. */
+export function footfallItemKey(h: FootfallHour): string {
+  return `ff:${h.hour}:${h.entries}:${h.exits}:${h.captured}`;
+}
 
 /** Stable item keys: the same event always yields the same key, so a re-enqueue is a replay. */
 export function visitItemKey(e: { type: string; visit: { id: string; lastSeenAt: string; status: string } }): string {

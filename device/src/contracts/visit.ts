@@ -16,18 +16,31 @@ export const IsoTime = z.iso.datetime({ offset: true });
 export const Demographics = z.object({
   /** Median of per-face age estimates over the visit; null when no face was good enough. */
   ageMedian: z.number().min(0).max(120).nullable(),
-  /** Majority vote of per-face gender over the visit; null when none. */
+  /**
+   * Gender decided over each track (its faces vote with their confidence), then over the visit's tracks; null when
+   * none was decided or they disagree: unknown, not a guess.
+   */
   gender: Gender.nullable(),
-  /** How many faces contributed (0 means the figures above are null). */
+  /** How sure `gender` is (0–1: the winner's share of the tracks' votes × their mean confidence); null without votes. */
+  genderConfidence: z.number().min(0).max(1).nullable().optional(),
+  /** How many tracks contributed (0 means the figures above are null). */
   samples: z.number().int().min(0),
 });
 export type Demographics = z.infer<typeof Demographics>;
 
+/**
+ * Whose visit: staff (attendance), customer (an anonymous, returning-capable id), or unidentified: a real face
+ * track (stable over frames, started by a confident detection) that was never good enough to identify, e.g. too
+ * small or blurred. Unidentified visitors count as visitors; they never become customers or enter the gallery.
+ */
+export const VisitKind = z.enum(['staff', 'customer', 'unidentified']);
+export type VisitKind = z.infer<typeof VisitKind>;
+
 export const Visit = z.object({
   id: z.string().min(1).max(64),
-  /** `S-…` for staff, `C-000123` for customers. Never a customer's name. */
+  /** `S-…` for staff, `C-000123` for customers, `U-…` (one per track) for unidentified visitors. Never a customer's name. */
   personId: z.string().min(1).max(64),
-  kind: z.enum(['staff', 'customer']),
+  kind: VisitKind,
   arrivedAt: IsoTime,
   lastSeenAt: IsoTime,
   /** Set when the visit closes (person unseen for visitGapMinutes). */

@@ -32,6 +32,9 @@ export function healthMetrics(h: HealthReport): MetricFamily[] {
     gauge('cva_detector_milliseconds', 'Median face-detection time per frame', one(h.detectorMs)),
     gauge('cva_outbox_pending_items', 'Items waiting for cloud-sync', one(h.outbox?.pendingItems ?? null)),
     gauge('cva_outbox_pending_visits', 'Visit events waiting for cloud-sync', one(h.outbox?.pendingVisits ?? null)),
+    gauge('cva_update_lock_held', 'balena update lock held by the appliance (1), with its reasons', h.updateLock
+      ? [{ labels: { reasons: h.updateLock.reasons.join(',') }, value: h.updateLock.held ? 1 : 0 }]
+      : []),
     gauge(
       'cva_camera_state',
       'Camera state (1 for the current state)',

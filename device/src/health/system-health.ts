@@ -2,6 +2,7 @@ import si from 'systeminformation';
 import type { CameraStats } from '../contracts/camera.js';
 import type { HealthReport } from '../contracts/http.js';
 import type { OutboxBacklog } from '../contracts/sync.js';
+import type { BalenaReport } from '../contracts/balena.js';
 
 /** Sources the health report reads besides the OS: camera supervisors and the face engine's timings. */
 export interface HealthSources {
@@ -10,6 +11,8 @@ export interface HealthSources {
   detectorMs(): number | null;
   /** The cloud outbox's backlog, so an unsynced shop shows in health and metrics. */
   outboxBacklog?(): OutboxBacklog | null;
+  /** balena's update lock and supervisor view. */
+  balena?(): BalenaReport | null;
 }
 
 export interface SystemHealthOptions {
@@ -69,6 +72,7 @@ export class SystemHealth {
       si.networkStats('*').catch(() => []),
       this.gpus(),
     ]);
+    const balena = this.sources.balena?.() ?? null;
     return {
       time: new Date().toISOString(),
       uptimeSeconds: si.time().uptime,
@@ -84,6 +88,8 @@ export class SystemHealth {
       cameras: this.sources.cameraStats(),
       detectorMs: this.sources.detectorMs(),
       outbox: this.sources.outboxBacklog?.() ?? null,
+      updateLock: balena?.updateLock ?? null,
+      balena: balena?.balena ?? null,
     };
   }
 }

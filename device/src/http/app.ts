@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { createLogger } from '../util/log.js';
 import { RequestMetrics } from '../health/request-metrics.js';
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler, routeNotFound } from '../util/http-errors.js';
 import { mountRoute } from './register.js';
 import { buildOpenApi } from './openapi.js';
 import { route, type AnyRoute } from './route.js';
@@ -12,6 +12,7 @@ import { settingsRoutes } from './routes/settings.js';
 import { cameraRoutes } from './routes/cameras.js';
 import { customerRoutes, staffRoutes } from './routes/people.js';
 import { visitRoutes } from './routes/visits.js';
+import { footfallRoutes } from './routes/footfall.js';
 import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
@@ -21,6 +22,7 @@ import { enrolmentRoutes } from './routes/enrolment.js';
 import { forgetRoutes } from './routes/forget.js';
 import { backupRoutes } from './routes/backup.js';
 import { mountStaticUi } from './static-ui.js';
+import { balenaRoutes } from './routes/balena.js';
 import { z } from 'zod';
 
 export interface HttpApp {
@@ -42,6 +44,7 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...staffRoutes(deps),
     ...customerRoutes(deps),
     ...visitRoutes(deps),
+    ...footfallRoutes(deps),
     ...reviewRoutes(deps),
     ...placementRoutes(deps),
     ...enrolmentRoutes(deps),
@@ -50,6 +53,7 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
+    ...balenaRoutes(deps),
     ...liveRoutes(deps),
     route({
       method: 'get',
@@ -94,7 +98,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   // The web page after every API route, so it never shadows one.
   if (deps.uiDir !== null) mountStaticUi(app, { dir: deps.uiDir });
 
-  app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
+  app.use(routeNotFound);
   app.use(errorHandler(log));
   return { app, routes, openapi };
 }

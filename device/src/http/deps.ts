@@ -1,4 +1,5 @@
 import type { Accounts } from '../accounts/accounts.js';
+import type { BalenaControl } from '../balena/balena-control.js';
 import type { EventBus } from '../events.js';
 import type { SystemHealth } from '../health/system-health.js';
 import type { Logger } from '../util/log.js';
@@ -7,6 +8,7 @@ import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
 import type { CloudStatus } from '../contracts/http.js';
+import type { FootfallReader } from './routes/footfall.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
 export interface HttpDeps {
@@ -21,6 +23,7 @@ export interface HttpDeps {
   staff?: S.StaffService;
   customers?: S.CustomerService;
   visits?: S.VisitService;
+  footfall?: FootfallReader;
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
@@ -34,6 +37,8 @@ export interface HttpDeps {
   cloudLink?: { status(): CloudStatus; tryNow(): void };
   /** The built web page's folder (default dist/ui); null serves no page (API-only tests). */
   uiDir?: string | null;
+  /** Update lock and balena supervisor (GET /system/balena, POST /system/blink). */
+  balena?: BalenaControl;
   log?: Logger;
 }
 

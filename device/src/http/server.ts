@@ -10,6 +10,8 @@ export interface HttpServerOptions {
   host: string;
   /** Called with the node server before it listens, e.g. to attach MQTT over WebSocket at /mqtt. */
   attach?: (server: Server) => void;
+  /** Called with the bound port once listening (the appliance writes it for the container's HEALTHCHECK). */
+  listening?: (port: number) => void;
   log?: Logger;
 }
 
@@ -41,6 +43,7 @@ export class HttpServer implements Feature {
       });
     });
     this.server = server;
+    this.opts.listening?.(this.port());
     this.log.info('listening', { url: this.url() });
   }
 

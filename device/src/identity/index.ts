@@ -1,7 +1,10 @@
 /** Identity's public surface (see docs/identity.md). */
-export { IdentityService, type IdentityServiceOptions, type IdentityHooks, type PhotoIdentification } from './identity-service.js';
-export { analyzeEnrolPhotos, type EnrolImage } from './enrol-photos.js';
-export type { EnrolPhoto, EnrolReport, PhotoFeedback, PhotoVerdict, StaffView, StaffDetail } from './staff.js';
+export { Identity, type IdentityOptions } from './identity.js';
+export type { IdentityHooks } from './identity-records.js';
+export { IdentityTrackDecider } from './track-decider.js';
+export { PeopleAdmin, type PhotoIdentification } from './people-admin.js';
+export { analyzeEnrolPhotos, type EnrolImage, type EnrolPhoto, type EnrolReport, type PhotoFeedback, type PhotoVerdict } from './enrolment.js';
+export type { StaffView, StaffDetail } from './staff.js';
 export type { CustomerView, CustomerDetail, SampleView } from './customers.js';
 export type { IdentityError, IdentityErrorCode } from './errors.js';
 export type { ReviewItem, ReviewReason } from './model.js';

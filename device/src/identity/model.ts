@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMBEDDING_LENGTH } from '../frame/face.js';
 
 /**
  * The identity document (identity.json): persons, counters, the review queue and negative feedback.
@@ -11,7 +12,7 @@ export const REVIEW_ID = /^R-\d{6}$/;
 
 export const formatId = (prefix: 'S' | 'C' | 'R', n: number): string => `${prefix}-${String(n).padStart(6, '0')}`;
 
-const Vector = z.array(z.number().finite()).length(128);
+const Vector = z.array(z.number().finite()).length(EMBEDDING_LENGTH);
 
 /** A "not this person" sample: a face that was said not to be `personId`. */
 export const Negative = z.object({ vector: Vector, createdAt: z.number().int() });
@@ -71,6 +72,11 @@ export const IdentityDoc = z.object({
   review: z.array(ReviewItem),
   /** Pairs declared different people (split, "not this person"): never merged or confused. */
   differentPairs: z.array(z.tuple([z.string(), z.string()])).max(10000),
+  /**
+   * Audit of customers folded into a staff member automatically (their samples matched the staff member's): who,
+   * into whom, how close, when and why. The customer's samples are dropped, never added to the staff member.
+   */
+  folds: z.array(z.object({ customerId: z.string(), staffId: z.string(), distance: z.number(), at: z.number().int(), reason: z.string() })).max(1000).default([]),
 });
 export type IdentityDoc = z.infer<typeof IdentityDoc>;
 
@@ -80,4 +86,5 @@ export const emptyIdentityDoc = (): IdentityDoc => ({
   persons: {},
   review: [],
   differentPairs: [],
+  folds: [],
 });

@@ -1,39 +1,12 @@
-import type { CropSource } from '../store/index.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
-import type { TrackedFace } from '../tracking/types.js';
 import { ok, type Result } from '../util/result.js';
 import { fail, notFound, type IdentityError } from './errors.js';
 import type { IdentityStore } from './identity-store.js';
 import { formatId, type StaffRecord } from './model.js';
 import { robustSplit } from './robust.js';
+import { enrolReport, judgeEnrolPhotos, type EnrolPhoto, type EnrolReport } from './enrolment.js';
 import type { IdentityThresholds } from './thresholds.js';
 import type { SampleView } from './customers.js';
-
-/** One enrolment photo after the engine looked at it (or failed to read it). */
-export type EnrolPhoto =
-  | { source: string; faces: readonly (TrackedFace & { embedding: Float32Array })[]; crop?: CropSource }
-  | { source: string; error: string };
-
-export type PhotoVerdict = 'accepted' | 'unreadable' | 'no-face' | 'several-faces' | 'too-small' | 'blurry' | 'outlier' | 'other-person';
-
-export interface PhotoFeedback {
-  source: string;
-  verdict: PhotoVerdict;
-  message: string;
-  /** The stored sample, when accepted. */
-  sampleId?: string;
-  /** Distance to the person's robust centre (outliers) or to the other person (other-person). */
-  distance?: number;
-}
-
-export interface EnrolReport {
-  staffId: string;
-  accepted: number;
-  rejected: number;
-  photos: PhotoFeedback[];
-  /** Samples the person has now. */
-  samples: number;
-}
 
 export interface StaffView {
   id: string;
@@ -107,40 +80,24 @@ export class StaffBook {
     return ok(this.view(this.get(id)!));
   }
 
-  /** Judges each photo, stores the accepted ones and refreshes the template. */
+  /** Judges each photo (enrolment.ts), stores the accepted ones and refreshes the template. */
   async enrol(id: string, photos: readonly EnrolPhoto[], at: number): Promise<Result<EnrolReport, IdentityError>> {
     if (!this.get(id)) return notFound('staff member', id);
     if (!Array.isArray(photos) || photos.length === 0) return fail('invalid', 'give at least one photo');
-    const feedback: PhotoFeedback[] = [];
-    const usable: Array<{ index: number; face: TrackedFace & { embedding: Float32Array }; crop?: CropSource }> = [];
-    photos.forEach((photo) => {
-      const fb = this.checkPhoto(photo);
-      feedback.push(fb.feedback);
-      if (fb.face) usable.push({ index: feedback.length - 1, face: fb.face, crop: 'crop' in photo ? photo.crop : undefined });
-    });
-
-    // Outliers: judged together with the samples the person already has (they are not re-judged).
     const existing = this.store.samplesOf(id).map((e) => this.store.gallery.vector(e.sampleId)!).filter(Boolean);
-    const split = robustSplit([...existing, ...usable.map((u) => u.face.embedding)], this.thresholds.consistent);
-    const outlier = new Set(split.outliers);
-    for (const [k, u] of usable.entries()) {
-      const row = existing.length + k;
-      const fb = feedback[u.index];
-      if (outlier.has(row)) {
-        Object.assign(fb, { verdict: 'outlier', message: 'this face differs from the person\'s other photos', distance: round(split.distances[row]) });
-        continue;
-      }
-      const other = this.closestOtherPerson(id, u.face.embedding);
-      if (other && other.distance <= this.thresholds.assign) {
-        Object.assign(fb, { verdict: 'other-person', message: `this face looks like ${other.personId}`, distance: round(other.distance) });
-        continue;
-      }
+    const { feedback, accepted } = judgeEnrolPhotos(photos, {
+      gate: this.gate(),
+      consistent: this.thresholds.consistent,
+      assign: this.thresholds.assign,
+      existing,
+      closestOther: (v) => this.closestOtherPerson(id, v),
+    });
+    for (const u of accepted) {
       const entry = await this.store.addSample(id, 'staff', { vector: u.face.embedding, quality: u.face.quality.score, at, crop: u.crop });
-      fb.sampleId = entry.sampleId;
+      feedback[u.index].sampleId = entry.sampleId;
     }
     await this.refreshTemplate(id);
-    const accepted = feedback.filter((f) => f.verdict === 'accepted').length;
-    return ok({ staffId: id, accepted, rejected: feedback.length - accepted, photos: feedback, samples: this.store.sampleCount(id) });
+    return ok(enrolReport(id, feedback, this.store.sampleCount(id)));
   }
 
   async removeSample(id: string, sampleId: string): Promise<Result<StaffView, IdentityError>> {
@@ -161,20 +118,6 @@ export class StaffBook {
     this.store.setTemplate(id, template);
   }
 
-  private checkPhoto(photo: EnrolPhoto): { feedback: PhotoFeedback; face?: TrackedFace & { embedding: Float32Array } } {
-    const source = String(photo.source ?? '').slice(0, 200);
-    if ('error' in photo) return { feedback: { source, verdict: 'unreadable', message: photo.error } };
-    const faces = photo.faces ?? [];
-    if (faces.length === 0) return { feedback: { source, verdict: 'no-face', message: 'no face found' } };
-    if (faces.length > 1) return { feedback: { source, verdict: 'several-faces', message: `${faces.length} faces found; use a photo of this person alone` } };
-    const face = faces[0];
-    const gate = this.gate();
-    if (face.quality.size < gate.minFaceSize) return { feedback: { source, verdict: 'too-small', message: `face is ${Math.round(face.quality.size)} px wide; at least ${gate.minFaceSize} px needed` } };
-    if (face.quality.sharpness < gate.minSharpness) return { feedback: { source, verdict: 'blurry', message: `face is too blurred (sharpness ${Math.round(face.quality.sharpness)} < ${gate.minSharpness})` } };
-    if (!(face.embedding instanceof Float32Array)) return { feedback: { source, verdict: 'no-face', message: 'the face could not be described' } };
-    return { feedback: { source, verdict: 'accepted', message: 'ok' }, face };
-  }
-
   /** The closest OTHER staff member (a customer resembling this person is normal: staff were customers once). */
   private closestOtherPerson(id: string, v: Float32Array): { personId: string; distance: number } | null {
     const customers = Object.values(this.store.doc.persons).filter((p) => p.kind === 'customer').map((p) => p.id);
@@ -183,5 +126,4 @@ export class StaffBook {
   }
 }
 
-const round = (x: number) => Math.round(x * 1000) / 1000;
 

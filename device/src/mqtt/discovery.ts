@@ -15,7 +15,8 @@ export const DEFAULT_DISCOVERY_PREFIX = 'homeassistant';
 const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'x';
 
 /**
- * Home Assistant MQTT discovery configs: people in the shop, staff in the shop, visits today and one
+ * Home Assistant MQTT discovery configs: people in the shop, staff in the shop, visits today, footfall (entries,
+ * exits, occupancy, capture rate) and one
  * status sensor per camera, all bound to the appliance's availability (`bridge/state`).
  */
 export function discoveryMessages(info: BridgeInfo, prefix = DEFAULT_DISCOVERY_PREFIX): DiscoveryMessage[] {
@@ -42,6 +43,10 @@ export function discoveryMessages(info: BridgeInfo, prefix = DEFAULT_DISCOVERY_P
     sensor('people_in_shop', { name: 'People in shop', state_topic: topics.counts, value_template: '{{ value_json.inShopNow }}', unit_of_measurement: 'people', state_class: 'measurement', icon: 'mdi:account-group' }),
     sensor('staff_in_shop', { name: 'Staff in shop', state_topic: topics.counts, value_template: '{{ value_json.staffInShopNow }}', unit_of_measurement: 'people', state_class: 'measurement', icon: 'mdi:badge-account' }),
     sensor('visits_today', { name: 'Visits today', state_topic: topics.counts, value_template: '{{ value_json.visitsToday }}', unit_of_measurement: 'visits', state_class: 'total_increasing', icon: 'mdi:store' }),
+    sensor('entries_today', { name: 'Entries today', state_topic: topics.footfallCounts, value_template: '{{ value_json.entriesToday }}', unit_of_measurement: 'people', state_class: 'total_increasing', icon: 'mdi:door-open' }),
+    sensor('exits_today', { name: 'Exits today', state_topic: topics.footfallCounts, value_template: '{{ value_json.exitsToday }}', unit_of_measurement: 'people', state_class: 'total_increasing', icon: 'mdi:exit-run' }),
+    sensor('occupancy', { name: 'Occupancy', state_topic: topics.footfallCounts, value_template: '{{ value_json.occupancyNow }}', unit_of_measurement: 'people', state_class: 'measurement', icon: 'mdi:account-multiple' }),
+    sensor('capture_rate', { name: 'Capture rate today', state_topic: topics.footfallCounts, value_template: '{{ (value_json.captureRateToday * 100) | round(1) if value_json.captureRateToday is not none else none }}', unit_of_measurement: '%', state_class: 'measurement', icon: 'mdi:face-recognition' }),
     ...info.cameras.map((c) =>
       sensor(`camera_${slug(c.id)}_status`, {
         name: `Camera ${c.name} status`,
@@ -58,7 +63,7 @@ export interface HomeAssistantDiscoveryOptions {
   bus: InternalBus;
   info: InfoProvider;
   prefix?: string;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /** Publishes the discovery configs (retained) and withdraws those of removed cameras on refresh. */
@@ -68,7 +73,7 @@ export class HomeAssistantDiscovery implements Feature {
   private readonly log: Logger;
 
   constructor(private readonly opts: HomeAssistantDiscoveryOptions) {
-    this.log = opts.logger ?? createLogger('mqtt:discovery');
+    this.log = opts.log ?? createLogger('mqtt:discovery');
   }
 
   async start(): Promise<void> {

@@ -18,13 +18,13 @@ export interface MqttPublisherOptions {
   healthIntervalSeconds: number;
   /** Connected MQTT clients, reported in `bridge/health`. */
   clientCount: () => number;
-  logger?: Logger;
+  log?: Logger;
   now?: () => Date;
 }
 
 /**
  * Publishes the appliance's events on the topic contract: bridge state/info/health, camera status,
- * visits, faces and counts. Every payload is checked against its contract schema first; a payload
+ * visits, faces, counts and footfall. Every payload is checked against its contract schema first; a payload
  * that does not match is a producer bug, logged and not published.
  */
 export class MqttPublisher implements Feature {
@@ -41,7 +41,7 @@ export class MqttPublisher implements Feature {
   constructor(private readonly opts: MqttPublisherOptions) {
     this.topics = mqttTopics(opts.baseTopic);
     this.baseLevels = opts.baseTopic.split('/').length;
-    this.log = opts.logger ?? createLogger('mqtt:publisher');
+    this.log = opts.log ?? createLogger('mqtt:publisher');
   }
 
   get stats(): { published: number; rejected: number; failed: number } {
@@ -56,15 +56,21 @@ export class MqttPublisher implements Feature {
     const onFace = (e: unknown) => void this.send('faces', this.topics.faces, e);
     const onVisit = (e: unknown) => void this.send('visits', this.topics.visits, e);
     const onCounts = (e: unknown) => void this.send('counts', this.topics.counts, e);
+    const onFootfall = (e: unknown) => void this.send('footfall', this.topics.footfall, e);
+    const onFootfallCounts = (e: unknown) => void this.send('footfallCounts', this.topics.footfallCounts, e);
     const onCamera = (e: { cameraId: string }) => void this.send('cameraStatus', (stats) => this.topics.cameraStatus((stats as { cameraId: string }).cameraId), e);
     events.on('face', onFace);
     events.on('visit', onVisit);
     events.on('counts', onCounts);
+    events.on('footfall', onFootfall);
+    events.on('footfallCounts', onFootfallCounts);
     events.on('cameraStatus', onCamera);
     this.detach = () => {
       events.off('face', onFace);
       events.off('visit', onVisit);
       events.off('counts', onCounts);
+      events.off('footfall', onFootfall);
+      events.off('footfallCounts', onFootfallCounts);
       events.off('cameraStatus', onCamera);
     };
     this.timer = setInterval(() => void this.publishHealth(), this.opts.healthIntervalSeconds * 1000);

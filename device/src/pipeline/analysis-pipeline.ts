@@ -1,5 +1,5 @@
-import type { CameraFrame } from '../camera/frame.js';
-import type { Settings } from '../contracts/settings.js';
+import type { CameraFrame, FrameFeed } from '../frame/frame.js';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { TrackerOptions } from '../tracking/tracker.js';
@@ -11,16 +11,18 @@ import { unmeasuredQuality } from '../tracking/quality-gate.js';
 import type { Detection } from '../vision/detector.js';
 import type { FaceAnalysis, FaceEngine, LocatedFace } from '../vision/engine.js';
 import { CameraAnalysis } from './camera-analysis.js';
-import { cutFace } from './face-crop.js';
+import { cutFace } from '../frame/face-crop.js';
 import { LatestFrameSlots } from './frame-slots.js';
-import type { LiveFrame, LiveFrameSource } from './live-frames.js';
 import { SightingRelay, type SightingSink } from './sighting-relay.js';
 import { StageTimings, type Stage } from './stage-timings.js';
+import type { CameraPeopleStats, FaceOnFrame, PeopleStage } from '../people/people-stage.js';
 
-/** Where frames come from: the camera manager's frame listener API. May return an unsubscribe function. */
-export interface FrameFeed {
-  onFrame(listener: (frame: CameraFrame) => void): (() => void) | void;
-}
+/**
+ * Lowest detector score a box may have to CONTINUE a track (never to start one). UltraFace drew no false face on
+ * the labelled scenes from 0.5 up (models.md §2.1); the three-quarter faces it loses at the default 0.8 score
+ * 0.65–0.8.
+ */
+export const CONTINUATION_SCORE = 0.5;
 
 /** The face engine steps the pipeline uses (FaceEngine has them). */
 export type PipelineEngine = Pick<FaceEngine, 'detect' | 'locate' | 'describe'>;
@@ -29,19 +31,21 @@ export type RecognitionSettings = Settings['recognition'];
 
 export interface AnalysisPipelineDeps {
   engine: PipelineEngine;
-  /** Decides a track's identity (the IdentityService). */
+  /** Decides a track's identity (identity's track decider). */
   decider: TrackDecider<TrackedFace>;
   /** Takes decided sightings (the VisitTracker). */
   visits: SightingSink;
   bus: EventBus;
-  /** Read for every frame, so settings changes apply live. */
-  recognition: () => RecognitionSettings;
+  /** The recognition settings at start; later changes arrive through `onSettingsChanged`. */
+  recognition: RecognitionSettings;
   /**
    * Time base for tracks and sightings. Frames are stamped `capturedAt + (clock.now() − Date.now())`, so the
    * system clock keeps capture times and a shifted clock (tests, replays) moves the whole timeline.
    */
   clock?: Clock;
   tracker?: Partial<Omit<TrackerOptions, 'minFaceSize' | 'minSharpness'>>;
+  /** Person detection, tracks and footfall for cameras set to `persons` or `both` (absent: faces only). */
+  people?: PeopleStage;
   /** How often tracks of cameras that stopped sending frames are checked for their end (ms, default 500). */
   tickMs?: number;
   log?: Logger;
@@ -77,6 +81,8 @@ export interface PipelineStats {
   /** Medians of the recent samples per stage (ms). */
   stageMs: Partial<Record<Stage, number>>;
   sightings: { sent: number; refused: number };
+  /** Person tracking per camera (cameras that run persons). */
+  people: CameraPeopleStats[];
 }
 
 /**
@@ -87,7 +93,7 @@ export interface PipelineStats {
  * Per frame only faces that pass the quality gate AND whose track still needs evidence are described, in one
  * batch. Identity is decided per track by the tracker through the decider, off the frame loop.
  */
-export class AnalysisPipeline implements Feature, LiveFrameSource {
+export class AnalysisPipeline implements Feature {
   readonly name = 'pipeline';
   readonly timings = new StageTimings();
   private readonly slots = new LatestFrameSlots();
@@ -102,21 +108,16 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private recognition: RecognitionSettings;
 
   constructor(private readonly deps: AnalysisPipelineDeps) {
+    this.recognition = deps.recognition;
     this.log = deps.log ?? createLogger('pipeline');
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
     this.decider = timedDecider(deps.decider, this.timings);
-  }
-
-  /**
-   * Identity decided a track that had already ended (an anonymous customer formed from it and a later track):
-   * its person still gets the visit, from the track's first frame.
-   */
-  decidedAfterEnd(summary: TrackSummary<TrackedFace>, decision: IdentityDecision): void {
-    this.relay.decided(decision, summary);
-    this.relay.ended(summary.trackId);
+    const people = deps.people;
+    if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
   }
 
   /** Adds a watcher of analysed faces; returns its removal. */
@@ -128,8 +129,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
   attach(feed: FrameFeed): void {
     this.unsubscribe?.();
-    const off = feed.onFrame((f) => this.offer(f));
-    this.unsubscribe = typeof off === 'function' ? off : null;
+    this.unsubscribe = feed.onFrame((f) => this.offer(f));
   }
 
   async start(): Promise<void> {
@@ -151,6 +151,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     await this.loop;
     const at = this.now();
     await Promise.all([...this.cameras.values()].map((c) => c.flush(at)));
+    for (const id of this.deps.people?.cameraIds() ?? []) this.deps.people?.endTracks(id, at);
     await this.relay.settled();
     this.log.info('analysis pipeline stopped', { frames: this.stats().cameras.reduce((n, c) => n + c.analysedFrames, 0) });
   }
@@ -183,19 +184,33 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     if (!cam) return;
     await this.drain();
     await cam.flush(this.now());
+    this.deps.people?.endTracks(cameraId, this.now());
     await this.relay.settled();
+  }
+
+  /**
+   * New recognition thresholds apply from the next frame (every camera's quality gate at once); a camera
+   * removed from the settings is forgotten, its tracks ended and decided.
+   */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (sectionChanged(prev, next, 'recognition')) {
+      this.recognition = next.recognition;
+      for (const c of this.cameras.values()) {
+        c.tracker.setQualityGate(gateOf(next.recognition));
+        c.tracker.setStartScore(next.recognition.detectionThreshold);
+      }
+    }
+    const kept = new Set(next.cameras.map((c) => c.id));
+    await Promise.all(prev.cameras.filter((c) => !kept.has(c.id)).map((c) => this.removeCamera(c.id)));
   }
 
   /** Forgets a removed camera entirely. */
   async removeCamera(cameraId: string): Promise<void> {
     await this.endTracks(cameraId);
     this.cameras.delete(cameraId);
+    this.deps.people?.removeCamera(cameraId, this.now());
     this.slots.remove(cameraId);
     this.failed.delete(cameraId);
-  }
-
-  latestAnnotatedFrame(cameraId: string): LiveFrame | null {
-    return this.cameras.get(cameraId)?.latestFrame() ?? null;
   }
 
   cameraIds(): string[] {
@@ -219,6 +234,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
       })),
       stageMs: this.timings.medians(),
       sightings: { sent: this.relay.sent, refused: this.relay.refused },
+      people: this.deps.people?.stats() ?? [],
     };
   }
 
@@ -238,20 +254,20 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     }
   }
 
-  private camera(id: string, rec: RecognitionSettings): CameraAnalysis {
+  private camera(id: string): CameraAnalysis {
     let cam = this.cameras.get(id);
-    const gate = { minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness };
     if (!cam) {
-      cam = new CameraAnalysis(id, { decider: this.decider, bus: this.deps.bus, relay: this.relay, timings: this.timings, gate, tracker: this.deps.tracker });
+      const gate = gateOf(this.recognition);
+      // Detections under the threshold only continue tracks (ByteTrack style, see CONTINUATION_SCORE).
+      const tracker = { ...this.deps.tracker, startScore: this.recognition.detectionThreshold };
+      cam = new CameraAnalysis(id, { decider: this.decider, bus: this.deps.bus, relay: this.relay, timings: this.timings, gate, tracker });
       this.cameras.set(id, cam);
-    } else cam.tracker.setQualityGate(gate);
+    }
     return cam;
   }
 
   private async analyse(frame: CameraFrame): Promise<void> {
-    const { engine } = this.deps;
-    const rec = this.deps.recognition();
-    const cam = this.camera(frame.cameraId, rec);
+    const cam = this.camera(frame.cameraId);
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
     const t0 = performance.now();
     this.timings.record('wait', Date.now() - frame.capturedAt);
@@ -260,9 +276,34 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     if (cam.scene.changed(frame)) {
       cam.sceneChanges++;
       cam.endTracksNow(at);
+      this.deps.people?.endTracks(frame.cameraId, at);
     }
+    const people = this.deps.people;
+    const mode = people?.mode(frame.cameraId) ?? 'faces';
+    // Person detection runs while the face steps run (both mostly wait on onnxruntime's threads); the person
+    // tracks are updated after the faces, which they bind.
+    const persons = people && mode !== 'faces' ? timed(() => people.detect(frame)) : null;
+    const faces = mode === 'persons' ? [] : await this.analyseFaces(frame, at, cam, t0);
+    if (mode === 'persons') cam.update(frame, at, []);
+    if (people && persons) {
+      const { value, ms } = await persons;
+      const tu = performance.now();
+      const tracks = people.update(frame, at, value, faces);
+      this.timings.record('persons', ms + performance.now() - tu);
+      this.deps.bus.emit('persons', { cameraId: frame.cameraId, boxes: tracks.filter((t) => t.confirmed).map((t) => t.box) });
+    }
+    this.timings.record('frame', performance.now() - t0);
+  }
 
-    const dets = await engine.detect(frame, { threshold: rec.detectionThreshold, tiling: rec.tiling });
+  /** The face steps: detect → locate → describe → track. Returns the frame's faces with their track ids. */
+  private async analyseFaces(frame: CameraFrame, at: number, cam: CameraAnalysis, t0: number): Promise<FaceOnFrame[]> {
+    const { engine } = this.deps;
+    const rec = this.recognition;
+    // ByteTrack-style: detect down to the continuation floor; a box under the threshold is kept only when it
+    // continues a live track in place (tracker.keepDetections), so a face turning to profile keeps its track.
+    const found = await engine.detect(frame, { threshold: Math.min(rec.detectionThreshold, CONTINUATION_SCORE), tiling: rec.tiling });
+    const keep = cam.tracker.keepDetections(at, found);
+    const dets = found.filter((_, i) => keep[i]);
     const t1 = performance.now();
     const located = await locatePlanned(engine, frame, dets, cam.tracker.locatePlan(at, dets));
     const t2 = performance.now();
@@ -277,20 +318,22 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
       const crop = cutFace(frame, d.box);
       return crop ? { ...d, crop } : d;
     });
-    cam.update(frame, at, faces);
+    const ids = cam.update(frame, at, faces);
     const t4 = performance.now();
 
     this.timings.record('detect', t1 - t0);
     if (located.some(isLocated)) this.timings.record('locate', t2 - t1);
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
-    this.timings.record('frame', t4 - t0);
+    // Frame observers (placement check, enrol-from-camera captures) see the located faces of every analysed frame.
     for (const o of this.observers) await o.observe(frame, at, located);
+    return ids.flatMap((trackId, i) => (trackId === null ? [] : [{ trackId, box: faces[i].box }]));
   }
 
   private tick(): void {
     const at = this.now();
     for (const c of this.cameras.values()) c.tick(at);
+    this.deps.people?.tick(at);
   }
 }
 
@@ -322,8 +365,16 @@ async function describePlanned(engine: PipelineEngine, frame: CameraFrame, locat
   return out;
 }
 
+const gateOf = (rec: RecognitionSettings) => ({ minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness });
+
 export function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;
+}
+
+async function timed<T>(run: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await run();
+  return { value, ms: performance.now() - t0 };
 }
 
 /** Wraps the decider to time each decision (the `decision` stage). */

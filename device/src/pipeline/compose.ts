@@ -1,22 +1,24 @@
 import type { Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
-import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
+import type { TrackDecider, TrackedFace } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
-import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
+import type { FrameFeed } from '../frame/frame.js';
+import { AnalysisPipeline, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
+import type { PeopleStage } from '../people/people-stage.js';
 
 export interface AppliancePipelineDeps {
-  /** Current settings (read per frame: recognition thresholds apply live). */
-  settings: () => Settings;
+  /** The settings at start (changes arrive through the pipeline's `onSettingsChanged`). */
+  settings: Settings;
   bus: EventBus;
   engine: PipelineEngine;
-  /** The IdentityService (decides tracks, and sometimes a track after it ended). */
-  identity: TrackDecider<TrackedFace> & {
-    onEarlierTrackDecided?(listener: (track: TrackSummary<TrackedFace>, decision: IdentityDecision) => void): () => void;
-  };
+  /** Identity's track decider (decides tracks, and sometimes an earlier track when a later one ends). */
+  identity: TrackDecider<TrackedFace>;
   /** The VisitTracker (takes decided sightings). */
   visits: SightingSink;
+  /** Person detection, tracks and footfall (cameras set to persons or both). */
+  people?: PeopleStage;
   /** The CameraManager (frame listener API). */
   cameras: FrameFeed;
   clock?: Clock;
@@ -33,11 +35,11 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     decider: deps.identity,
     visits: deps.visits,
     bus: deps.bus,
-    recognition: () => deps.settings().recognition,
+    recognition: deps.settings.recognition,
+    people: deps.people,
     clock: deps.clock,
     log: deps.log,
   });
   pipeline.attach(deps.cameras);
-  deps.identity.onEarlierTrackDecided?.((track, decision) => pipeline.decidedAfterEnd(track, decision));
   return pipeline;
 }

@@ -1,5 +1,4 @@
-import type { Visit } from '../contracts/visit.js';
-import type { CropSource } from '../store/crop-store.js';
+import type { Visit, VisitKind } from '../contracts/visit.js';
 import type { IdentityDecision, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
 import type { Result } from '../util/result.js';
@@ -8,11 +7,22 @@ import type { Sighting } from '../visits/sighting.js';
 /** Where decided sightings go (the VisitTracker). */
 export interface SightingSink {
   observe(s: Sighting): Promise<Result<Visit, { code: string; message: string }>>;
+  /** `from`'s open visit becomes `into`'s (VisitTracker.fold). */
+  fold?(from: string, into: string, kind: 'staff' | 'customer'): Promise<unknown>;
 }
+
+/** Unidentified visits remembered per track, so a track identified after it ended takes its visit over. */
+const MAX_REMEMBERED_UNIDENTIFIED = 1000;
+
+/**
+ * Frames a track must have been seen in to count as a real visitor when it is never identified: a track is
+ * started only by a confident detection (the tracker's start score), and a few frames more rule out a flicker.
+ */
+export const MIN_VISITOR_DETECTIONS = 3;
 
 interface Relayed {
   personId: string;
-  kind: 'staff' | 'customer';
+  kind: VisitKind;
   /** Quality of the best crop handed over for this track so far. */
   bestQuality: number;
 }
@@ -20,12 +30,15 @@ interface Relayed {
 /**
  * Turns a track's identity into visit sightings. When a track is decided (or re-decided as someone else) the
  * visit learns of it from the track's FIRST frame (arrival is when the person appeared, not when we were sure),
- * with the track's demographics so far and its best crop; after that every frame the track is seen in is one
- * sighting, carrying age/gender only for faces that were described and a crop only when it beats the best.
- * Nothing is sent for undecided tracks: a visit is always a person's.
+ * with its best crop; after that every frame the track is seen in is one sighting, carrying a crop only when it
+ * beats the best. Demographics are decided over the whole track and sent once, when it ends.
+ * A real track that ends never identified (too small, too blurred, or never sure) becomes ONE visit of an
+ * unidentified visitor (`U-<track id>`, from its first to its last frame): counted, never a customer.
  */
 export class SightingRelay {
   private readonly tracks = new Map<string, Relayed>();
+  /** Ended tracks that became unidentified visitors: track id → the visitor's id. */
+  private readonly unidentified = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
   /** Sightings handed over / refused by the visit tracker. */
   sent = 0;
@@ -49,10 +62,10 @@ export class SightingRelay {
     this.send({
       ...base,
       at: summary.firstSeenAt,
-      age: summary.ageMedian,
-      gender: summary.gender,
+      age: null,
+      gender: null,
       quality,
-      ...(best?.face.crop ? { crop: toSightingCrop(best.face.crop) } : {}),
+      ...(best?.face.crop ? { crop: best.face.crop } : {}),
     });
     if (summary.lastSeenAt > summary.firstSeenAt) this.send({ ...base, at: summary.lastSeenAt, age: null, gender: null, quality: 0 });
   }
@@ -70,15 +83,55 @@ export class SightingRelay {
       kind: r.kind,
       cameraId,
       at,
-      age: described && typeof face.age === 'number' ? face.age : null,
-      gender: described && face.gender ? face.gender.value : null,
+      age: null,
+      gender: null,
       quality: q,
-      ...(better && face.crop ? { crop: toSightingCrop(face.crop) } : {}),
+      ...(better && face.crop ? { crop: face.crop } : {}),
     });
   }
 
-  ended(trackId: string): void {
+  /**
+   * A track ended. Its demographics, decided over the whole track, go to its visit as ONE sample. A track that was
+   * never decided but was real is an unidentified visitor.
+   */
+  ended(trackId: string, summary?: TrackSummary<TrackedFace>): void {
+    const relayed = this.tracks.get(trackId);
     this.tracks.delete(trackId);
+    if (!summary) return;
+    const demographics = { age: summary.ageMedian, gender: summary.gender, genderConfidence: summary.genderConfidence };
+    if (relayed) {
+      const { personId, kind } = relayed;
+      if (summary.ageMedian !== null || summary.genderConfidence !== null) this.send({ personId, kind, cameraId: summary.cameraId, at: summary.lastSeenAt, ...demographics, quality: 0 });
+      return;
+    }
+    if (summary.detections < MIN_VISITOR_DETECTIONS) return;
+    const base = { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const, cameraId: summary.cameraId, quality: 0 };
+    this.unidentified.set(summary.trackId, base.personId);
+    if (this.unidentified.size > MAX_REMEMBERED_UNIDENTIFIED) this.unidentified.delete(this.unidentified.keys().next().value!);
+    this.send({ ...base, at: summary.firstSeenAt, age: null, gender: null });
+    this.send({ ...base, at: summary.lastSeenAt, ...demographics });
+  }
+
+  /**
+   * A track that had already ended was decided (a customer formed from its lone face and a later track's): its
+   * unidentified visit, if it had one, becomes the person's (one visit, not an unidentified one and a customer
+   * one), then the person's sightings follow as for any decided track.
+   */
+  decidedAfterEnd(decision: IdentityDecision, summary: TrackSummary<TrackedFace>): void {
+    const visitor = this.unidentified.get(summary.trackId);
+    const person = personOf(decision);
+    this.unidentified.delete(summary.trackId);
+    const relay = () => {
+      this.decided(decision, summary);
+      this.ended(summary.trackId, summary);
+    };
+    if (!visitor || !person || !this.sink.fold) return relay();
+    const p = this.sink.fold(visitor, person.personId, person.kind).then(relay, (e: unknown) => {
+      this.log.warn('unidentified visit not taken over', { visitor, personId: person.personId, error: String(e) });
+      relay();
+    });
+    this.pending.add(p);
+    void p.finally(() => this.pending.delete(p));
   }
 
   /** Resolves when every sighting handed over so far has been accepted or refused. */
@@ -108,8 +161,4 @@ export class SightingRelay {
 function personOf(d: IdentityDecision): { personId: string; kind: 'staff' | 'customer' } | null {
   if (!d.personId || d.kind === 'unknown') return null;
   return { personId: d.personId, kind: d.kind };
-}
-
-function toSightingCrop(c: CropSource): NonNullable<Sighting['crop']> {
-  return 'jpeg' in c ? c.jpeg : c;
 }

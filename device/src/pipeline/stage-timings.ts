@@ -2,9 +2,9 @@
  * What is timed (ms). Per analysed frame: `wait` (capture → analysis start), `detect`, `locate` (landmarks +
  * quality), `embed` (batched descriptors + age/gender), `track`, `frame` (whole frame). Per track: `decision`
  * (one identity decision, run off the frame loop) and `latency` (wall time from the track's first frame to its
- * first identity event).
+ * first identity event). `persons`: person detection, tracking and counting on cameras that run it.
  */
-export const STAGES = ['wait', 'detect', 'locate', 'embed', 'track', 'frame', 'decision', 'latency'] as const;
+export const STAGES = ['wait', 'detect', 'locate', 'embed', 'track', 'persons', 'frame', 'decision', 'latency'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Recent samples kept per stage: enough for a steady median, bounded in memory. */

@@ -1,10 +1,10 @@
 import type { EnrolCaptures } from '../capture/enrol-capture.js';
 import type { EnrolSeenResult } from '../contracts/enrol-capture.js';
-import type { IdentityService } from '../identity/identity-service.js';
+import type { PeopleAdmin } from '../identity/people-admin.js';
 import type { EnrolCaptureService, ServiceError } from '../http/services.js';
 import { err, ok, type Result } from '../util/result.js';
 
-type Identity = Pick<IdentityService, 'getStaff' | 'getCustomer' | 'enrolStaff' | 'assignReview' | 'merge' | 'splitCustomer'>;
+type Identity = Pick<PeopleAdmin, 'getStaff' | 'getCustomer' | 'enrolStaff' | 'assignReview' | 'merge' | 'splitCustomer' | 'listFolds'>;
 
 const asService = <T>(r: Result<T, { code: string; message: string }>): Result<T, ServiceError> =>
   r.ok
@@ -33,12 +33,16 @@ export function bindEnrolment(camera: EnrolCaptures | null, identity: Identity):
       const photos = camera.photos(captureId, keep);
       if (!photos.ok) return asService(photos);
       const r = await identity.enrolStaff(staffId, photos.value);
-      return asService(r);
+      return r.ok ? ok((({ personId, ...rest }) => ({ staffId: personId, ...rest }))(r.value)) : asService(r);
     },
     async enrolSeen(staffId, req) {
       const staff = identity.getStaff(staffId);
       if (!staff.ok) return asService(staff);
       const sources: EnrolSeenResult['sources'] = [];
+      // Identity folds customers that turn out to be a staff member into them as soon as the staff member gains
+      // faces: a customer named here may already be gone that way, which is what the manager asked for.
+      const foldedHere = (customerId: string) => identity.listFolds().some((f) => f.customerId === customerId && f.staffId === staffId);
+      const alreadyMoved = (kind: 'customer' | 'customer-samples', id: string) => ({ kind, id, ok: true, added: 0, message: `${id} was already folded into ${staff.value.name}` });
       for (const id of req.reviewIds) {
         const r = await identity.assignReview(id, staffId);
         sources.push(r.ok ? { kind: 'review', id, ok: true, added: r.value.added, message: `${r.value.added} face(s) added` } : { kind: 'review', id, ok: false, added: 0, message: r.error.message });
@@ -46,7 +50,7 @@ export function bindEnrolment(camera: EnrolCaptures | null, identity: Identity):
       for (const id of req.customerIds) {
         const c = identity.getCustomer(id);
         if (!c.ok) {
-          sources.push({ kind: 'customer', id, ok: false, added: 0, message: c.error.message });
+          sources.push(foldedHere(id) ? alreadyMoved('customer', id) : { kind: 'customer', id, ok: false, added: 0, message: c.error.message });
           continue;
         }
         const before = samplesOf(staffId);
@@ -55,6 +59,10 @@ export function bindEnrolment(camera: EnrolCaptures | null, identity: Identity):
         sources.push(r.ok ? { kind: 'customer', id, ok: true, added, message: `customer ${id} is ${staff.value.name}: ${added} face(s) moved` } : { kind: 'customer', id, ok: false, added: 0, message: r.error.message });
       }
       for (const { customerId, sampleIds } of req.customerSamples) {
+        if (!identity.getCustomer(customerId).ok && foldedHere(customerId)) {
+          sources.push(alreadyMoved('customer-samples', customerId));
+          continue;
+        }
         // The chosen samples become a customer of their own, which then turns out to be the staff member.
         const split = await identity.splitCustomer(customerId, sampleIds);
         if (!split.ok) {

@@ -1,4 +1,4 @@
-import type { IdentityService } from '../identity/identity-service.js';
+import type { PeopleAdmin } from '../identity/people-admin.js';
 import type { CropStore } from '../store/crop-store.js';
 import type { ForgetPreviewService } from '../http/services.js';
 import { err, ok } from '../util/result.js';
@@ -8,7 +8,7 @@ import { err, ok } from '../util/result.js';
  * their crops — including crops filed under them by visits and review — and the person record).
  */
 export function bindForgetPreview(
-  identity: Pick<IdentityService, 'getStaff' | 'getCustomer'>,
+  identity: Pick<PeopleAdmin, 'getStaff' | 'getCustomer'>,
   crops: Pick<CropStore, 'list'> | null,
   visitCount: ((personId: string) => Promise<number>) | null,
 ): ForgetPreviewService {

@@ -1,4 +1,4 @@
-import type { IdentityService } from '../identity/identity-service.js';
+import type { PeopleAdmin } from '../identity/people-admin.js';
 
 /** The crop of a person's best-quality sample that has one: their thumbnail wherever people are listed. */
 export function photoCropOf(samples: readonly { quality: number; cropId: string | null }[]): string | null {
@@ -8,7 +8,7 @@ export function photoCropOf(samples: readonly { quality: number; cropId: string 
 }
 
 /** A staff member's or customer's thumbnail crop id, null when none is kept or the person is unknown. */
-export function personPhoto(identity: Pick<IdentityService, 'getStaff' | 'getCustomer'>, personId: string): string | null {
+export function personPhoto(identity: Pick<PeopleAdmin, 'getStaff' | 'getCustomer'>, personId: string): string | null {
   const d = personId.startsWith('S-') ? identity.getStaff(personId) : identity.getCustomer(personId);
   return d.ok ? photoCropOf(d.value.sampleList) : null;
 }

@@ -1,10 +1,10 @@
-import type { IdentityService } from '../identity/identity-service.js';
+import type { PeopleAdmin } from '../identity/people-admin.js';
 import { groupReviewItems } from '../identity/review-groups.js';
 import type { ReviewGroupService } from '../http/services.js';
 import type { ReviewBatchResult } from '../contracts/review-groups.js';
 import { personPhoto } from './person-photo.js';
 
-type Identity = Pick<IdentityService, 'listReview' | 'personInfo' | 'getStaff' | 'getCustomer' | 'assignReview' | 'notThisPersonReview' | 'dismissReview'>;
+type Identity = Pick<PeopleAdmin, 'listReview' | 'personInfo' | 'getStaff' | 'getCustomer' | 'assignReview' | 'notThisPersonReview' | 'dismissReview'>;
 
 /** The review queue in groups, and one action over many items (each done on its own, failures reported per item). */
 export function bindReviewGroups(identity: Identity, perTrackCap: number): ReviewGroupService {

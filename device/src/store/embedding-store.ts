@@ -7,6 +7,7 @@ import { ensureDir, fsyncDir } from './atomic-file.js';
 import { StoreError } from './errors.js';
 import { openDocument, type JsonDocument } from './json-document.js';
 import { ShardedRecords } from './sharded-records.js';
+import { unguarded, type CriticalSection } from '../util/critical-section.js';
 
 /**
  * Face embeddings on disk, in `<dir>/`:
@@ -69,9 +70,13 @@ export interface EmbeddingStoreOptions {
   dim: number;
   /** Compact automatically once dead records exceed this share of all records (and 256 records). */
   compactDeadRatio?: number;
+  /** Held around a compaction (the appliance passes balena's update lock: no update mid-compaction). */
+  guard?: CriticalSection;
 }
 
 const fileName = (gen: number) => `vectors-${gen}.bin`;
+/** The update lock's reason while vectors are copied into the next generation. */
+export const COMPACTION_REASON = 'store compaction';
 const publicEntry = (sampleId: string, e: StoredEntry): EmbeddingEntry => {
   const { gen: _gen, ...rest } = e;
   return { sampleId, ...rest };
@@ -94,7 +99,7 @@ export class EmbeddingStore {
   ) {}
 
   static async open(options: EmbeddingStoreOptions): Promise<EmbeddingStore> {
-    const opts = { compactDeadRatio: 0.5, ...options };
+    const opts = { compactDeadRatio: 0.5, ...options, guard: options.guard ?? unguarded };
     if (!Number.isInteger(opts.dim) || opts.dim < 1 || opts.dim > 4096) throw new StoreError('bad-input', `dim ${opts.dim} out of range`);
     await ensureDir(opts.dir);
     const recordBytes = opts.dim * 4;
@@ -219,7 +224,7 @@ export class EmbeddingStore {
 
   /** Copy the live records into the next generation file and point everything at it. */
   compact(): Promise<{ before: number; after: number }> {
-    return this.exclusive(() => this.compactNow());
+    return this.exclusive(() => this.guardedCompact());
   }
 
   async close(): Promise<void> {
@@ -278,9 +283,13 @@ export class EmbeddingStore {
       await this.index.updateMany(new Map(removed.map(([id]) => [id, undefined])));
       for (const [id] of removed) this.live.delete(id);
       const dead = this.totalRecords - this.live.size;
-      if (dead >= 256 && dead / this.totalRecords > this.opts.compactDeadRatio) await this.compactNow();
+      if (dead >= 256 && dead / this.totalRecords > this.opts.compactDeadRatio) await this.guardedCompact();
       return removed.map(([id, e]) => publicEntry(id, e));
     });
+  }
+
+  private guardedCompact(): Promise<{ before: number; after: number }> {
+    return this.opts.guard(COMPACTION_REASON, () => this.compactNow());
   }
 
   private async compactNow(): Promise<{ before: number; after: number }> {

@@ -1,6 +1,7 @@
 import si from 'systeminformation';
 import type { CameraStats } from '../contracts/camera.js';
 import type { Heartbeat, OutboxBacklog, Versions } from '../contracts/sync.js';
+import type { BalenaReport } from '../contracts/balena.js';
 
 /** Real system figures for the heartbeat; a figure the platform cannot give is null, never invented. */
 export async function collectHeartbeat(input: {
@@ -8,6 +9,8 @@ export async function collectHeartbeat(input: {
   cameras: CameraStats[];
   outbox: OutboxBacklog;
   dataPath: string;
+  /** Update lock and supervisor view; left out when the box has none to report. */
+  balena?: BalenaReport | null;
 }): Promise<Heartbeat> {
   const [load, temp, mem, disks] = await Promise.all([
     si.currentLoad().catch(() => null),
@@ -31,5 +34,6 @@ export async function collectHeartbeat(input: {
     diskTotalBytes: disk ? disk.size : null,
     cameras: input.cameras,
     outbox: input.outbox,
+    ...(input.balena ? { updateLock: input.balena.updateLock, balena: input.balena.balena } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { visitItemKey, type Heartbeat, type SyncItem } from '../contracts/sync.js';
+import { footfallItemKey, visitItemKey, type Heartbeat, type SyncItem } from '../contracts/sync.js';
+import type { FootfallHour } from '../contracts/footfall.js';
 
 /** Turns a visit event into its outbox item: metadata only (the crop id never leaves the box). */
 export function visitItem(e: VisitEvent): SyncItem {
@@ -11,6 +12,12 @@ export function visitItem(e: VisitEvent): SyncItem {
 
 export function heartbeatItem(at: string, payload: Heartbeat): SyncItem {
   return { key: `hb:${at}`, kind: 'heartbeat', at, payload };
+}
+
+/** An hour's footfall so far, stamped at the end of the hour (or now, for the hour in progress). */
+export function footfallItem(h: FootfallHour, now = Date.now()): SyncItem {
+  const at = new Date(Math.min(now, Date.parse(h.hour) + 3_600_000)).toISOString();
+  return { key: footfallItemKey(h), kind: 'footfall', at, payload: h };
 }
 
 export function cameraStatusItem(at: string, stats: CameraStats): SyncItem {

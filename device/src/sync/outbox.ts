@@ -37,6 +37,8 @@ interface Pointer {
 }
 
 const SEG_RE = /^seg-(\d{10})\.jsonl$/;
+/** Items never thinned over the disk budget: visits and footfall hours are data; the rest is status. */
+const KEPT_KINDS: ReadonlySet<SyncItemKind> = new Set(['visit', 'footfall']);
 const segName = (n: number) => `seg-${String(n).padStart(10, '0')}.jsonl`;
 
 export class Outbox {
@@ -201,7 +203,7 @@ export class Outbox {
    */
   private enforceBudget(): void {
     const pending = this.entries.slice(this.head);
-    const statusBytes = pending.filter((e) => e.kind !== 'visit').reduce((s, e) => s + e.length, 0);
+    const statusBytes = pending.filter((e) => !KEPT_KINDS.has(e.kind)).reduce((s, e) => s + e.length, 0);
     if (statusBytes === 0) return;
     // Visits alone over budget: rewriting everything for a few status lines is not worth it; wait for more.
     if (this.pendingBytes - statusBytes > this.maxBytes && statusBytes < this.maxBytes * 0.05) return;
@@ -209,7 +211,7 @@ export class Outbox {
     const drop = new Set<Entry>();
     for (const e of pending) {
       if (excess <= 0) break;
-      if (e.kind === 'visit') continue;
+      if (KEPT_KINDS.has(e.kind)) continue;
       drop.add(e);
       excess -= e.length;
     }

@@ -3,19 +3,23 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { CameraStats } from '../contracts/camera.js';
 import type { VisitEvent } from '../contracts/visit.js';
-import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type Versions } from '../contracts/sync.js';
+import type { BalenaReport } from '../contracts/balena.js';
+import { ClaimCode, MAX_BATCH_ITEMS, type OutboxBacklog, type SyncItem, type Versions } from '../contracts/sync.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
 import { Backoff } from '../util/backoff.js';
-
-/** Cloud retries: 1 s doubling to 5 min, with full jitter. */
-export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
-import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
+import { cameraStatusItem, footfallItem, heartbeatItem, visitItem } from './items.js';
+import type { FootfallCounts, FootfallHour } from '../contracts/footfall.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
+
+/** Cloud retries: 1 s doubling to 5 min, with full jitter. */
+export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
+/** The update lock's reason while a batch is in flight. */
+export const UPLOAD_LOCK_REASON = 'upload batch';
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
 export interface CloudTarget {
@@ -57,10 +61,16 @@ export interface SyncServiceOptions {
   deviceName?: string;
   balenaUuid?: string | null;
   heartbeatIntervalMs?: number;
+  /** Footfall today for the heartbeat (absent: no footfall figures). */
+  footfall?: () => FootfallCounts;
   maxBatchItems?: number;
   outbox?: OutboxOptions;
   client?: CloudClient;
   backoff?: Backoff;
+  /** Held around every upload batch, so balena does not stop the box between sending and acknowledging. */
+  updateLock?: { hold<T>(reason: string, fn: () => Promise<T>): Promise<T> };
+  /** Update lock and supervisor view, sent in every heartbeat. */
+  balena?: () => BalenaReport | null;
 }
 
 /**
@@ -89,6 +99,7 @@ export class SyncService implements Feature {
   };
   private readonly onVisit = (e: VisitEvent) => this.enqueue(() => visitItem(e));
   private readonly onCamera = (s: CameraStats) => this.cameraChanged(s);
+  private readonly onFootfallHour = (h: FootfallHour) => this.enqueue(() => footfallItem(h));
 
   constructor(private readonly opts: SyncServiceOptions) {
     this.creds = new CredentialStore(join(opts.dir, 'cloud-credentials.json'));
@@ -100,6 +111,7 @@ export class SyncService implements Feature {
     this.outbox = Outbox.open(join(this.opts.dir, 'outbox'), this.opts.outbox);
     this.opts.bus.on('visit', this.onVisit);
     this.opts.bus.on('cameraStatus', this.onCamera);
+    this.opts.bus.on('footfallHour', this.onFootfallHour);
     this.running = true;
     this.cancel = new AbortController();
     const c = this.creds.load();
@@ -114,6 +126,7 @@ export class SyncService implements Feature {
   async stop(): Promise<void> {
     this.opts.bus.off('visit', this.onVisit);
     this.opts.bus.off('cameraStatus', this.onCamera);
+    this.opts.bus.off('footfallHour', this.onFootfallHour);
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     this.running = false;
     this.cancel.abort();
@@ -145,7 +158,10 @@ export class SyncService implements Feature {
         cameras: [...this.cameras.values()],
         outbox: this.backlog(),
         dataPath: this.opts.dir,
+        balena: this.opts.balena?.() ?? null,
       });
+      const f = this.opts.footfall?.();
+      if (f) payload.footfall = { entriesToday: f.entriesToday, exitsToday: f.exitsToday, occupancyNow: f.occupancyNow, captureRateToday: f.captureRateToday };
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
@@ -227,6 +243,13 @@ export class SyncService implements Feature {
     }
     const items = outbox.peek(Math.min(this.opts.maxBatchItems ?? MAX_BATCH_ITEMS, MAX_BATCH_ITEMS));
     this.st.state = 'uploading';
+    const lock = this.opts.updateLock;
+    return lock ? lock.hold(UPLOAD_LOCK_REASON, () => this.uploadBatch(creds, items)) : this.uploadBatch(creds, items);
+  }
+
+  /** Sends one batch and acknowledges what the cloud answered for; returns the wait before the next step. */
+  private async uploadBatch(creds: CloudCredentials, items: SyncItem[]): Promise<number> {
+    const outbox = this.outbox!;
     const r = await this.client.upload(creds.cloudUrl, creds.token, {
       deviceId: creds.deviceId, siteId: creds.siteId, batchId: randomUUID(), items,
     }, this.cancel.signal);

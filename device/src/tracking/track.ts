@@ -6,6 +6,11 @@ import { median } from '../util/stats.js';
 
 /** Bounded history for demographics; enough for a median and a vote. */
 const MAX_DEMOGRAPHIC_SAMPLES = 200;
+/**
+ * Share of the (confidence-weighted) gender votes the winner needs for the track to say a gender at all: below
+ * it the track's faces disagree and the answer is unknown, not a guess.
+ */
+export const GENDER_AGREEMENT = 0.8;
 /** Velocity smoothing (exponential): new = a·measured + (1−a)·old. */
 const VELOCITY_ALPHA = 0.5;
 
@@ -29,7 +34,7 @@ export class Track<F extends TrackedFace = TrackedFace> {
   state: TrackState = 'collecting';
   decision: IdentityDecision | null = null;
   private ages: number[] = [];
-  private genders: Gender[] = [];
+  private genders: { value: Gender; confidence: number }[] = [];
 
   constructor(
     readonly id: string,
@@ -66,7 +71,7 @@ export class Track<F extends TrackedFace = TrackedFace> {
   noteGoodFace(face: F): void {
     this.goodFaces++;
     if (typeof face.age === 'number' && Number.isFinite(face.age)) pushBounded(this.ages, face.age);
-    if (face.gender) pushBounded(this.genders, face.gender.value);
+    if (face.gender) pushBounded(this.genders, face.gender);
   }
 
   /** Good faces that brought age/gender (the demographics' sample count). */
@@ -102,7 +107,7 @@ export class Track<F extends TrackedFace = TrackedFace> {
       shots: [...this.shots],
       concurrentPersonIds,
       ageMedian: median(this.ages),
-      gender: majority(this.genders),
+      ...trackGender(this.genders),
     };
   }
 }
@@ -112,9 +117,24 @@ function pushBounded<T>(xs: T[], x: T): void {
   if (xs.length > MAX_DEMOGRAPHIC_SAMPLES) xs.shift();
 }
 
-function majority(xs: readonly Gender[]): Gender | null {
-  if (xs.length === 0) return null;
-  const male = xs.filter((g) => g === 'male').length;
-  if (male * 2 === xs.length) return null; // a tie says nothing
-  return male * 2 > xs.length ? 'male' : 'female';
+/**
+ * The track's gender, decided over all its good faces: each face votes with its own confidence, and the winner
+ * must hold GENDER_AGREEMENT of the weight. `genderConfidence` = the winner's share × the mean confidence of its
+ * votes (also when it falls short): agreement and certainty together. The visit decides over its tracks the same way.
+ */
+export function trackGender(votes: readonly { value: Gender; confidence: number }[]): { gender: Gender | null; genderConfidence: number | null } {
+  let male = 0, female = 0, maleVotes = 0;
+  for (const v of votes) {
+    if (v.value === 'male') {
+      male += v.confidence;
+      maleVotes++;
+    } else female += v.confidence;
+  }
+  const total = male + female;
+  if (votes.length === 0 || total <= 0) return { gender: null, genderConfidence: null };
+  const winner: Gender = male > female ? 'male' : 'female';
+  const [weight, count] = winner === 'male' ? [male, maleVotes] : [female, votes.length - maleVotes];
+  const share = weight / total;
+  const genderConfidence = Math.round(share * (weight / count) * 100) / 100;
+  return { gender: share >= GENDER_AGREEMENT ? winner : null, genderConfidence };
 }

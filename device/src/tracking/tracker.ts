@@ -23,6 +23,13 @@ export interface TrackerOptions extends DescribePolicyOptions {
    */
   maxAppearanceDistance: number;
   assignment: AssignmentOptions;
+  /**
+   * ByteTrack-style continuation: a detection scoring below this (the detector threshold) may only continue a
+   * live track, never start one. It is paired after the confident detections, with the tracks they left, and
+   * only in place (IoU ≥ `continuationMinIou`, no centre-distance pass); the appearance check still applies.
+   */
+  startScore: number;
+  continuationMinIou: number;
 }
 
 export const defaultTrackerOptions: TrackerOptions = {
@@ -39,6 +46,8 @@ export const defaultTrackerOptions: TrackerOptions = {
   demographicShots: 5,
   requalifyEveryMs: 250,
   assignment: defaultAssignmentOptions,
+  startScore: 0,
+  continuationMinIou: 0.3,
 };
 
 interface Live<F extends TrackedFace> {
@@ -84,11 +93,25 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     if (gate.minQuality !== undefined) this.opts.minQuality = gate.minQuality;
   }
 
+  /** Live change of the detector threshold: detections below it only continue tracks. */
+  setStartScore(score: number): void {
+    this.opts.startScore = score;
+  }
+
+  /**
+   * Which of these detections to analyse at all: every confident one (≥ `startScore`), and a weaker one only when
+   * it continues a live track in place. Call right after detection.
+   */
+  keepDetections(at: number, detections: readonly { box: Box; score: number }[]): boolean[] {
+    const match = this.associate(at, detections);
+    return detections.map((d, i) => d.score >= this.opts.startScore || match[i] >= 0);
+  }
+
   /**
    * Which of these detections need landmarks and quality (describe-policy.ts `needsLocating`). Call right after
    * detection; a face said to need them is taken as measured now.
    */
-  locatePlan(at: number, detections: readonly { box: Box }[]): boolean[] {
+  locatePlan(at: number, detections: readonly { box: Box; score: number }[]): boolean[] {
     const match = this.associate(at, detections);
     return match.map((j) => {
       const t = j >= 0 ? this.live[j].track : null;
@@ -113,38 +136,39 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     return this.describePlan(at, faces).map((p) => p.embed);
   }
 
-  /** Feeds one analysed frame; returns the track id of each face, in order. */
-  update(at: number, faces: readonly F[]): string[] {
+  /** Feeds one analysed frame; returns the track id of each face, in order (null: a weak face that continued nothing). */
+  update(at: number, faces: readonly F[]): Array<string | null> {
     this.expire(at);
     const match = this.associate(at, faces).map((j, i) => (j >= 0 && this.looksDifferent(this.live[j].track, faces[i]) ? -1 : j));
     const matched = new Set<number>();
-    const frameLive: Live<F>[] = [];
-    const ids = faces.map((face, i) => {
-      let l: Live<F>;
+    const byFace: Array<Live<F> | null> = faces.map((face, i) => {
       if (match[i] >= 0) {
-        l = this.live[match[i]];
+        const l = this.live[match[i]];
         l.track.observe(face, at);
         matched.add(match[i]);
-      } else {
-        l = { track: new Track<F>(`${this.idPrefix}-${++this.seq}`, this.cameraId, face, at), coSeen: new Set(), running: false, again: false, idle: Promise.resolve() };
-        this.onEvent({ type: 'started', cameraId: this.cameraId, trackId: l.track.id, at, box: face.box });
+        return l;
       }
-      frameLive.push(l);
-      this.considerShot(l, face, at);
-      return l.track.id;
+      if (face.score < this.opts.startScore) return null; // weak boxes never start a track
+      const l: Live<F> = { track: new Track<F>(`${this.idPrefix}-${++this.seq}`, this.cameraId, face, at), coSeen: new Set(), running: false, again: false, idle: Promise.resolve() };
+      this.onEvent({ type: 'started', cameraId: this.cameraId, trackId: l.track.id, at, box: face.box });
+      return l;
+    });
+    byFace.forEach((l, i) => {
+      if (l) this.considerShot(l, faces[i], at);
     });
     this.live.forEach((l, i) => {
       if (!matched.has(i)) l.track.missedFrames++;
     });
+    const frameLive = byFace.filter((l): l is Live<F> => l !== null);
     for (const l of frameLive) {
       if (!this.live.includes(l)) this.live.push(l);
       for (const other of frameLive) if (other !== l) l.coSeen.add(other);
     }
     faces.forEach((face, i) => {
-      const t = frameLive[i].track;
-      this.onEvent({ type: 'seen', cameraId: this.cameraId, trackId: t.id, at, face, state: t.state, decision: t.decision });
+      const t = byFace[i]?.track;
+      if (t) this.onEvent({ type: 'seen', cameraId: this.cameraId, trackId: t.id, at, face, state: t.state, decision: t.decision });
     });
-    return ids;
+    return byFace.map((l) => l?.track.id ?? null);
   }
 
   /** Ends tracks past the occlusion budget when no frame arrives (camera stall). */
@@ -179,11 +203,26 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
     }
   }
 
-  private associate(at: number, faces: readonly { box: Box }[]): number[] {
+  /** Track index per face (-1: none): confident faces first, then weak ones with the tracks left, in place only. */
+  private associate(at: number, faces: readonly { box: Box; score: number }[]): number[] {
     const live = this.live.filter((l) => !this.stale(l, at));
     const idx = live.map((l) => this.live.indexOf(l));
-    const m = assignDetections(live.map((l) => l.track.predicted(at)), faces.map((f) => f.box), this.opts.assignment);
-    return m.map((j) => (j < 0 ? -1 : idx[j]));
+    const strong = faces.flatMap((f, i) => (f.score >= this.opts.startScore ? [i] : []));
+    const weak = faces.flatMap((f, i) => (f.score < this.opts.startScore ? [i] : []));
+    const out = new Array<number>(faces.length).fill(-1);
+    const predicted = live.map((l) => l.track.predicted(at));
+    assignDetections(predicted, strong.map((i) => faces[i].box), this.opts.assignment).forEach((j, k) => {
+      if (j >= 0) out[strong[k]] = idx[j];
+    });
+    if (weak.length) {
+      const taken = new Set(out);
+      const left = live.flatMap((_, j) => (taken.has(idx[j]) ? [] : [j]));
+      const inPlace = { ...this.opts.assignment, minIou: Math.max(this.opts.assignment.minIou, this.opts.continuationMinIou), maxCenterDistance: -1 };
+      assignDetections(left.map((j) => predicted[j]), weak.map((i) => faces[i].box), inPlace).forEach((j, k) => {
+        if (j >= 0) out[weak[k]] = idx[left[j]];
+      });
+    }
+    return out;
   }
 
   private looksDifferent(t: Track<F>, face: F): boolean {
@@ -275,8 +314,12 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
       if (this.decider) {
         // Always told: identity may form a customer from two tracks, or refresh a known customer's samples.
         try {
-          const late = await this.decider.finish(t.summary(this.concurrentPersons(l)), t.decision);
+          const { decision: late, earlier } = await this.decider.finish(t.summary(this.concurrentPersons(l)), t.decision);
           if (late) this.apply(l, late, at);
+          if (earlier) {
+            const s = earlier.summary;
+            this.onEvent({ type: 'decided-after-end', cameraId: s.cameraId, trackId: s.trackId, at, decision: earlier.decision, summary: s });
+          }
         } catch (e) {
           log.warn('identity finish failed', { trackId: t.id, error: String(e) });
         }

@@ -1,18 +1,7 @@
 import type { Box } from '../contracts/live.js';
 import type { Gender } from '../contracts/visit.js';
-import type { CropSource } from '../store/crop-store.js';
-
-/** Per-face quality as the face engine reports it. */
-export interface FaceQuality {
-  /** Face width in pixels in the analysis frame. */
-  size: number;
-  /** Laplacian variance (higher = sharper). */
-  sharpness: number;
-  /** 0..1, 1 = frontal. */
-  frontal: number;
-  /** 0..1 composite used to rank shots. */
-  score: number;
-}
+import type { CropSource } from '../frame/face-crop.js';
+import type { FaceQuality } from '../frame/face.js';
 
 /**
  * The part of the engine's per-face analysis that tracking and identity use. The engine's face object
@@ -23,7 +12,7 @@ export interface TrackedFace {
   /** Detection score 0..1. */
   score: number;
   quality: FaceQuality;
-  /** 128-D descriptor; absent when the pipeline skipped describing this face. */
+  /** EMBEDDING_LENGTH-D descriptor; absent when the pipeline skipped describing this face. */
   embedding?: Float32Array;
   age?: number | null;
   gender?: { value: Gender; confidence: number } | null;
@@ -57,8 +46,10 @@ export interface TrackSummary<F extends TrackedFace = TrackedFace> {
   concurrentPersonIds: string[];
   /** Median age of the good faces, when any reported one. */
   ageMedian: number | null;
-  /** Majority gender of the good faces, when any reported one. */
+  /** The good faces' gender, decided over the track; null when none reported one or they disagree (track.ts). */
   gender: Gender | null;
+  /** Share of the confidence-weighted votes for the winning gender; null without votes. */
+  genderConfidence: number | null;
 }
 
 /** An identity answer for a track. `personId` null = not decided (see `reason`). */
@@ -84,11 +75,20 @@ export type DecisionReason =
   | 'inconsistent'
   | 'too-small';
 
-/** What decides a track's identity (the IdentityService implements it). */
+/**
+ * What ending a track settled: a late decision for the track itself, and, when a customer was formed from this
+ * track's lone face and an EARLIER ended track's, that earlier track with its decision (it still gets its visit).
+ */
+export interface TrackFinish<F extends TrackedFace = TrackedFace> {
+  decision: IdentityDecision | null;
+  earlier: { summary: TrackSummary<F>; decision: IdentityDecision } | null;
+}
+
+/** What decides a track's identity (identity/track-decider.ts implements it). */
 export interface TrackDecider<F extends TrackedFace = TrackedFace> {
   decide(summary: TrackSummary<F>): Promise<IdentityDecision>;
-  /** Called once when a track ends; may return a late decision (e.g. a customer formed from two tracks). */
-  finish(summary: TrackSummary<F>, last: IdentityDecision | null): Promise<IdentityDecision | null>;
+  /** Called once when a track ends. */
+  finish(summary: TrackSummary<F>, last: IdentityDecision | null): Promise<TrackFinish<F>>;
 }
 
 export type TrackEvent<F extends TrackedFace = TrackedFace> =
@@ -97,4 +97,6 @@ export type TrackEvent<F extends TrackedFace = TrackedFace> =
   | { type: 'decision'; cameraId: string; trackId: string; at: number; state: TrackState; decision: IdentityDecision; summary: TrackSummary<F> }
   /** The track was matched in a frame (one per face per frame). */
   | { type: 'seen'; cameraId: string; trackId: string; at: number; face: F; state: TrackState; decision: IdentityDecision | null }
-  | { type: 'ended'; cameraId: string; trackId: string; at: number; state: TrackState; decision: IdentityDecision | null; summary: TrackSummary<F> };
+  | { type: 'ended'; cameraId: string; trackId: string; at: number; state: TrackState; decision: IdentityDecision | null; summary: TrackSummary<F> }
+  /** An already ended track (possibly of another camera) was decided when a later track ended (TrackFinish.earlier). */
+  | { type: 'decided-after-end'; cameraId: string; trackId: string; at: number; decision: IdentityDecision; summary: TrackSummary<F> };

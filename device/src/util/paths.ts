@@ -28,3 +28,8 @@ export function modelsDir(): string {
 export function facesDataDir(): string {
   return resolve(process.env.FACES_DATA_DIR ?? resolve(repoRoot, '..', 'shared', 'data', 'faces'));
 }
+
+/** The shared people footage (one-by-one.mp4 and its CSV); `PEOPLE_DATA_DIR` overrides ../shared/data/people. */
+export function peopleDataDir(): string {
+  return resolve(process.env.PEOPLE_DATA_DIR ?? resolve(repoRoot, '..', 'shared', 'data', 'people'));
+}

@@ -9,10 +9,10 @@
  *   and distances are rotation-invariant, so upright faces get exactly the plain chip. `RollPolicy` says when.
  * - The age/gender crop (§7.6) is the 68-point bounding box grown 10% per side, squared about its centre.
  */
-import type { RgbFrame } from '../camera/frame.js';
-import { eyesAndMouth, rollAngle, type Point } from './landmarks.js';
+import type { RgbFrame } from '../frame/frame.js';
+import { eyesAndMouth, fivePointRoll, rollAngle, type Point } from './landmarks.js';
 import { frontalScore } from './quality.js';
-import { applyAffine, invertAffine, rectToSize, warpInto, type Affine } from './warp.js';
+import { applyAffine, invertAffine, rectToSize, rotateAbout, warpInto, type Affine } from './warp.js';
 
 export const CHIP_SIZE = 150;
 export const AGE_GENDER_SIZE = 112;
@@ -21,7 +21,15 @@ export const AGE_GENDER_SIZE = 112;
  * When to rotate the chip upright: never (face-api's own chip), always, or only when the roll exceeds the given
  * number of degrees (upright faces keep the plain chip, tilted heads are levelled).
  */
-export type RollPolicy = 'never' | 'always' | { minDegrees: number; minFrontal?: number } | { deadbandDegrees: number };
+export type RollPolicy = 'never' | 'always' | { minDegrees: number; minFrontal?: number; estimate?: RollEstimate } | { deadbandDegrees: number };
+
+/** How the roll is measured: the eye line, or the five-point similarity fit (eyes, nose, mouth corners). */
+export type RollEstimate = 'eye-line' | 'five-point';
+
+/** The roll of a face under a policy's estimate (radians, positive = clockwise on screen). */
+export function rollOf(landmarks: Point[], policy: RollPolicy): number {
+  return typeof policy === 'object' && 'estimate' in policy && policy.estimate === 'five-point' ? fivePointRoll(landmarks) : rollAngle(landmarks);
+}
 
 /** The chip square in frame coordinates before any rotation, with the roll it would be rotated by. */
 export interface ChipGeometry {
@@ -38,7 +46,7 @@ export function chipGeometry(landmarks: Point[], policy: RollPolicy): ChipGeomet
   const { leftEye, rightEye, mouth } = eyesAndMouth(landmarks);
   const size = Math.floor((Math.hypot(mouth.x - leftEye.x, mouth.y - leftEye.y) + Math.hypot(mouth.x - rightEye.x, mouth.y - rightEye.y)) / 2 / 0.45);
   const ref = { x: (leftEye.x + rightEye.x + mouth.x) / 3, y: (leftEye.y + rightEye.y + mouth.y) / 3 };
-  const roll = rollAngle(landmarks);
+  const roll = rollOf(landmarks, policy);
   return { ref, size: Math.max(1, size), roll, applied: appliedRoll(roll, frontalScore(landmarks), policy) };
 }
 
@@ -55,14 +63,8 @@ export function appliedRoll(roll: number, frontal: number, policy: RollPolicy): 
 /** Affine map from chip pixels (0..149) to frame coordinates. */
 export function chipTransform(g: ChipGeometry, out = CHIP_SIZE): Affine {
   const m = rectToSize(g.ref.x - 0.5 * g.size, g.ref.y - 0.43 * g.size, g.size, g.size, out, out);
-  if (g.applied === 0) return m;
-  // rotate the sampled square about the reference point by the eye-line angle
-  const cos = Math.cos(g.applied), sin = Math.sin(g.applied);
-  const { x: rx, y: ry } = g.ref;
-  return {
-    a: cos * m.a - sin * m.d, b: cos * m.b - sin * m.e, c: rx + cos * (m.c - rx) - sin * (m.f - ry),
-    d: sin * m.a + cos * m.d, e: sin * m.b + cos * m.e, f: ry + sin * (m.c - rx) + cos * (m.f - ry),
-  };
+  // rotate the sampled square about the reference point by the roll
+  return rotateAbout(m, g.applied, g.ref.x, g.ref.y);
 }
 
 /** Write the 150×150 RGB chip (NHWC, 0–255, as the recognition graph wants) into `out` at `offset`. */

@@ -5,7 +5,7 @@
  * score-sorted hard NMS at IoU 0.4. Optional tiling finds faces too small for the 320×240 view of a large frame.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { ScratchBuffer } from './scratch.js';
 import { rectToSize, warpInto } from './warp.js';
@@ -92,9 +92,9 @@ export class UltraFaceDetector {
 }
 
 /** Score-sorted hard NMS: keep the best box, drop every box overlapping it by more than `iou`, repeat. */
-export function nms(dets: Detection[], iou: number): Detection[] {
+export function nms<D extends Detection>(dets: D[], iou: number): D[] {
   const sorted = [...dets].sort((a, b) => b.score - a.score);
-  const kept: Detection[] = [];
+  const kept: D[] = [];
   for (const d of sorted) {
     if (kept.every((k) => boxIou(k.box, d.box) <= iou)) kept.push(d);
   }

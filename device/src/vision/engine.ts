@@ -8,7 +8,7 @@
  * `detect()` every frame, `locate()` (landmarks + quality, ~1 ms per face) to judge faces, and `describe()` only for
  * faces worth a descriptor. Per-stage times of the last call are kept in `lastTimings`.
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { createLogger } from '../util/log.js';
 import { AgeGenderModel, type Gender } from './age-gender.js';
@@ -16,10 +16,11 @@ import { ageGenderTransform, chipGeometry, chipTransform, type RollPolicy } from
 import { UltraFaceDetector, type Detection, type DetectOptions } from './detector.js';
 import { FaceEmbedder } from './embedder.js';
 import { checkFrame, decodeImage, isRgbFrame, padFrame, rotateFrame, type DecodeOptions, type ImageInput } from './image.js';
-import { LandmarkModel, rollAngle, type Point } from './landmarks.js';
+import { fivePointRoll, LandmarkModel, rollAngle, type Point } from './landmarks.js';
 import { loadModels, type ModelSet } from './model-registry.js';
-import { measureQuality, SHARPNESS_CHIP, type FaceQuality } from './quality.js';
-import { applyAffine, type Affine } from './warp.js';
+import { measureQuality, SHARPNESS_CHIP } from './quality.js';
+import type { FaceQuality } from '../frame/face.js';
+import { applyAffine, rectToSize, rotateAbout, warpInto, type Affine } from './warp.js';
 
 const log = createLogger('vision');
 
@@ -60,6 +61,11 @@ export interface FaceEngineOptions {
   detectionThreshold?: number;
   /** When the recognition chip is rotated upright (default: heads rolled 15° or more). */
   roll?: RollPolicy;
+  /**
+   * Landmarks of a head rolled at least this much (degrees) are measured again on a crop turned upright by the
+   * first measurement's roll (default 20; Infinity: never).
+   */
+  uprightLandmarksDegrees?: number;
   /** Load and run the age/gender model (default true). */
   ageGender?: boolean;
   decode?: DecodeOptions;
@@ -71,18 +77,25 @@ export interface AnalyzeOptions extends DetectOptions {
   /**
    * When nothing is found, look again: first with the image padded 30% per side with black (tight crops where the
    * face fills the frame are otherwise missed, models.md §2.2), then rotated ±30° (the detector misses heads
-   * tilted ~45°). Default true; the camera pipeline calls detect() and never pays for this.
+   * tilted ~45°), then ±60°. Default true; the camera pipeline calls detect() and never pays for this.
    */
   padRetry?: boolean;
 }
 
 /**
- * Level the chip for heads rolled 15° or more, but only on faces frontal enough (≥ 0.4) for the eye line to
- * measure roll: on turned faces the eye line tilts with yaw, and levelling them cost most of the Obama shot
- * (54/64 frames unrotated vs 23/64 always rotated), while rolled stills need it (±30°: 28/29 vs 10–12/29).
+ * Level the chip for every head rolled 25° or more, whatever its frontal score, measuring the roll by the
+ * five-point fit (eyes, nose, mouth corners) on landmarks taken upright (`uprightLandmarks`). The eye line alone
+ * tilts with yaw on turned faces, which is why the old policy (eye line, ≥ 15°, only frontal ≥ 0.4) left turned
+ * AND tilted heads unrotated: a staff member tilted 55–60° became a customer. Below 25° the plain chip stays:
+ * Obama's laughing three-quarter face measures 17–20° and the embedder knows it better unrotated (docs/vision.md).
  */
-export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 15, minFrontal: 0.4 };
+export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 25, estimate: 'five-point' };
 const PAD_FRACTION = 0.3;
+export const DEFAULT_UPRIGHT_LANDMARKS_DEGREES = 25;
+const PROBE_TURNS = [30, -30, 45, -45, 60, -60].map((d) => d * Math.PI / 180);
+const AGREE = 12 * Math.PI / 180;
+const CAMPS_APART = 40 * Math.PI / 180;
+const DEG = Math.PI / 180;
 
 export class FaceEngine {
   /** Times of the most recent completed call. */
@@ -97,6 +110,7 @@ export class FaceEngine {
     private readonly ageGenderModel: AgeGenderModel | null,
     readonly roll: RollPolicy,
     private readonly decodeOptions: DecodeOptions,
+    private readonly uprightLandmarksDegrees: number,
   ) {}
 
   static async create(opts: FaceEngineOptions = {}): Promise<FaceEngine> {
@@ -116,6 +130,7 @@ export class FaceEngine {
       withAgeGender ? new AgeGenderModel(models.get('faceapi-age-gender').session) : null,
       opts.roll ?? DEFAULT_ROLL_POLICY,
       opts.decode ?? {},
+      opts.uprightLandmarksDegrees ?? DEFAULT_UPRIGHT_LANDMARKS_DEGREES,
     );
     log.info('face engine ready', { provider: models.provider, loadMs: Math.round(models.loadMs), ageGender: withAgeGender });
     return engine;
@@ -149,12 +164,50 @@ export class FaceEngine {
   async locate(frame: RgbFrame, dets: Detection[]): Promise<LocatedFace[]> {
     const out: LocatedFace[] = [];
     for (const d of dets) {
-      const landmarks = await this.landmarker.locate(frame, d.box);
+      const landmarks = await this.uprightLandmarks(frame, d.box);
       const geometry = chipGeometry(landmarks, this.roll);
       const quality = measureQuality(frame, d.box.width, landmarks, chipTransform(geometry, SHARPNESS_CHIP), d.score);
       out.push({ box: d.box, score: d.score, landmarks, rollDegrees: rollAngle(landmarks) * 180 / Math.PI, quality });
     }
     return out;
+  }
+
+  /**
+   * The 68 points of a face, measured upright. The landmark model was trained on upright heads: on a head rolled
+   * 60° its points (and the roll they give) can be anything, and it "sees" an upright face in almost any crop.
+   * So the roll is voted on: the face is measured on crops turned 0°, ±30°, ±45°, ±60°, and the roll most of those
+   * views agree on (within 12°) wins. A head rolled at least `uprightLandmarksDegrees` is then measured once more on
+   * a crop turned by that roll; a more upright head keeps its plain points (upright faces are not changed at all).
+   */
+  private async uprightLandmarks(frame: RgbFrame, box: Box): Promise<Point[]> {
+    const plain = await this.landmarker.locate(frame, box);
+    if (this.uprightLandmarksDegrees === Infinity) return plain;
+    const rolls = [fivePointRoll(plain)];
+    for (const turn of PROBE_TURNS) rolls.push(fivePointRoll(await this.landmarker.locate(frame, box, turn)));
+    const [first, second] = rollCandidates(rolls);
+    let roll = first;
+    // A head rolled far one way can also "look upright" to the landmark model in crops turned the other way, and
+    // those views agree with each other too. When two such camps disagree, the detector decides: it scores an
+    // upright face high and a face turned 100° the wrong way low.
+    if (second !== undefined && Math.abs(first) >= this.uprightLandmarksDegrees * DEG && Math.abs(second - first) > CAMPS_APART) {
+      const a = await this.uprightFaceScore(frame, box, first);
+      const b = await this.uprightFaceScore(frame, box, second);
+      if (b > a) roll = second;
+    }
+    return Math.abs(roll) >= this.uprightLandmarksDegrees * DEG ? this.landmarker.locate(frame, box, roll) : plain;
+  }
+
+  /** The detector's best score for the face's neighbourhood turned upright by `roll`. */
+  private async uprightFaceScore(frame: RgbFrame, box: Box, roll: number): Promise<number> {
+    const size = 160;
+    const side = Math.max(box.width, box.height) * 1.6;
+    const cx = box.x + box.width / 2, cy = box.y + box.height / 2;
+    const m = rotateAbout(rectToSize(cx - side / 2, cy - side / 2, side, side, size, size), roll, cx, cy);
+    const rgb = new Float32Array(size * size * 3);
+    warpInto(frame, m, size, size, rgb, 0, { layout: 'nhwc', border: 'zero' });
+    const patch: RgbFrame = { data: Uint8Array.from(rgb, (v) => Math.max(0, Math.min(255, Math.round(v)))), width: size, height: size, stride: size * 3 };
+    const found = await this.detector.detect(patch, { threshold: 0.3 });
+    return found.reduce((best, d) => Math.max(best, d.score), 0);
   }
 
   /** Descriptors (one batched run) and, optionally, age/gender for detections or already located faces. */
@@ -217,7 +270,29 @@ const RETRY_VIEWS: Array<(f: RgbFrame) => { frame: RgbFrame; toSource: Affine }>
   },
   (f) => rotateFrame(f, 30),
   (f) => rotateFrame(f, -30),
+  // heads tilted 60° and more (issue 13): the detector wants them within about 30° of upright
+  (f) => rotateFrame(f, 60),
+  (f) => rotateFrame(f, -60),
 ];
+
+/** The roll most views agree on (the mean of the largest group within AGREE of one view; ties: the most upright). */
+export function consensusRoll(rolls: number[]): number {
+  return rollCandidates(rolls)[0];
+}
+
+/**
+ * The rolls the views vote for, best first: each view's group (the views within AGREE of it), by size, then the
+ * most upright; a group of two or more views far (CAMPS_APART) from the winner comes second.
+ */
+export function rollCandidates(rolls: number[]): number[] {
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  const groups = rolls
+    .map((r) => rolls.filter((o) => Math.abs(o - r) <= AGREE))
+    .sort((a, b) => b.length - a.length || Math.abs(mean(a)) - Math.abs(mean(b)));
+  const first = mean(groups[0]);
+  const rival = groups.find((g) => g.length >= 2 && Math.abs(mean(g) - first) > CAMPS_APART);
+  return rival ? [first, mean(rival)] : [first];
+}
 
 function emptyTimings(): StageTimings {
   return { decodeMs: 0, detectMs: 0, landmarksMs: 0, embedMs: 0, ageGenderMs: 0, totalMs: 0 };

@@ -4,9 +4,9 @@
  * are fractions of that crop.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
-import { rectToSize, warpInto } from './warp.js';
+import { rectToSize, rotateAbout, warpInto } from './warp.js';
 
 export interface Point { x: number; y: number }
 
@@ -15,17 +15,26 @@ const SIZE = 64;
 export class LandmarkModel {
   constructor(private readonly session: ort.InferenceSession) {}
 
-  /** The 68 points of the face inside `box`, in frame pixels. */
-  async locate(frame: RgbFrame, box: Box): Promise<Point[]> {
+  /**
+   * The 68 points of the face inside `box`, in frame pixels. With `roll` (radians, the head's tilt) the square is
+   * sampled rotated by it about its centre, so the model sees the face upright: the model was trained on upright
+   * faces, and its points on a head tilted 40–60° are too poor to level the head by.
+   */
+  async locate(frame: RgbFrame, box: Box, roll = 0): Promise<Point[]> {
     const crop = squareCrop(box, frame.width, frame.height);
+    const cx = crop.x + crop.width / 2, cy = crop.y + crop.height / 2;
     const input = new Float32Array(SIZE * SIZE);
-    warpInto(frame, rectToSize(crop.x, crop.y, crop.width, crop.height, SIZE, SIZE), SIZE, SIZE, input, 0, {
-      layout: 'gray', scale: 1 / 256, border: 'clamp',
+    warpInto(frame, rotateAbout(rectToSize(crop.x, crop.y, crop.width, crop.height, SIZE, SIZE), roll, cx, cy), SIZE, SIZE, input, 0, {
+      layout: 'gray', scale: 1 / 256, border: roll === 0 ? 'clamp' : 'zero',
     });
     const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 1, SIZE, SIZE]) });
     const v = out.output.data as Float32Array;
+    const cos = Math.cos(roll), sin = Math.sin(roll);
     const pts: Point[] = new Array(68);
-    for (let i = 0; i < 68; i++) pts[i] = { x: v[2 * i] * crop.width + crop.x, y: v[2 * i + 1] * crop.height + crop.y };
+    for (let i = 0; i < 68; i++) {
+      const dx = v[2 * i] * crop.width + crop.x - cx, dy = v[2 * i + 1] * crop.height + crop.y - cy;
+      pts[i] = { x: cx + cos * dx - sin * dy, y: cy + sin * dx + cos * dy };
+    }
     return pts;
   }
 }
@@ -56,6 +65,49 @@ const MOUTH = range(48, 67);
 export function eyesAndMouth(pts: Point[]): { leftEye: Point; rightEye: Point; mouth: Point } {
   return { leftEye: mean(pts, LEFT_EYE), rightEye: mean(pts, RIGHT_EYE), mouth: mean(pts, MOUTH) };
 }
+
+/** ArcFace's 112×112 five-point template (models.md §7.3): eyes, nose tip, mouth corners. */
+const FIVE_POINT_TEMPLATE: Point[] = [
+  { x: 38.2946, y: 51.6963 }, { x: 73.5318, y: 51.5014 }, { x: 56.0252, y: 71.7366 }, { x: 41.5493, y: 92.3655 }, { x: 70.7299, y: 92.2041 },
+];
+
+/** faceplugin's 68 → 5 points (models.md §7.2): eye centres, nose tip, mouth corners. */
+export function fivePoints(pts: Point[]): Point[] {
+  return [mean(pts, [37, 38, 40, 41]), mean(pts, [43, 44, 46, 47]), pts[30], mean(pts, [48, 60]), mean(pts, [54, 64])];
+}
+
+/**
+ * In-plane roll of the head in radians from the least-squares similarity (Umeyama, no reflection) that maps
+ * the five-point template onto the face: eyes, nose and mouth all vote, so a turned head (whose eye line tilts
+ * with yaw) is levelled by its whole face rather than by two points.
+ */
+export function fivePointRoll(pts: Point[]): number {
+  return fivePointFit(pts).roll;
+}
+
+/**
+ * The five-point similarity fit: its rotation (the roll) and how far the face's points are from the template
+ * once fitted, relative to the template's spread (0 = the template's shape exactly; points a landmark model
+ * put on a face it could not read score high).
+ */
+export function fivePointFit(pts: Point[]): { roll: number; misfit: number } {
+  const p = fivePoints(pts);
+  const t = FIVE_POINT_TEMPLATE;
+  const pc = centroid(p), tc = centroid(t);
+  let cross = 0, dot = 0, tt = 0, pp = 0;
+  for (let i = 0; i < 5; i++) {
+    const ax = t[i].x - tc.x, ay = t[i].y - tc.y, bx = p[i].x - pc.x, by = p[i].y - pc.y;
+    cross += ax * by - ay * bx;
+    dot += ax * bx + ay * by;
+    tt += ax * ax + ay * ay;
+    pp += bx * bx + by * by;
+  }
+  // Least-squares residual of t → p under the best similarity, normalised by the face's spread.
+  const residual = Math.max(0, pp - (cross * cross + dot * dot) / tt);
+  return { roll: Math.atan2(cross, dot), misfit: pp > 0 ? Math.sqrt(residual / pp) : 1 };
+}
+
+const centroid = (ps: Point[]): Point => ({ x: ps.reduce((s, q) => s + q.x, 0) / ps.length, y: ps.reduce((s, q) => s + q.y, 0) / ps.length });
 
 /** In-plane roll of the head in radians: the angle of the eye line (positive = clockwise on screen). */
 export function rollAngle(pts: Point[]): number {

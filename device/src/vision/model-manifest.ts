@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { modelsDir as defaultModelsDir } from '../util/paths.js';
 
-export const MODEL_IDS = ['ultraface-rfb320', 'landmark68', 'faceapi-recognition', 'faceapi-age-gender'] as const;
+export const MODEL_IDS = ['ultraface-rfb320', 'landmark68', 'faceapi-recognition', 'faceapi-age-gender', 'movenet-multipose'] as const;
 export type ModelId = (typeof MODEL_IDS)[number];
 
 /** The command that re-acquires and re-verifies every model (setup runs scripts/models/acquire.ts). */
@@ -42,7 +42,16 @@ const FaceApiConversionSource = z.object({
   weights: z.array(z.string().min(1)).min(1),
   converter: z.string().min(1),
 });
-const ModelSource = z.discriminatedUnion('kind', [NpmTarballSource, FaceApiConversionSource]);
+const TfjsGraphConversionSource = z.object({
+  kind: z.literal('tfjs-graph-conversion'),
+  package: z.string().min(1),
+  version: z.string().min(1),
+  network: z.enum(['movenet-multipose']),
+  /** The tfjs graph model (model.json and weight shards) inside the package tarball. */
+  weights: z.array(z.string().min(1)).min(1),
+  converter: z.string().min(1),
+});
+const ModelSource = z.discriminatedUnion('kind', [NpmTarballSource, FaceApiConversionSource, TfjsGraphConversionSource]);
 export type ModelSource = z.infer<typeof ModelSource>;
 
 export const ModelManifestSchema = z.object({

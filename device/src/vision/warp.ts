@@ -3,7 +3,7 @@
  * into the float tensor layout a model wants. Resizing a region, cropping a face and rotating a chip upright are all
  * affine maps, so every model input is produced here (plain JS, no intermediate images: this is the hot path).
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 
 /** Output pixel (u, v) samples the source at (a·u + b·v + c, d·u + e·v + f); pixel centres are integers. */
 export interface Affine {
@@ -33,6 +33,16 @@ export function rectToSize(x: number, y: number, w: number, h: number, outW: num
   const sx = w / outW;
   const sy = h / outH;
   return { a: sx, b: 0, c: x + 0.5 * sx - 0.5, d: 0, e: sy, f: y + 0.5 * sy - 0.5 };
+}
+
+/** `m` followed by a rotation of the sampled area by `angle` radians about the frame point (cx, cy). */
+export function rotateAbout(m: Affine, angle: number, cx: number, cy: number): Affine {
+  if (angle === 0) return m;
+  const cos = Math.cos(angle), sin = Math.sin(angle);
+  return {
+    a: cos * m.a - sin * m.d, b: cos * m.b - sin * m.e, c: cx + cos * (m.c - cx) - sin * (m.f - cy),
+    d: sin * m.a + cos * m.d, e: sin * m.b + cos * m.e, f: cy + sin * (m.c - cx) + cos * (m.f - cy),
+  };
 }
 
 /** Sample `frame` through `m` into `out` (starting at `offset`), outW×outH pixels in the chosen layout. */

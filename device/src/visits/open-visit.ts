@@ -1,6 +1,7 @@
 import type { Demographics, Visit } from '../contracts/visit.js';
 import type { Sighting } from './sighting.js';
 import { median, roundTo } from '../util/stats.js';
+import { trackGender } from '../tracking/track.js';
 
 /**
  * One visit in progress: the latest Visit value plus what it is derived from (every age estimate,
@@ -8,7 +9,7 @@ import { median, roundTo } from '../util/stats.js';
  */
 export class OpenVisit {
   private readonly ages: number[] = [];
-  private readonly genders = { male: 0, female: 0 };
+  private readonly genderVotes: { value: 'male' | 'female'; confidence: number }[] = [];
   private samples = 0;
   bestQuality = -1;
   /** The version last persisted and announced (the `before` of the next event). */
@@ -27,7 +28,9 @@ export class OpenVisit {
     const d = current.demographics;
     if (d.samples > 0) {
       if (d.ageMedian !== null) this.ages.push(d.ageMedian);
-      if (d.gender) this.genders[d.gender]++;
+      if (d.gender) {
+        this.genderVotes.push({ value: d.gender, confidence: d.genderConfidence ?? 1 });
+      }
       this.samples = d.samples;
     }
   }
@@ -47,7 +50,9 @@ export class OpenVisit {
   /** Fold one sighting into the visit (pure bookkeeping; no I/O). */
   add(s: Sighting): void {
     if (s.age !== null) this.ages.push(s.age);
-    if (s.gender !== null) this.genders[s.gender]++;
+    if (s.gender !== null) {
+      this.genderVotes.push({ value: s.gender, confidence: s.genderConfidence ?? 1 });
+    }
     if (s.age !== null || s.gender !== null) this.samples++;
     const v = this.current;
     // Arrival is fixed (it files the visit); a late, older sighting only counts as a detection.
@@ -75,7 +80,9 @@ export class OpenVisit {
   }
 
   private demographics(): Demographics {
-    return { ageMedian: medianToTenth(this.ages), gender: majority(this.genders), samples: this.samples };
+    // Each sighting with demographics is one track's decision; the visit decides over them the same way.
+    const { gender, genderConfidence } = trackGender(this.genderVotes);
+    return { ageMedian: medianToTenth(this.ages), gender, genderConfidence, samples: this.samples };
   }
 }
 
@@ -83,10 +90,4 @@ export class OpenVisit {
 export function medianToTenth(xs: readonly number[]): number | null {
   const m = median(xs);
   return m === null ? null : roundTo(m, 1);
-}
-
-/** The gender most faces voted for; null when there were no votes or a tie. */
-export function majority(votes: { male: number; female: number }): 'male' | 'female' | null {
-  if (votes.male === votes.female) return null;
-  return votes.male > votes.female ? 'male' : 'female';
 }

@@ -35,6 +35,12 @@ export interface VisitReport {
   from: string;
   to: string;
   timezone: string;
+  /**
+   * Every visit by what the box could say about it: identified (customer + staff) and unidentified visitors
+   * (real faces never good enough to identify). `identified / (identified + unidentified)` is the share the box
+   * recognises at this site, the number an installer needs.
+   */
+  visitors: { identified: number; customer: number; staff: number; unidentified: number };
   customers: { visits: number; uniqueCustomers: number; newVisits: number; returningVisits: number };
   /** Staff presence is attendance, reported apart and never mixed into customer figures. */
   staff: { visits: number; uniqueStaff: number; totalDwellSeconds: number };
@@ -80,6 +86,7 @@ export async function buildVisitReport(
   let staffDwell = 0;
   let newVisits = 0;
   let returningVisits = 0;
+  let unidentified = 0;
 
   for await (const v of rows) {
     const at = Date.parse(v.arrivedAt);
@@ -88,6 +95,10 @@ export async function buildVisitReport(
       staffVisits++;
       staffDwell += v.dwellSeconds;
       staff.add(v.personId);
+      continue;
+    }
+    if (v.kind === 'unidentified') {
+      unidentified++;
       continue;
     }
     customers.add(v.personId);
@@ -114,6 +125,7 @@ export async function buildVisitReport(
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     timezone: tz,
+    visitors: { identified: newVisits + returningVisits + staffVisits, customer: newVisits + returningVisits, staff: staffVisits, unidentified },
     customers: { visits: newVisits + returningVisits, uniqueCustomers: customers.size, newVisits, returningVisits },
     staff: { visits: staffVisits, uniqueStaff: staff.size, totalDwellSeconds: Math.round(staffDwell) },
     byHour,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IsoTime, type Visit } from '../contracts/visit.js';
+import { IsoTime, VisitKind, type Visit } from '../contracts/visit.js';
 import { err, ok, type Result } from '../util/result.js';
 
 /**
@@ -10,7 +10,7 @@ export const VisitFilterParams = z
   .object({
     from: IsoTime.optional(),
     to: IsoTime.optional(),
-    kind: z.enum(['staff', 'customer']).optional(),
+    kind: VisitKind.optional(),
     personId: z.string().min(1).max(64).optional(),
     cameraId: z.string().min(1).max(64).optional(),
     /** Minimum dwell in seconds. */

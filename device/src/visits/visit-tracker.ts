@@ -1,4 +1,5 @@
 import type { Counts } from '../contracts/live.js';
+import type { Settings } from '../contracts/settings.js';
 import type { Visit, VisitEvent, VisitEventType } from '../contracts/visit.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
@@ -30,8 +31,8 @@ export interface VisitTrackerDeps {
   crops: CropStore;
   bus: EventBus;
   clock: Clock;
-  /** Read on every use so settings changes apply live. */
-  settings: () => { visitGapMinutes: number; timezone: string };
+  /** At start; changes arrive through `onSettingsChanged`. */
+  settings: VisitSettings;
   /**
    * At most one `update` event (and visit write) per visit per this many ms; due updates go out on
    * the next tick, batched into one write per day file. Default 10 s.
@@ -41,8 +42,15 @@ export interface VisitTrackerDeps {
   tickMs?: number;
   /** Without `openIndex`: how far back `start()` looks for visits left open. Default 3 days. */
   resumeWindowMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
+
+/** What of the settings visits depend on. */
+export interface VisitSettings {
+  visitGapMinutes: number;
+  timezone: string;
+}
+export const visitSettingsOf = (s: Settings): VisitSettings => ({ visitGapMinutes: s.visitGapMinutes, timezone: s.site.timezone });
 
 export type TrackerError = { code: 'invalid-sighting'; message: string } | { code: 'stopped'; message: string };
 
@@ -65,16 +73,29 @@ export class VisitTracker implements Feature {
   private running = false;
   private readonly log: Logger;
 
+  private settings: VisitSettings;
+
   constructor(private readonly deps: VisitTrackerDeps) {
-    this.log = deps.logger ?? createLogger('visits');
+    this.log = deps.log ?? createLogger('visits');
+    this.settings = { ...deps.settings };
+  }
+
+  /** A new visit gap applies to the next sighting and tick; a new timezone to the next day count and query. */
+  onSettingsChanged(next: Settings): void {
+    this.settings = visitSettingsOf(next);
+  }
+
+  /** The site's timezone now (the query side reads it for day boundaries). */
+  get timezone(): string {
+    return this.settings.timezone;
   }
 
   private get gapMs(): number {
-    return this.deps.settings().visitGapMinutes * 60_000;
+    return this.settings.visitGapMinutes * 60_000;
   }
 
   private get tz(): string {
-    return this.deps.settings().timezone;
+    return this.settings.timezone;
   }
 
   async start(): Promise<void> {
@@ -116,6 +137,34 @@ export class VisitTracker implements Feature {
     }
     const s = parsed.data;
     return this.serial(s.personId, async () => ok(await this.apply(s)));
+  }
+
+  /**
+   * Identity found that `from` is `into` (a customer who is a staff member, a retracted twin, a merge, or an
+   * unidentified visitor whose track was identified after it ended): the open visit of `from` becomes theirs
+   * (relabelled, written, announced as an update). When `into` already has an open visit, the relabelled one
+   * ends now, so one person is never in two visits (a staff visit and a customer visit) at the same moment;
+   * otherwise it simply goes on as `into`'s visit. The visit counters follow. Returns the relabelled visit.
+   */
+  async fold(from: string, into: string, kind: 'staff' | 'customer'): Promise<Visit | null> {
+    await this.deps.stats.merge(from, into);
+    return this.serial(into, () => this.serial(from, async () => {
+      const ov = this.open.get(from);
+      if (!ov) return null;
+      const before = ov.published;
+      const counted = await this.deps.stats.visits(into);
+      const visitNumber = counted > 0 ? counted : await this.deps.stats.countVisit(into, kind, Date.parse(ov.current.arrivedAt));
+      ov.current = { ...ov.current, personId: into, kind, visitNumber, returning: visitNumber > 1 };
+      await this.deps.visits.upsert(ov.current.id, () => ov.current);
+      ov.published = ov.current;
+      await this.announce('update', before, ov.current);
+      this.open.delete(from);
+      if (this.open.has(into)) await this.endVisit(ov);
+      else this.open.set(into, ov);
+      this.emitCounts();
+      this.log.info('visit folded into another person', { id: ov.current.id, from, into, kind, status: ov.current.status });
+      return ov.current;
+    }));
   }
 
   /** Close visits whose gap has elapsed and publish updates held back by the throttle. */
@@ -175,7 +224,8 @@ export class VisitTracker implements Feature {
   }
 
   private async startVisit(s: Sighting): Promise<Visit> {
-    const visitNumber = await this.deps.stats.countVisit(s.personId, s.kind, s.at);
+    // An unidentified visitor is one track: never seen "again", so no counter is kept for it.
+    const visitNumber = s.kind === 'unidentified' ? 1 : await this.deps.stats.countVisit(s.personId, s.kind, s.at);
     const at = new Date(s.at).toISOString();
     const visit: Visit = {
       id: this.deps.visits.newId(s.at),
@@ -200,7 +250,7 @@ export class VisitTracker implements Feature {
     await this.deps.visits.append(ov.current);
     ov.published = ov.current;
     this.open.set(s.personId, ov);
-    if (s.kind === 'customer') this.countArrival(s.at);
+    if (s.kind !== 'staff') this.countArrival(s.at);
     await this.announce('new', null, ov.current);
     this.emitCounts();
     this.log.info('visit opened', { id: visit.id, personId: s.personId, kind: s.kind, visitNumber, camera: s.cameraId });
@@ -210,8 +260,7 @@ export class VisitTracker implements Feature {
   private async maybeBetterCrop(ov: OpenVisit, s: Sighting): Promise<void> {
     if (!s.crop || s.quality <= ov.bestQuality) return;
     try {
-      const source = Buffer.isBuffer(s.crop) ? { jpeg: s.crop } : s.crop;
-      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, source);
+      const ref = await this.deps.crops.save({ kind: s.kind === 'unidentified' ? 'unknown' : s.kind, personId: s.personId, at: s.at }, s.crop);
       ov.setBestCrop(ref.id, s.quality);
     } catch (e) {
       // A bad crop never costs the visit itself.
@@ -232,12 +281,17 @@ export class VisitTracker implements Feature {
 
   private async closeVisit(ov: OpenVisit): Promise<void> {
     if (this.open.get(ov.personId) !== ov) return;
+    this.open.delete(ov.personId);
+    await this.endVisit(ov);
+  }
+
+  /** Closes a visit no longer in the open map: written, removed from the open index, announced. */
+  private async endVisit(ov: OpenVisit): Promise<void> {
     const before = ov.published;
     const after = ov.close();
     await this.deps.visits.upsert(after.id, () => after);
     await this.deps.openIndex?.remove(after.id);
     ov.published = after;
-    this.open.delete(ov.personId);
     await this.dropStaleCrops(ov);
     await this.announce('end', before, after);
     this.emitCounts();
@@ -308,7 +362,7 @@ export class VisitTracker implements Feature {
     let count = 0;
     // Local day ⊂ [now - 2 days, now]: scan that window and keep the customer arrivals of today.
     for await (const v of this.deps.visits.scan({ from: now - 2 * DAY_MS, to: now + 1 })) {
-      if (v.kind === 'customer' && zonedDayKey(Date.parse(v.arrivedAt), this.tz) === key) count++;
+      if (v.kind !== 'staff' && zonedDayKey(Date.parse(v.arrivedAt), this.tz) === key) count++;
     }
     this.today = { key, count };
   }

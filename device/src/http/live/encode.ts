@@ -1,7 +1,8 @@
 import sharp from 'sharp';
-import type { RgbFrame } from '../../camera/frame.js';
-import type { FaceEvent } from '../../contracts/live.js';
+import type { RgbFrame } from '../../frame/frame.js';
+import type { Box, FaceEvent } from '../../contracts/live.js';
 import { overlaySvg } from './overlay.js';
+import type { CountingShapes } from './counting-overlay.js';
 
 /** sharp wants tightly packed rows; GStreamer pads rows to 4 bytes, so repack when stride > width*3. */
 function packed(frame: RgbFrame): Buffer {
@@ -13,9 +14,12 @@ function packed(frame: RgbFrame): Buffer {
   return out;
 }
 
-/** One JPEG of the frame with the faces' boxes and labels drawn on it. */
-export async function encodeAnnotated(frame: RgbFrame, faces: readonly FaceEvent[], quality = 75): Promise<Buffer> {
+/** One JPEG of the frame with the faces' boxes and labels, and the camera's counting lines and zones, drawn on it. */
+export async function encodeAnnotated(frame: RgbFrame, faces: readonly FaceEvent[], quality = 75, counting?: CountingShapes | null, persons: readonly Box[] = []): Promise<Buffer> {
   let img = sharp(packed(frame), { raw: { width: frame.width, height: frame.height, channels: 3 } });
-  if (faces.length) img = img.composite([{ input: Buffer.from(overlaySvg(frame.width, frame.height, faces)), top: 0, left: 0 }]);
+  const shapes = counting && counting.lines.length + counting.zones.length > 0 ? counting : null;
+  if (faces.length || shapes || persons.length) {
+    img = img.composite([{ input: Buffer.from(overlaySvg(frame.width, frame.height, faces, shapes, persons)), top: 0, left: 0 }]);
+  }
   return img.jpeg({ quality, mozjpeg: false }).toBuffer();
 }

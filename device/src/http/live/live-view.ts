@@ -1,15 +1,12 @@
 import type { Response } from 'express';
-import type { CameraFrame } from '../../camera/frame.js';
-import type { FaceEvent } from '../../contracts/live.js';
+import type { CameraFrame, FrameFeed } from '../../frame/frame.js';
+import type { Box, FaceEvent } from '../../contracts/live.js';
 import type { EventBus } from '../../events.js';
 import type { Feature } from '../../util/feature.js';
 import { createLogger, type Logger } from '../../util/log.js';
 import { encodeAnnotated } from './encode.js';
+import type { CountingShapes } from './counting-overlay.js';
 
-/** Where frames come from (the camera manager's frame listener API). Returns an unsubscribe function. */
-export interface FrameFeed {
-  onFrame(listener: (frame: CameraFrame) => void): () => void;
-}
 
 export interface LiveViewOptions {
   /** Most frames per second encoded per camera (shared by all of its clients). */
@@ -21,6 +18,8 @@ export interface LiveViewOptions {
   jpegQuality: number;
   /** A client with more than this many bytes unsent skips frames instead of buffering them. */
   maxBacklogBytes: number;
+  /** The camera's counting lines and zones, drawn under the faces (footfall; null: none). */
+  counting: (cameraId: string) => CountingShapes | null;
 }
 export const defaultLiveViewOptions: LiveViewOptions = {
   maxFps: 10,
@@ -29,6 +28,7 @@ export const defaultLiveViewOptions: LiveViewOptions = {
   faceTtlMs: 1000,
   jpegQuality: 75,
   maxBacklogBytes: 2 * 1024 * 1024,
+  counting: () => null,
 };
 
 const BOUNDARY = 'cvaframe';
@@ -44,6 +44,8 @@ interface Client {
 interface CameraLive {
   latest: CameraFrame | null;
   faces: Map<string, { event: FaceEvent; seenAt: number }>;
+  /** People on the latest analysed frame (footfall cameras), drawn for faceTtlMs. */
+  persons: { boxes: Box[]; seenAt: number };
   clients: Set<Client>;
   jpeg: Buffer | null;
   jpegSeq: number;
@@ -66,6 +68,9 @@ export class LiveView implements Feature {
   private readonly onFace = (e: FaceEvent) => {
     this.cam(e.cameraId).faces.set(e.trackId, { event: e, seenAt: Date.now() });
   };
+  private readonly onPersons = (e: { cameraId: string; boxes: Box[] }) => {
+    this.cam(e.cameraId).persons = { boxes: e.boxes, seenAt: Date.now() };
+  };
   readonly opts: LiveViewOptions;
   /** Frames encoded so far (all cameras): what the benchmark and metrics read. */
   encodedFrames = 0;
@@ -83,9 +88,11 @@ export class LiveView implements Feature {
     if (this.unsubscribe) return;
     const off = this.feed.onFrame((f) => this.onFrame(f));
     this.bus.on('face', this.onFace);
+    this.bus.on('persons', this.onPersons);
     this.unsubscribe = () => {
       off();
       this.bus.off('face', this.onFace);
+      this.bus.off('persons', this.onPersons);
     };
   }
 
@@ -112,7 +119,7 @@ export class LiveView implements Feature {
   private cam(id: string): CameraLive {
     let c = this.cams.get(id);
     if (!c) {
-      c = { latest: null, faces: new Map(), clients: new Set(), jpeg: null, jpegSeq: -1, encoding: false, lastEncodeAt: 0, timer: null };
+      c = { latest: null, faces: new Map(), persons: { boxes: [], seenAt: 0 }, clients: new Set(), jpeg: null, jpegSeq: -1, encoding: false, lastEncodeAt: 0, timer: null };
       this.cams.set(id, c);
     }
     return c;
@@ -148,7 +155,8 @@ export class LiveView implements Feature {
     const frame = c.latest;
     if (!frame) return null;
     if (c.jpeg && c.jpegSeq === frame.seq) return c.jpeg;
-    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality);
+    const persons = Date.now() - c.persons.seenAt <= this.opts.faceTtlMs ? c.persons.boxes : [];
+    c.jpeg = await encodeAnnotated(frame, this.currentFaces(c), this.opts.jpegQuality, this.opts.counting(frame.cameraId), persons);
     c.jpegSeq = frame.seq;
     this.encodedFrames++;
     return c.jpeg;

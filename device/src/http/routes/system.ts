@@ -1,5 +1,6 @@
 import { AuditList, AuditQuery, HealthReport, Liveness, RestartAccepted, SystemInfo } from '../../contracts/http.js';
 import { healthMetrics } from '../../health/metrics.js';
+import { footfallMetrics } from '../../footfall/footfall-metrics.js';
 import { PROMETHEUS_CONTENT_TYPE, renderMetrics, type MetricFamily } from '../../health/prometheus.js';
 import type { RequestMetrics } from '../../health/request-metrics.js';
 import { route, type AnyRoute } from '../route.js';
@@ -42,6 +43,7 @@ export function systemRoutes(deps: HttpDeps, requests: RequestMetrics): AnyRoute
       async handle({ res }) {
         const families: MetricFamily[] = [
           ...healthMetrics(await deps.health.report()),
+          ...footfallMetrics(deps.footfall?.counts() ?? null),
           { name: 'cva_http_responses_total', help: 'HTTP responses by route and status', type: 'counter', samples: requests.samples() },
           { name: 'cva_live_clients', help: 'Open MJPEG live-view clients', type: 'gauge', samples: [{ value: deps.live?.clientCount() ?? 0 }] },
           { name: 'cva_live_encoded_frames_total', help: 'Annotated live-view frames encoded', type: 'counter', samples: [{ value: deps.live?.encodedFrames ?? 0 }] },
