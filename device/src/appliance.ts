@@ -16,6 +16,7 @@ import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
 import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
+import type { CloudStatus } from './contracts/http.js';
 import { EventBus } from './events.js';
 import { writeHttpPort } from './health/port-file.js';
 import { SystemHealth } from './health/system-health.js';
@@ -49,6 +50,16 @@ import { choosePort, PORT_TRIES } from './util/ports.js';
 import { FaceEngine } from './vision/engine.js';
 import { describeModels, loadModels, type ExecutionProviderChoice } from './vision/model-registry.js';
 import { openVisitModule } from './visits/visit-module.js';
+import { applyStagedRestore } from './backup/restore.js';
+import { countBackup } from './backup/counts.js';
+import { EnrolCaptures } from './capture/enrol-capture.js';
+import { DEFAULT_REVIEW_CAPS } from './identity/review-queue.js';
+import { PlacementMonitor } from './placement/placement-monitor.js';
+import { ApplianceBackup } from './services/backup-service.js';
+import { bindEnrolment } from './services/enrol-service.js';
+import { bindForgetPreview } from './services/forget-preview.js';
+import { bindPlacement } from './services/placement-service.js';
+import { bindReviewGroups } from './services/review-groups-service.js';
 import { visitSettingsOf } from './visits/visit-tracker.js';
 
 export interface ApplianceOptions {
@@ -62,6 +73,10 @@ export interface ApplianceOptions {
   provider?: ExecutionProviderChoice;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** How a restart is done (restart button, restore); default: SIGTERM to this process for the supervisor to restart. */
+  restart?: (reason: string) => void;
+  /** The built web page's folder (default dist/ui). */
+  uiDir?: string;
 }
 
 /**
@@ -104,6 +119,8 @@ export class Appliance {
 
     // One appliance per data folder: a second copy would write the same files and take the next ports.
     const lock = await InstanceLock.acquire(await ensureDataDir(dir));
+    // A restore staged by the previous run is applied before any store opens its files.
+    await applyStagedRestore(dir, log.child('restore'));
     const store = await ApplianceStore.open({ dir });
     // File cameras play only from media folders (a --camera file's folder is one, for this run).
     const cameraPolicy: CameraUrlPolicy = { mediaDirs: [...mediaDirsFromEnv(env), ...fileCameraDirs(opts.extraCameras ?? [])], dataDir: dir };
@@ -211,8 +228,25 @@ export class Appliance {
     const people = new PeopleMetrics(bus);
     const live = new LiveView(cameras, bus, { counting: (id) => current().cameras.find((c) => c.id === id) ?? null });
     const events = new EventStream(bus);
-    const restart = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
-    const system = new ProcessSystemService(accounts.deviceId, (reason) => void restart(reason), appVersion(), () => listening());
+    const restartVia = restartHandler(balena, () => process.kill(process.pid, 'SIGTERM'), log);
+    const restart = opts.restart ?? ((reason: string) => void restartVia(reason));
+    const system = new ProcessSystemService(accounts.deviceId, restart, appVersion(), () => listening());
+    const placement = new PlacementMonitor({ pipeline, recognition: () => current().recognition });
+    const captures = new EnrolCaptures({
+      pipeline,
+      engine,
+      gate: () => ({ minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness }),
+      cameraRunning: (id) => current().cameras.some((c) => c.id === id && c.enabled),
+    });
+    const visitCount = (id: string) => visits.stats.visits(id);
+    const backup = new ApplianceBackup({
+      dataDir: dir,
+      deviceId: accounts.deviceId,
+      appVersion: appVersion(),
+      counts: () =>
+        countBackup({ dataDir: dir, staff: () => identity.people.listStaff(), customers: () => identity.people.listCustomers(), crops: () => store.crops.list(), cameras: () => current().cameras.length }),
+      requestRestart: restart,
+    });
     const http = createHttpApp({
       accounts,
       settings,
@@ -222,7 +256,12 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts), (url) => cameraUrlRefusal(url, cameraPolicy)),
-      ...bindIdentity(identity.people, engine),
+      ...bindIdentity(identity.people, engine, visitCount),
+      placement: bindPlacement(placement, () => current().cameras.map((c) => c.id)),
+      captures: bindEnrolment(captures, identity.people),
+      reviewGroups: bindReviewGroups(identity.people, DEFAULT_REVIEW_CAPS.perTrack),
+      forgetPreview: bindForgetPreview(identity.people, store.crops, visitCount),
+      backup,
       visits: bindVisits(visits.query),
       footfall: footfall.counter,
       mqttAccounts: bindMqttAccounts(mqttAccounts),
@@ -230,6 +269,9 @@ export class Appliance {
       live,
       storage,
       people,
+      uiDir: opts.uiDir,
+      // The sync service is built below; requests only arrive once everything has started.
+      cloudLink: { status: () => cloudStatusOf(sync!), tryNow: () => sync!.syncNow() },
       balena: balenaReport,
       log: log.child('http'),
     });
@@ -263,7 +305,7 @@ export class Appliance {
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
     // The update lock first (it clears a crashed run's leftover) and last to stop (it drops the file).
     const features: Feature[] = [
-      updateLock, storage, people, balena, identity, visits.tracker, footfall.counter, retention, pipeline, live, events, mqtt, httpServer, sync, openingHours, cameras,
+      updateLock, storage, people, balena, identity, visits.tracker, footfall.counter, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, openingHours, cameras,
     ];
     const appliance = new Appliance(
       features,
@@ -385,3 +427,16 @@ async function addExtraCameras(settings: DocumentSettingsService, extra: readonl
   }
 }
 
+/** The sync service's state as the HTTP contract says it. */
+function cloudStatusOf(sync: SyncService): CloudStatus {
+  const s = sync.status();
+  return {
+    state: s.state,
+    cloudUrl: s.cloudUrl,
+    siteId: s.siteId,
+    lastUploadAt: s.lastUploadAt,
+    lastError: s.lastError && { kind: s.lastError.kind, message: s.lastError.message },
+    consecutiveFailures: s.consecutiveFailures,
+    backlog: s.backlog,
+  };
+}

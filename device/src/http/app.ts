@@ -18,6 +18,11 @@ import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
 import { liveRoutes } from './routes/live.js';
+import { placementRoutes } from './routes/placement.js';
+import { enrolmentRoutes } from './routes/enrolment.js';
+import { forgetRoutes } from './routes/forget.js';
+import { backupRoutes } from './routes/backup.js';
+import { mountStaticUi } from './static-ui.js';
 import { balenaRoutes } from './routes/balena.js';
 import { z } from 'zod';
 
@@ -42,6 +47,10 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...visitRoutes(deps),
     ...footfallRoutes(deps),
     ...reviewRoutes(deps),
+    ...placementRoutes(deps),
+    ...enrolmentRoutes(deps),
+    ...forgetRoutes(deps),
+    ...backupRoutes(deps),
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
@@ -88,6 +97,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const openapi = buildOpenApi(routes, { version: deps.version });
   const uploads = new UploadGate();
   for (const r of routes) mountRoute(app, r, deps.accounts, uploads);
+  // The web page after every API route, so it never shadows one.
+  if (deps.uiDir !== null) mountStaticUi(app, { dir: deps.uiDir });
 
   app.use(routeNotFound);
   app.use(errorHandler(log, { onNoSpace: () => deps.storage?.noteNoSpace() }));

@@ -9,6 +9,7 @@ import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
+import type { CloudStatus } from '../contracts/http.js';
 import type { FootfallReader } from './routes/footfall.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
@@ -28,11 +29,20 @@ export interface HttpDeps {
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
+  placement?: S.PlacementService;
+  captures?: S.EnrolCaptureService;
+  reviewGroups?: S.ReviewGroupService;
+  forgetPreview?: S.ForgetPreviewService;
+  backup?: S.BackupService;
   live?: LiveView;
   /** The data folder's free space: a write that fails for lack of it marks the disk full at once. */
   storage?: Pick<StorageMonitor, 'noteNoSpace'>;
   /** People and visit figures for /metrics. */
   people?: Pick<PeopleMetrics, 'families'>;
+  /** The cloud link (the sync service): its state for the pages, and a nudge to try now after a new claim code. */
+  cloudLink?: { status(): CloudStatus; tryNow(): void };
+  /** The built web page's folder (default dist/ui); null serves no page (API-only tests). */
+  uiDir?: string | null;
   /** Update lock and balena supervisor (GET /system/balena, POST /system/blink). */
   balena?: BalenaControl;
   log?: Logger;

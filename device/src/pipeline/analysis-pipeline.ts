@@ -51,6 +51,14 @@ export interface AnalysisPipelineDeps {
   log?: Logger;
 }
 
+/**
+ * Watches every analysed frame's faces (placement check, enrol from a camera). Called in the frame loop after the
+ * frame's own work and awaited, so an observer may use the engine without racing the pipeline for it.
+ */
+export interface FrameObserver {
+  observe(frame: CameraFrame, at: number, faces: ReadonlyArray<LocatedFace | TrackedFace>): void | Promise<void>;
+}
+
 export interface CameraPipelineStats {
   cameraId: string;
   /** Frames offered by the camera. */
@@ -91,6 +99,7 @@ export class AnalysisPipeline implements Feature {
   private readonly slots = new LatestFrameSlots();
   private readonly cameras = new Map<string, CameraAnalysis>();
   private readonly failed = new Map<string, number>();
+  private readonly observers = new Set<FrameObserver>();
   private readonly relay: SightingRelay;
   private readonly decider: TrackDecider<TrackedFace>;
   private readonly clock: Clock;
@@ -109,6 +118,12 @@ export class AnalysisPipeline implements Feature {
     this.decider = timedDecider(deps.decider, this.timings);
     const people = deps.people;
     if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
+  }
+
+  /** Adds a watcher of analysed faces; returns its removal. */
+  observe(observer: FrameObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
@@ -310,6 +325,8 @@ export class AnalysisPipeline implements Feature {
     if (located.some(isLocated)) this.timings.record('locate', t2 - t1);
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
+    // Frame observers (placement check, enrol-from-camera captures) see the located faces of every analysed frame.
+    for (const o of this.observers) await o.observe(frame, at, located);
     return ids.flatMap((trackId, i) => (trackId === null ? [] : [{ trackId, box: faces[i].box }]));
   }
 
@@ -350,7 +367,7 @@ async function describePlanned(engine: PipelineEngine, frame: CameraFrame, locat
 
 const gateOf = (rec: RecognitionSettings) => ({ minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness });
 
-function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
+export function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;
 }
 
