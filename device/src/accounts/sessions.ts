@@ -1,4 +1,4 @@
-import { randomSecret, sha256 } from './passwords.js';
+import { randomSecret, sha256 } from '../util/passwords.js';
 import { systemClock, type Clock } from '../util/clock.js';
 
 export interface Session {

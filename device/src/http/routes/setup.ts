@@ -1,5 +1,5 @@
 import { CloudClaimInput, SessionView, SetupRequest, SetupStatus, SiteUpdate, SettingsUpdateView } from '../../contracts/http.js';
-import { setSessionCookies } from '../cookies.js';
+import { setSessionCookies } from '../../util/cookies.js';
 import { HttpError, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import type { HttpDeps } from '../deps.js';
