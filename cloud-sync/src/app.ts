@@ -1,18 +1,31 @@
 import express, { type Express } from 'express';
 import type { Db } from './db/types.js';
 import { adminRoutes } from './http/admin-routes.js';
+import { alertRoutes } from './http/alert-routes.js';
 import { deviceRoutes } from './http/device-routes.js';
 import { errorHandler, sendError } from './http/errors.js';
+import { pageRoutes } from './http/page.js';
 import { reportRoutes } from './http/report-routes.js';
+import { sessionRoutes } from './http/session-routes.js';
 import { requireUser } from './auth.js';
 import { VisitPartitions } from './partitions.js';
+import { SignIn } from './people/sign-in.js';
 import { createLogger } from '../../device/src/util/log.js';
+import type { LoginLimits } from '../../device/src/util/login-limiter.js';
 
-/** The whole HTTP API over one database; holds no state of its own, so instances scale out. */
-export function createApp(db: Db): Express {
+export interface AppOptions {
+  loginLimits?: LoginLimits;
+  /** The built HQ page (default dist/ui-hq). */
+  pageDir?: string;
+}
+
+/** The whole HTTP API and HQ's page over one database; holds no state of its own, so instances scale out. */
+export function createApp(db: Db, opts: AppOptions = {}): Express {
   const log = createLogger('cloud');
   const app = express();
   app.disable('x-powered-by');
+  // Behind a TLS-terminating proxy, `req.secure` (Secure cookies) follows X-Forwarded-Proto.
+  app.set('trust proxy', 'loopback, linklocal, uniquelocal');
   // A 1,000-item batch of visits is ~1 MB; leave head-room for heartbeats with many cameras.
   app.use(express.json({ limit: '8mb' }));
   app.get('/healthz', async (_req, res) => {
@@ -20,9 +33,12 @@ export function createApp(db: Db): Express {
     res.json({ ok: true, db: db.kind });
   });
   app.use(deviceRoutes(db, new VisitPartitions(db)));
+  app.use(sessionRoutes(db, new SignIn(db, opts.loginLimits)));
   app.use('/api', requireUser(db));
   app.use(adminRoutes(db));
   app.use(reportRoutes(db));
+  app.use(alertRoutes(db));
+  app.use(pageRoutes(opts.pageDir));
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler((e) => log.error('unexpected error', { error: String((e as Error)?.stack ?? e) })));
   return app;

@@ -3,6 +3,12 @@ import type { AddressInfo } from 'node:net';
 import type { Feature } from '../../device/src/util/feature.js';
 import { createLogger } from '../../device/src/util/log.js';
 import { createApp } from './app.js';
+import { evaluateAlerts } from './alerts/evaluate.js';
+import { sendDueDeliveries } from './alerts/deliveries.js';
+import { announceFirstRun } from './people/first-run.js';
+import { pruneSessions } from './people/sessions.js';
+import type { LoginLimits } from '../../device/src/util/login-limiter.js';
+import type { BackoffOptions } from '../../device/src/util/backoff.js';
 import type { Db } from './db/types.js';
 import { migrate } from './db/migrate.js';
 import { pruneHeartbeats } from './fleet.js';
@@ -15,6 +21,14 @@ export interface CloudServerOptions {
   /** Background rollup refresh period (reports also refresh their own sites on read). */
   rollupIntervalMs?: number;
   heartbeatRetentionDays?: number;
+  /** Alert rules are evaluated this often (default 30 s); due webhook deliveries are sent every deliveryIntervalMs (2 s). */
+  alertIntervalMs?: number;
+  deliveryIntervalMs?: number;
+  deliveryBackoff?: BackoffOptions;
+  loginLimits?: LoginLimits;
+  pageDir?: string;
+  /** The address printed with the first-run set-up code (default http://localhost:<port>/). */
+  publicUrl?: string;
 }
 
 /** cloud-sync as a Feature: migrates, serves HTTP, refreshes rollups and prunes old heartbeats. */
@@ -33,7 +47,7 @@ export class CloudServer implements Feature {
   async start(): Promise<void> {
     const applied = await migrate(this.opts.db);
     if (applied.length) this.log.info('migrations applied', { applied });
-    const app = createApp(this.opts.db);
+    const app = createApp(this.opts.db, { loginLimits: this.opts.loginLimits, pageDir: this.opts.pageDir });
     await new Promise<void>((res, rej) => {
       const s = app.listen(this.opts.port, this.opts.host ?? '127.0.0.1', (e?: Error) => (e ? rej(e) : res()));
       // Keep idle connections longer than clients and load balancers do (Node's 5 s default races
@@ -44,6 +58,10 @@ export class CloudServer implements Feature {
     });
     this.every(this.opts.rollupIntervalMs ?? 10_000, () => refreshRollup(this.opts.db));
     this.every(3_600_000, () => pruneHeartbeats(this.opts.db, this.opts.heartbeatRetentionDays ?? 30));
+    this.every(3_600_000, () => pruneSessions(this.opts.db));
+    this.every(this.opts.alertIntervalMs ?? 30_000, () => evaluateAlerts(this.opts.db));
+    this.every(this.opts.deliveryIntervalMs ?? 2_000, () => sendDueDeliveries(this.opts.db, this.opts.deliveryBackoff));
+    await announceFirstRun(this.opts.db, this.log, this.opts.publicUrl ?? `http://localhost:${this.port}/`);
   }
 
   private every(ms: number, job: () => Promise<unknown>): void {

@@ -25,6 +25,7 @@ import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
 import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
+import { SiteNameSync } from './sync/site-name.js';
 import type { Feature } from './util/feature.js';
 import { createLogger, type Logger } from './util/log.js';
 import { dataDir } from './util/paths.js';
@@ -184,8 +185,19 @@ export class Appliance {
         return claim ? { url: claim.url, claimCode: claim.claimCode } : cloudTargetFromEnv(env);
       },
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
-      deviceName: current().site.name || hostname(),
+      // The box's own label in the fleet; the site's name travels apart (siteName) and follows renames.
+      deviceName: hostname(),
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
+      siteName: new SiteNameSync(
+        join(dir, 'sync', 'site-name.json'),
+        () => current().site.name,
+        async (name) => {
+          const r = await settings.update({ site: { ...current().site, name } });
+          if (!r.ok) throw new Error(r.error.message);
+        },
+      ),
+      staffNames: () =>
+        current().cloud.shareStaffNames ? identity.listStaff().map((s) => ({ personId: s.id, displayName: s.name })) : null,
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).

@@ -319,7 +319,7 @@ export function cloudSuite(kind: DbKind): void {
       });
 
       it('bad report parameters are typed 400s', async () => {
-        assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-05`, adminA)).body.error.code, 'invalid_range');
+        assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-5&to=2026-01-06`, adminA)).body.error.code, 'invalid_range');
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2026-01-06&to=2026-01-05`, adminA)).status, 400);
         assert.equal((await api(url, 'GET', `/api/reports/summary?from=2024-01-01&to=2026-01-05`, adminA)).status, 400);
         assert.equal((await api(url, 'GET', `/api/reports/visits?granularity=year&${period}`, adminA)).body.error.code, 'invalid_granularity');

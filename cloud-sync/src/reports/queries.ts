@@ -143,21 +143,30 @@ export async function dwellDistribution(db: Db, r: ReportRange) {
   return { bins, medianSeconds: median.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
 }
 
-/** Staff presence per person and local day: summed visit durations (open visits count up to last sighting). */
+/**
+ * Staff presence per person and local day: summed visit durations (open visits count up to last sighting).
+ * `displayName` is set only for sites whose box shares staff names with HQ (off by default).
+ */
 export async function staffAttendance(db: Db, r: ReportRange) {
-  const res = await db.query<{ site_id: string; person_id: string; day: string; visits: number; seconds: number; first_in: string; last_out: string }>(
-    `with ${BOUNDS}
+  const res = await db.query<{ site_id: string; site_name: string; tz: string; person_id: string; display_name: string | null; day: string; visits: number; seconds: number; first_in: string; last_out: string }>(
+    `with ${BOUNDS}, a as (
      select v.site_id, v.person_id, to_char(v.arrived_at at time zone b.tz, 'YYYY-MM-DD') as day, count(*)::int as visits,
        sum(extract(epoch from coalesce(v.departed_at, v.last_seen_at) - v.arrived_at))::float8 as seconds,
        to_char(min(v.arrived_at at time zone b.tz), 'HH24:MI') as first_in,
        to_char(max(coalesce(v.departed_at, v.last_seen_at) at time zone b.tz), 'HH24:MI') as last_out
      from ${JOIN_VISITS} where v.kind = 'staff'
-     group by 1, 2, 3 order by 1, 2, 3`,
+     group by 1, 2, 3)
+     select a.*, b.name as site_name, b.tz, n.display_name from a join b on b.site_id = a.site_id
+     left join staff_names n on n.site_id = a.site_id and n.person_id = a.person_id
+     order by b.name, a.site_id, a.day, coalesce(n.display_name, a.person_id)`,
     params(r),
   );
   return res.rows.map((x) => ({
     siteId: x.site_id,
+    siteName: x.site_name,
+    timezone: x.tz,
     personId: x.person_id,
+    displayName: x.display_name,
     day: x.day,
     visits: x.visits,
     hours: Math.round((x.seconds / 3600) * 100) / 100,

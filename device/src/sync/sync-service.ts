@@ -16,6 +16,7 @@ import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
 import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
+import type { SiteNameSync } from './site-name.js';
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
 export interface CloudTarget {
@@ -61,6 +62,10 @@ export interface SyncServiceOptions {
   outbox?: OutboxOptions;
   client?: CloudClient;
   backoff?: Backoff;
+  /** Keeps the site name in step with HQ (heartbeats carry the box's, upload answers bring HQ's). */
+  siteName?: SiteNameSync;
+  /** Staff display names when the owner shares them with HQ (setting cloud.shareStaffNames), else null. */
+  staffNames?: () => Array<{ personId: string; displayName: string }> | null;
 }
 
 /**
@@ -146,6 +151,8 @@ export class SyncService implements Feature {
         outbox: this.backlog(),
         dataPath: this.opts.dir,
       });
+      payload.site = this.opts.siteName?.current();
+      payload.staffNames = this.opts.staffNames?.() ?? null;
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
@@ -242,6 +249,13 @@ export class SyncService implements Feature {
     this.st.rejectedItems += r.value.rejected;
     this.st.duplicateItems += r.value.duplicate;
     outbox.ack(items.length);
+    if (r.value.site && this.opts.siteName) {
+      const site = r.value.site;
+      await this.opts.siteName
+        .adopt(site)
+        .then((renamed) => renamed && this.log.info(`site renamed in HQ: now "${site.name}"`))
+        .catch((e) => this.log.warn('could not adopt the site name from HQ', { error: String(e) }));
+    }
     this.backoff.reset();
     this.backingOff = false;
     this.st.lastError = null;
