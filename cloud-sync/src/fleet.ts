@@ -1,43 +1,11 @@
 import type { Db } from './db/types.js';
 import { ApiError } from './http/errors.js';
+import type { DeviceDetail, FleetCamera, FleetDevice } from '../../device/src/contracts/hq.js';
+
+export type { FleetDevice };
 
 /** A device is online when its last heartbeat arrived (service clock) less than this ago. */
 export const OFFLINE_AFTER_SECONDS = 180;
-
-export interface FleetCamera {
-  cameraId: string;
-  state: string;
-  /** When the camera entered this state (its status item's stamp). */
-  at: string;
-  lastError: string | null;
-  /** Live figures from the newest heartbeat (status items are sent on state changes only). */
-  analysedFps: number | null;
-  inputFps: number | null;
-}
-
-export interface FleetDevice {
-  deviceId: string;
-  name: string;
-  siteId: string;
-  siteName: string;
-  region: string | null;
-  timezone: string;
-  balenaUuid: string | null;
-  online: boolean;
-  revoked: boolean;
-  lastSeenAt: string | null;
-  lastHeartbeatAt: string | null;
-  lastVisitAt: string | null;
-  versions: unknown;
-  cpuTemperatureC: number | null;
-  cpuLoadPercent: number | null;
-  diskPercent: number | null;
-  outbox: unknown;
-  backlog: number | null;
-  camerasUp: number;
-  camerasDown: number;
-  cameras: FleetCamera[];
-}
 
 type HeartbeatJson = Record<string, unknown> & { cameras?: Array<Record<string, unknown>>; outbox?: { pendingItems?: number } };
 
@@ -124,7 +92,7 @@ const MAX_POINTS = 360;
  * One device for its page: the fleet row, heartbeat history (temperature, CPU, backlog, per-camera
  * analysed fps) over the last `hours`, and its latest visits. 404 outside the caller's sites.
  */
-export async function deviceDetail(db: Db, siteIds: string[], deviceId: string, hours: number) {
+export async function deviceDetail(db: Db, siteIds: string[], deviceId: string, hours: number): Promise<DeviceDetail> {
   const r = await db.query<DeviceRow>(
     `select ${DEVICE_COLUMNS} from devices d join sites s on s.id = d.site_id where d.id = $3 and d.site_id = any($1::text[])`,
     [siteIds, OFFLINE_AFTER_SECONDS, deviceId],

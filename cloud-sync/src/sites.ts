@@ -1,6 +1,6 @@
 import type { Db } from './db/types.js';
 import { ApiError } from './http/errors.js';
-import { SiteUpdate } from '../../device/src/contracts/hq.js';
+import { SiteUpdate, type ClaimCodeView } from '../../device/src/contracts/hq.js';
 import type { UserPrincipal } from './auth.js';
 import { assertTimezone } from './admin.js';
 import { parseBody } from './people/people.js';
@@ -40,7 +40,7 @@ export async function updateSite(db: Db, admin: UserPrincipal, siteId: string, b
   });
 }
 
-export async function listClaimCodes(db: Db, admin: UserPrincipal, siteId: string) {
+export async function listClaimCodes(db: Db, admin: UserPrincipal, siteId: string): Promise<ClaimCodeView[]> {
   visible(admin, siteId);
   const r = await db.query<{ code: string; created_at: Date; expires_at: Date; used_at: Date | null; used_by_device: string | null; revoked_at: Date | null; device_name: string | null }>(
     `select c.code, c.created_at, c.expires_at, c.used_at, c.used_by_device, c.revoked_at, d.name as device_name
@@ -56,7 +56,7 @@ export async function listClaimCodes(db: Db, admin: UserPrincipal, siteId: strin
     usedByDevice: c.used_by_device,
     usedByDeviceName: c.device_name,
     revokedAt: c.revoked_at?.toISOString() ?? null,
-    state: c.revoked_at ? 'revoked' : c.used_at ? 'used' : c.expires_at.getTime() <= now ? 'expired' : 'active',
+    state: (c.revoked_at ? 'revoked' : c.used_at ? 'used' : c.expires_at.getTime() <= now ? 'expired' : 'active') as ClaimCodeView['state'],
   }));
 }
 

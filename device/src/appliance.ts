@@ -45,6 +45,8 @@ export interface ApplianceOptions {
   provider?: ExecutionProviderChoice;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Heartbeats to cloud-sync (default every 60 s; tests use less). */
+  heartbeatIntervalMs?: number;
 }
 
 /**
@@ -187,6 +189,7 @@ export class Appliance {
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
       // The box's own label in the fleet; the site's name travels apart (siteName) and follows renames.
       deviceName: hostname(),
+      heartbeatIntervalMs: opts.heartbeatIntervalMs,
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
       siteName: new SiteNameSync(
         join(dir, 'sync', 'site-name.json'),

@@ -1,22 +1,6 @@
 import type { Db } from '../db/types.js';
 import type { UserPrincipal } from '../auth.js';
-
-export interface AlertEventView {
-  id: string;
-  ruleId: string;
-  kind: string;
-  siteId: string | null;
-  siteName: string | null;
-  timezone: string | null;
-  deviceId: string | null;
-  deviceName: string | null;
-  cameraId: string | null;
-  message: string;
-  firedAt: string;
-  resolvedAt: string | null;
-  /** The latest webhook delivery of this alert: none (no webhook set), pending, delivered or failed. */
-  delivery: { status: string; attempts: number; lastError: string | null; deliveredAt: string | null } | null;
-}
+import type { AlertEventView, AlertKind } from '../../../device/src/contracts/hq.js';
 
 /** Alerts of the caller's visible sites, newest first (a regional manager sees only theirs). */
 export async function alertHistory(db: Db, user: UserPrincipal, limit = 200): Promise<AlertEventView[]> {
@@ -36,7 +20,7 @@ export async function alertHistory(db: Db, user: UserPrincipal, limit = 200): Pr
   return r.rows.map((e) => ({
     id: e.id,
     ruleId: e.rule_id,
-    kind: e.kind,
+    kind: e.kind as AlertKind,
     siteId: e.site_id,
     siteName: e.site_name,
     timezone: e.timezone,

@@ -1,21 +1,12 @@
 import type { Db } from '../db/types.js';
 import { ApiError } from '../http/errors.js';
-import { ALERT_UNITS, AlertRuleInput, AlertRuleUpdate, WebhookInput, type AlertKind } from '../../../device/src/contracts/hq.js';
+import { ALERT_UNITS, AlertRuleInput, AlertRuleUpdate, WebhookInput, type AlertKind, type AlertRuleView, type WebhookView } from '../../../device/src/contracts/hq.js';
 import { randomSecret } from '../../../device/src/util/passwords.js';
 import type { UserPrincipal } from '../auth.js';
 import { parseBody } from '../people/people.js';
 import { newId } from '../tokens.js';
 
 /** Alert rules and the webhook of an organisation (org admins write; everyone in the org reads). */
-export interface AlertRuleView {
-  id: string;
-  kind: AlertKind;
-  threshold: number;
-  unit: string;
-  enabled: boolean;
-  createdAt: string;
-}
-
 const view = (r: { id: string; kind: AlertKind; threshold: number; enabled: boolean; created_at: Date }): AlertRuleView => ({
   id: r.id,
   kind: r.kind,
@@ -60,7 +51,7 @@ export async function deleteRule(db: Db, admin: UserPrincipal, ruleId: string): 
 }
 
 /** The webhook URL; the signing secret is shown to org admins only (they configure the receiver with it). */
-export async function getWebhook(db: Db, user: UserPrincipal) {
+export async function getWebhook(db: Db, user: UserPrincipal): Promise<WebhookView> {
   const r = await db.query<{ webhook_url: string | null; webhook_secret: string | null }>('select webhook_url, webhook_secret from organisations where id = $1', [user.orgId]);
   const o = r.rows[0];
   return { url: o?.webhook_url ?? null, secret: user.role === 'org_admin' ? (o?.webhook_secret ?? null) : null };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Db, Queryable } from '../db/types.js';
 import { ApiError } from '../http/errors.js';
-import { AcceptInviteRequest, InviteRequest, UserUpdate } from '../../../device/src/contracts/hq.js';
+import { AcceptInviteRequest, InviteRequest, UserUpdate, type InviteAnswer, type PersonView } from '../../../device/src/contracts/hq.js';
 import { hashPassword, randomSecret, sha256 } from '../../../device/src/util/passwords.js';
 import type { UserPrincipal } from '../auth.js';
 import { hashToken, newId, newToken } from '../tokens.js';
@@ -14,18 +14,6 @@ export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infe
   const r = schema.safeParse(body ?? {});
   if (!r.success) throw new ApiError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return r.data;
-}
-
-export interface PersonView {
-  id: string;
-  email: string;
-  role: string;
-  siteIds: string[];
-  status: 'active' | 'invited' | 'disabled';
-  hasApiToken: boolean;
-  createdAt: string;
-  lastSignInAt: string | null;
-  inviteExpiresAt: string | null;
 }
 
 export async function listPeople(db: Db, admin: UserPrincipal): Promise<PersonView[]> {
@@ -41,7 +29,7 @@ export async function listPeople(db: Db, admin: UserPrincipal): Promise<PersonVi
   return r.rows.map((u) => ({
     id: u.id,
     email: u.email,
-    role: u.role,
+    role: u.role as PersonView['role'],
     siteIds: u.role === 'regional_manager' ? (u.site_ids ?? []) : [],
     status: u.disabled_at ? 'disabled' : u.password_hash ? 'active' : 'invited',
     hasApiToken: !!u.token_hash && !u.revoked_at,
@@ -72,7 +60,7 @@ export async function issueInvite(q: Queryable, userId: string): Promise<{ code:
  * A new person in the admin's organisation: a one-time invite code (shown once; the page turns it into
  * a link) to set their password, and, when asked for (integrations, the default for the API), an API token.
  */
-export async function invitePerson(db: Db, admin: UserPrincipal, body: unknown) {
+export async function invitePerson(db: Db, admin: UserPrincipal, body: unknown): Promise<InviteAnswer> {
   const u = parseBody(InviteRequest, body);
   const siteIds = checkSites(admin, u.role, u.siteIds);
   const id = newId('usr');

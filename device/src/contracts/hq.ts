@@ -82,3 +82,138 @@ export const AlertWebhookBody = z.object({
   }),
 });
 export type AlertWebhookBody = z.infer<typeof AlertWebhookBody>;
+
+// ---- answers the page reads (cloud-sync builds them; the page imports the types) ------------------
+
+export const SiteView = z.object({ id: z.string(), name: z.string(), timezone: z.string(), region: z.string().nullable() });
+export type SiteView = z.infer<typeof SiteView>;
+
+export const MeView = z.object({
+  id: z.string(),
+  orgId: z.string(),
+  orgName: z.string().nullable(),
+  email: z.string(),
+  role: HqRole,
+  siteIds: z.array(z.string()),
+});
+export type MeView = z.infer<typeof MeView>;
+
+export const FleetCamera = z.object({
+  cameraId: z.string(),
+  state: z.string(),
+  /** When the camera entered this state. */
+  at: z.string(),
+  lastError: z.string().nullable(),
+  /** Live figures from the newest heartbeat (status items are sent on state changes only). */
+  analysedFps: z.number().nullable(),
+  inputFps: z.number().nullable(),
+});
+export type FleetCamera = z.infer<typeof FleetCamera>;
+
+export const FleetDevice = z.object({
+  deviceId: z.string(),
+  name: z.string(),
+  siteId: z.string(),
+  siteName: z.string(),
+  region: z.string().nullable(),
+  timezone: z.string(),
+  balenaUuid: z.string().nullable(),
+  online: z.boolean(),
+  revoked: z.boolean(),
+  lastSeenAt: z.string().nullable(),
+  lastHeartbeatAt: z.string().nullable(),
+  lastVisitAt: z.string().nullable(),
+  versions: z.unknown(),
+  cpuTemperatureC: z.number().nullable(),
+  cpuLoadPercent: z.number().nullable(),
+  diskPercent: z.number().nullable(),
+  outbox: z.unknown(),
+  backlog: z.number().nullable(),
+  camerasUp: z.number(),
+  camerasDown: z.number(),
+  cameras: z.array(FleetCamera),
+});
+export type FleetDevice = z.infer<typeof FleetDevice>;
+
+export const DeviceHistoryPoint = z.object({
+  at: z.string(),
+  cpuTemperatureC: z.number().nullable(),
+  cpuLoadPercent: z.number().nullable(),
+  backlog: z.number().nullable(),
+  diskPercent: z.number().nullable(),
+  analysedFps: z.record(z.string(), z.number().nullable()),
+});
+export const DeviceDetail = z.object({
+  device: FleetDevice,
+  history: z.object({ hours: z.number(), bucketSeconds: z.number(), points: z.array(DeviceHistoryPoint) }),
+  recentVisits: z.array(
+    z.object({
+      visitId: z.string(),
+      personId: z.string(),
+      kind: z.string(),
+      arrivedAt: z.string(),
+      departedAt: z.string().nullable(),
+      dwellSeconds: z.number(),
+      status: z.string(),
+      returning: z.boolean(),
+    }),
+  ),
+});
+export type DeviceDetail = z.infer<typeof DeviceDetail>;
+
+export const ClaimCodeView = z.object({
+  code: z.string(),
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  usedAt: z.string().nullable(),
+  usedByDevice: z.string().nullable(),
+  usedByDeviceName: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  state: z.enum(['active', 'used', 'expired', 'revoked']),
+});
+export type ClaimCodeView = z.infer<typeof ClaimCodeView>;
+
+export const PersonView = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: HqRole,
+  siteIds: z.array(z.string()),
+  status: z.enum(['active', 'invited', 'disabled']),
+  hasApiToken: z.boolean(),
+  createdAt: z.string(),
+  lastSignInAt: z.string().nullable(),
+  inviteExpiresAt: z.string().nullable(),
+});
+export type PersonView = z.infer<typeof PersonView>;
+export const InviteAnswer = z.object({
+  id: z.string(),
+  email: z.string(),
+  role: HqRole,
+  siteIds: z.array(z.string()),
+  token: z.string().optional(),
+  invite: z.object({ code: z.string(), expiresAt: z.string() }),
+});
+export type InviteAnswer = z.infer<typeof InviteAnswer>;
+
+export const AlertRuleView = z.object({ id: z.string(), kind: AlertKind, threshold: z.number(), unit: z.string(), enabled: z.boolean(), createdAt: z.string() });
+export type AlertRuleView = z.infer<typeof AlertRuleView>;
+export const WebhookView = z.object({ url: z.string().nullable(), secret: z.string().nullable() });
+export type WebhookView = z.infer<typeof WebhookView>;
+
+export const AlertEventView = z.object({
+  id: z.string(),
+  ruleId: z.string(),
+  kind: AlertKind,
+  siteId: z.string().nullable(),
+  siteName: z.string().nullable(),
+  timezone: z.string().nullable(),
+  deviceId: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  cameraId: z.string().nullable(),
+  message: z.string(),
+  firedAt: z.string(),
+  resolvedAt: z.string().nullable(),
+  /** The latest webhook delivery: none (no webhook set), pending, delivered or failed. */
+  delivery: z.object({ status: z.string(), attempts: z.number(), lastError: z.string().nullable(), deliveredAt: z.string().nullable() }).nullable(),
+});
+export type AlertEventView = z.infer<typeof AlertEventView>;
