@@ -1,0 +1,9 @@
+import { render } from 'preact';
+import '../kit/styles.css';
+import './hq.css';
+import './api.js';
+import { applyTheme } from '../kit/theme.js';
+import { App } from './app.js';
+
+applyTheme();
+render(<App />, document.getElementById('app')!);
