@@ -31,6 +31,8 @@ const testDebs = [
   'mosquitto', 'mosquitto-clients',
   // TLS test certificates for the broker
   'openssl',
+  // the web page's browser tests and bench:ui (playwright-core drives Debian's chromium; no browser download)
+  'chromium',
 ];
 
 function debInstalled(pkg) {

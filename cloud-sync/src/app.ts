@@ -4,7 +4,6 @@ import { adminRoutes } from './http/admin-routes.js';
 import { alertRoutes } from './http/alert-routes.js';
 import { deviceRoutes } from './http/device-routes.js';
 import { errorHandler, sendError } from './http/errors.js';
-import { pageRoutes } from './http/page.js';
 import { reportRoutes } from './http/report-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { requireUser } from './auth.js';
@@ -12,6 +11,12 @@ import { VisitPartitions } from './partitions.js';
 import { SignIn } from './people/sign-in.js';
 import { createLogger } from '../../device/src/util/log.js';
 import type { LoginLimits } from '../../device/src/util/login-limiter.js';
+import { repoRoot } from '../../device/src/util/paths.js';
+import { mountStaticUi } from '../../device/src/util/static-ui.js';
+import { resolve } from 'node:path';
+
+/** Where `npm run build:ui` puts HQ's page (scripts/build-ui.mjs, page `hq`). */
+export const hqPageDir = resolve(repoRoot, 'dist', 'ui-hq');
 
 export interface AppOptions {
   loginLimits?: LoginLimits;
@@ -38,7 +43,8 @@ export function createApp(db: Db, opts: AppOptions = {}): Express {
   app.use(adminRoutes(db));
   app.use(reportRoutes(db));
   app.use(alertRoutes(db));
-  app.use(pageRoutes(opts.pageDir));
+  // HQ's page at / (strict CSP, the same serving as the appliance's page).
+  mountStaticUi(app, { dir: opts.pageDir ?? hqPageDir });
   app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
   app.use(errorHandler((e) => log.error('unexpected error', { error: String((e as Error)?.stack ?? e) })));
   return app;

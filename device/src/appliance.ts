@@ -33,6 +33,16 @@ import { choosePort, PORT_TRIES } from './util/ports.js';
 import { FaceEngine } from './vision/engine.js';
 import { describeModels, loadModels, type ExecutionProviderChoice } from './vision/model-registry.js';
 import { openVisitModule } from './visits/visit-module.js';
+import { applyStagedRestore } from './backup/restore.js';
+import { countBackup } from './backup/counts.js';
+import { EnrolCaptures } from './capture/enrol-capture.js';
+import { DEFAULT_REVIEW_CAPS } from './identity/review-queue.js';
+import { PlacementMonitor } from './placement/placement-monitor.js';
+import { ApplianceBackup } from './services/backup-service.js';
+import { bindEnrolment } from './services/enrol-service.js';
+import { bindForgetPreview } from './services/forget-preview.js';
+import { bindPlacement } from './services/placement-service.js';
+import { bindReviewGroups } from './services/review-groups-service.js';
 
 export interface ApplianceOptions {
   /** State folder (default CVA_DATA_DIR or ./data). */
@@ -47,6 +57,8 @@ export interface ApplianceOptions {
   log?: Logger;
   /** Heartbeats to cloud-sync (default every 60 s; tests use less). */
   heartbeatIntervalMs?: number;
+  /** How a restart is done (restart button, restore); default: SIGTERM to this process for the supervisor to restart. */
+  restart?: (reason: string) => void;
 }
 
 /**
@@ -82,6 +94,8 @@ export class Appliance {
     const dir = opts.dir ?? dataDir();
     const startedAt = new Date().toISOString();
 
+    // A restore staged by the previous run is applied before any store opens its files.
+    await applyStagedRestore(dir, log.child('restore'));
     const store = await ApplianceStore.open({ dir });
     const settings = new DocumentSettingsService(await store.document('settings', Settings, defaultSettings()));
     await addExtraCameras(settings, opts.extraCameras ?? []);
@@ -149,9 +163,28 @@ export class Appliance {
 
     const live = new LiveView(cameras, bus);
     const events = new EventStream(bus);
-    const system = new ProcessSystemService(accounts.deviceId, (reason) => {
-      log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
-      process.kill(process.pid, 'SIGTERM');
+    const restart =
+      opts.restart ??
+      ((reason: string) => {
+        log.warn(`restart requested: ${reason}; exiting so the supervisor (balena, systemd) starts the appliance again`);
+        process.kill(process.pid, 'SIGTERM');
+      });
+    const system = new ProcessSystemService(accounts.deviceId, restart);
+    const placement = new PlacementMonitor({ pipeline, recognition: () => current().recognition });
+    const captures = new EnrolCaptures({
+      pipeline,
+      engine,
+      gate: () => ({ minFaceSize: current().recognition.minFaceSize, minSharpness: current().recognition.minSharpness }),
+      cameraRunning: (id) => current().cameras.some((c) => c.id === id && c.enabled),
+    });
+    const visitCount = (id: string) => visits.stats.visits(id);
+    const backup = new ApplianceBackup({
+      dataDir: dir,
+      deviceId: accounts.deviceId,
+      appVersion: appVersion(),
+      counts: () =>
+        countBackup({ dataDir: dir, staff: () => identity.listStaff(), customers: () => identity.listCustomers(), crops: () => store.crops.list(), cameras: () => current().cameras.length }),
+      requestRestart: restart,
     });
     const http = createHttpApp({
       accounts,
@@ -162,7 +195,12 @@ export class Appliance {
       bus,
       version: appVersion(),
       cameras: new SettingsCameraService(settings, bindCameraRuntime(cameras, facts)),
-      ...bindIdentity(identity, engine),
+      ...bindIdentity(identity, engine, visitCount),
+      placement: bindPlacement(placement, () => current().cameras.map((c) => c.id)),
+      captures: bindEnrolment(captures, identity),
+      reviewGroups: bindReviewGroups(identity, DEFAULT_REVIEW_CAPS.perTrack),
+      forgetPreview: bindForgetPreview(identity, store.crops, visitCount),
+      backup,
       visits: bindVisits(visits.query),
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
@@ -177,6 +215,8 @@ export class Appliance {
       },
       log: log.child('http'),
     });
+
+    system.reportPorts(() => ({ http: httpServer.nodeServer() ? httpServer.port() : null, mqtt: mqtt.broker.port || null }));
 
     sync = new SyncService({
       bus,
@@ -204,7 +244,7 @@ export class Appliance {
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, live, events, mqtt, httpServer, sync, cameras];
+    const features: Feature[] = [identity, visits.tracker, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, cameras];
     const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
     appliance.finalisers.push(() => models.release());
     return appliance;

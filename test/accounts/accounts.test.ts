@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashPassword, verifyPassword } from '../../device/src/util/passwords.js';
+import { hashPassword, sha256, verifyPassword } from '../../device/src/util/passwords.js';
 import { LoginLimiter } from '../../device/src/util/login-limiter.js';
 import { SessionStore } from '../../device/src/accounts/sessions.js';
 import { Permission, Role, rolePermissions } from '../../device/src/accounts/roles.js';
@@ -85,19 +85,55 @@ describe('login limiter', () => {
 });
 
 describe('sessions', () => {
-  it('expire when idle and at the absolute limit', () => {
+  it('expire when idle and at the absolute limit', async () => {
     const clock = clockAt(0);
     const s = new SessionStore({ idleMs: 100, absoluteMs: 250 }, clock);
-    const { sessionId } = s.create('u1');
+    const { sessionId } = await s.create('u1');
     clock.t = 90;
     assert.ok(s.get(sessionId));
     clock.t = 180;
     assert.ok(s.get(sessionId), 'activity extends the idle window');
     clock.t = 260;
     assert.equal(s.get(sessionId), null, 'absolute limit');
-    const b = s.create('u1').sessionId;
+    const b = (await s.create('u1')).sessionId;
     clock.t = 400;
     assert.equal(s.get(b), null, 'idle limit');
+  });
+
+  it('survive a reopen of the store, keep only a hash at rest, and keep their limits across it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cva-sessions-'));
+    try {
+      const clock = clockAt(1_000_000);
+      const limits = { idleMs: 100_000, absoluteMs: 250_000 };
+      const store = await ApplianceStore.open({ dir });
+      const a = await SessionStore.open(store, limits, clock, quiet);
+      const kept = await a.create('u1');
+      const idle = await a.create('u2');
+      const ended = await a.create('u3');
+      await a.destroy(ended.sessionId);
+      const onDisk = await readFile(join(dir, 'sessions.json'), 'utf8');
+      assert.ok(!onDisk.includes(kept.sessionId) && !onDisk.includes(idle.sessionId), 'no session id at rest');
+      assert.ok(onDisk.includes(sha256(kept.sessionId)), 'its hash is');
+
+      clock.t += 90_000;
+      assert.ok(a.get(kept.sessionId), 'used before the restart');
+      await a.create('u4'); // any write carries the fresher last-seen time along
+      const b = await SessionStore.open(await ApplianceStore.open({ dir }), limits, clock, quiet);
+      assert.equal(b.get(kept.sessionId)?.userId, 'u1', 'the same cookie works after the restart');
+      assert.equal(b.get(kept.sessionId)?.csrfToken, kept.session.csrfToken);
+      assert.equal(b.get(ended.sessionId), null, 'a signed-out session stays signed out');
+      clock.t += 20_000;
+      assert.equal(b.get(idle.sessionId), null, 'idle limit counted from before the restart');
+      assert.ok(b.get(kept.sessionId));
+      clock.t += 70_000;
+      assert.ok(b.get(kept.sessionId), 'still within both limits');
+      await b.create('u5');
+      clock.t += 80_000; // 80 s idle (< 100 s) but 260 s since sign-in (> 250 s)
+      const c = await SessionStore.open(await ApplianceStore.open({ dir }), limits, clock, quiet);
+      assert.equal(c.get(kept.sessionId), null, 'absolute limit counted from the sign-in');
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -83,6 +83,10 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
     assert.equal(customers.body.items.length, 3);
     const raj = await admin.json('GET', '/api/v1/visits?personId=C-000001');
     assert.deepEqual(raj.body.items.map((v: any) => [v.visitNumber, v.returning]), [[2, true], [1, false]]);
+    const returning = await admin.json('GET', '/api/v1/visits?kind=customer&returning=true');
+    assert.deepEqual(returning.body.items.map((v: any) => [v.personId, v.visitNumber]), [['C-000001', 2]]);
+    const firsts = await admin.json('GET', '/api/v1/visits?kind=customer&returning=false');
+    assert.equal(firsts.body.items.length, 2);
 
     const seen: string[] = [];
     let cursor: string | null = null;
@@ -93,7 +97,7 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
     } while (cursor);
     assert.deepEqual(seen, all.body.items.map((v: any) => v.id));
 
-    for (const bad of ['kind=alien', 'limit=0', 'cursor=%2F%2F', 'from=yesterday', 'colour=red']) {
+    for (const bad of ['kind=alien', 'limit=0', 'cursor=%2F%2F', 'from=yesterday', 'colour=red', 'returning=maybe']) {
       const r = await admin.json('GET', `/api/v1/visits?${bad}`);
       assert.equal(r.status, 400, bad);
       assert.ok(r.body.error.message, bad);
@@ -128,6 +132,9 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
     assert.equal(rep.byHour.length, 24);
     assert.equal(rep.byHour[10], 2, 'two arrivals 10:xx Berlin');
     assert.equal(rep.byHour[15], 1, 'the return at 15:00 Berlin');
+    // 2026-11-20 is a Friday: weekday row 4 (Monday = 0) of the heatmap holds the same hours.
+    assert.deepEqual(rep.byWeekdayHour.map((row: number[]) => row.reduce((a, b) => a + b, 0)), [0, 0, 0, 0, 3, 0, 0]);
+    assert.equal(rep.byWeekdayHour[4][10], 2);
     assert.deepEqual(rep.byDay.map((d: any) => [d.date, d.visits]), [['2026-11-20', 3]]);
     assert.equal(rep.dwell.buckets.reduce((a: number, b: any) => a + b.visits, 0), 3);
     const g = rep.demographics.gender;
@@ -140,7 +147,7 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
     const r = await admin.json('GET', '/api/v1/reports/local?from=2026-10-01T00:00:00Z&to=2026-10-08T00:00:00Z');
     assert.equal(r.status, 200);
     assert.equal(r.body.empty, true);
-    assert.deepEqual([r.body.byHour, r.body.byDay, r.body.dwell.buckets, r.body.demographics.ageBands], [[], [], [], []]);
+    assert.deepEqual([r.body.byHour, r.body.byWeekdayHour, r.body.byDay, r.body.dwell.buckets, r.body.demographics.ageBands], [[], [], [], [], []]);
     assert.equal(r.body.dwell.medianSeconds, null);
     const bad = await admin.json('GET', '/api/v1/reports/local?from=2026-10-08T00:00:00Z&to=2026-10-01T00:00:00Z');
     assert.equal(bad.status, 400);

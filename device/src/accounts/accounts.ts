@@ -9,7 +9,7 @@ import type { AccountsPersistence } from './persistence.js';
 import { createLogger, type Logger } from '../util/log.js';
 
 export interface AccountsOptions {
-  /** The appliance store (documents `accounts`, `device`, `cloud-claim`; log `audit/`). */
+  /** The appliance store (documents `accounts`, `sessions`, `device`, `cloud-claim`; log `audit/`). */
   persistence: AccountsPersistence;
   clock?: Clock;
   log?: Logger;
@@ -38,7 +38,7 @@ export class Accounts {
     setup.announce();
     return new Accounts(
       store,
-      new SessionStore(opts.sessionLimits, clock),
+      await SessionStore.open(opts.persistence, opts.sessionLimits, clock, log),
       new LoginLimiter(opts.loginLimits ?? defaultLoginLimits, clock),
       setup,
       await CloudClaimStore.open(opts.persistence),

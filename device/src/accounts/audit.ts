@@ -33,6 +33,8 @@ export const AuditAction = z.enum([
   'mqtt-account.deleted',
   'cloud.claim-set',
   'system.restart-requested',
+  'system.backup',
+  'system.restore',
   'login.succeeded',
   'login.failed',
 ]);

@@ -27,6 +27,7 @@ export const Permission = z.enum([
   'audit.read',
   'system.read',
   'system.restart',
+  'system.backup',
   'metrics.read',
 ]);
 export type Permission = z.infer<typeof Permission>;

@@ -144,6 +144,8 @@ export const StaffView = z.object({
   hasTemplate: z.boolean(),
   createdAt: IsoTime,
   lastSeenAt: IsoTime.nullable(),
+  /** A face crop of this person for a thumbnail (`/api/v1/crops/{cropId}`), null when none is kept. */
+  photoCropId: z.string().nullable(),
 });
 export const StaffDetail = StaffView.extend({ sampleList: z.array(SampleView) });
 export const StaffList = z.object({ items: z.array(StaffView) });
@@ -182,6 +184,10 @@ export const CustomerView = z.object({
   samples: z.number().int(),
   createdAt: IsoTime,
   lastSeenAt: IsoTime.nullable(),
+  /** The best face crop kept of this customer (`/api/v1/crops/{cropId}`), null when none is kept. */
+  photoCropId: z.string().nullable(),
+  /** Visits counted so far (null when the visits module is not wired). */
+  visits: z.number().int().nullable(),
 });
 export const CustomerDetail = CustomerView.extend({ sampleList: z.array(SampleView) });
 export const CustomerQuery = z.object({
@@ -194,6 +200,20 @@ export const MergeResult = z.object({ target: z.string(), merged: z.array(z.stri
 export const SplitRequest = z.object({ sampleIds: z.array(safeId).min(1).max(100) });
 export const UpdateCustomerRequest = z.object({ note: z.string().trim().max(500) }).strict();
 export const Forgotten = z.object({ personId: z.string(), samples: z.number().int(), crops: z.number().int() });
+/** What forgetting a person would remove and what stays, before anything is removed (for the confirmation). */
+export const ForgetPreview = z.object({
+  personId: z.string(),
+  kind: z.enum(['staff', 'customer']),
+  /** Face samples (embeddings) removed. */
+  samples: z.number().int(),
+  /** Face crops (JPEG) removed, including review items' and visits' crops of this person. */
+  crops: z.number().int(),
+  /** Visits recorded for this person: the visit rows stay (counts and reports keep them) but no longer lead to a face. */
+  visits: z.number().int().nullable(),
+  /** Plain sentences: what is removed, and what stays. */
+  removes: z.array(z.string()),
+  keeps: z.array(z.string()),
+});
 
 // ---- visits and reports -----------------------------------------------------------------------------
 // The visit filters are the visits module's own schema (VisitFilterParams in device/src/visits/).
@@ -211,6 +231,8 @@ export const LocalReport = z.object({
   staff: z.object({ visits: Count, uniqueStaff: Count, totalDwellSeconds: z.number() }),
   /** Customer arrivals by local hour (index 0–23). */
   byHour: z.array(Count),
+  /** Customer arrivals by local weekday (0 = Monday … 6 = Sunday) × local hour (0–23). */
+  byWeekdayHour: z.array(z.array(Count)),
   byDay: z.array(z.object({ date: z.string(), visits: Count, newVisits: Count, returningVisits: Count, uniqueCustomers: Count })),
   dwell: z.object({
     buckets: z.array(z.object({ label: z.string(), visits: Count })),
@@ -281,6 +303,8 @@ export const SystemInfo = z.object({
   arch: z.string(),
   startedAt: IsoTime,
   uptimeSeconds: z.number(),
+  /** The ports actually listened on (a taken configured port falls back to the next free one). */
+  ports: z.object({ http: z.number().int().nullable(), mqtt: z.number().int().nullable() }),
 });
 export const RestartAccepted = z.object({ accepted: z.literal(true), at: IsoTime });
 

@@ -16,6 +16,11 @@ import { reviewRoutes } from './routes/review.js';
 import { mqttAccountRoutes, userRoutes } from './routes/accounts.js';
 import { systemRoutes } from './routes/system.js';
 import { liveRoutes } from './routes/live.js';
+import { placementRoutes } from './routes/placement.js';
+import { enrolmentRoutes } from './routes/enrolment.js';
+import { forgetRoutes } from './routes/forget.js';
+import { backupRoutes } from './routes/backup.js';
+import { mountStaticUi } from '../util/static-ui.js';
 import { z } from 'zod';
 
 export interface HttpApp {
@@ -38,6 +43,10 @@ export function routeTable(deps: HttpDeps, requests: RequestMetrics, openapi: ()
     ...customerRoutes(deps),
     ...visitRoutes(deps),
     ...reviewRoutes(deps),
+    ...placementRoutes(deps),
+    ...enrolmentRoutes(deps),
+    ...forgetRoutes(deps),
+    ...backupRoutes(deps),
     ...userRoutes(deps),
     ...mqttAccountRoutes(deps),
     ...systemRoutes(deps, requests),
@@ -82,6 +91,8 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   const routes = routeTable(deps, requests, () => openapi);
   const openapi = buildOpenApi(routes, { version: deps.version });
   for (const r of routes) mountRoute(app, r, deps.accounts);
+  // The web page after every API route, so it never shadows one.
+  if (deps.uiDir !== null) mountStaticUi(app, { dir: deps.uiDir });
 
   app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
   app.use(errorHandler(log));

@@ -33,7 +33,7 @@ export async function authenticate(accounts: Accounts, req: Request): Promise<Au
   if (!session) return null;
   const user = accounts.store.getUser(session.userId);
   if (!user || user.disabled) {
-    accounts.sessions.destroy(sessionId);
+    await accounts.sessions.destroy(sessionId);
     return null;
   }
   return {

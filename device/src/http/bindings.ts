@@ -7,6 +7,7 @@ import type { IdentityError } from '../identity/errors.js';
 import type { StaffView as IdStaffView } from '../identity/staff.js';
 import type { CustomerView as IdCustomerView, SampleView } from '../identity/customers.js';
 import { analyzeEnrolPhotos } from '../identity/enrol-photos.js';
+import { personPhoto } from '../services/person-photo.js';
 import type { FaceEngine } from '../vision/engine.js';
 import { ImageDecodeError } from '../vision/image.js';
 import type { VisitQuery } from '../visits/visit-query.js';
@@ -65,8 +66,7 @@ function fromIdentity<T, U>(r: Result<T, IdentityError>, map: (v: T) => U): Resu
 }
 
 const sampleView = (s: SampleView) => ({ ...s, createdAt: iso(s.createdAt) });
-const staffView = ({ kind: _k, ...s }: IdStaffView) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt) });
-const customerView = ({ kind: _k, ...c }: IdCustomerView) => ({ ...c, createdAt: iso(c.createdAt), lastSeenAt: isoOrNull(c.lastSeenAt) });
+
 
 /** Newest-seen first; a keyset cursor (time|id) so paging is stable while customers are added. */
 function pageCustomers(all: IdCustomerView[], limit: number, cursor?: string): Result<{ items: IdCustomerView[]; nextCursor: string | null }, ServiceError> {
@@ -89,7 +89,23 @@ function pageCustomers(all: IdCustomerView[], limit: number, cursor?: string): R
 type Engine = Pick<FaceEngine, 'analyze' | 'toFrame'>;
 
 /** Staff, customers and the review queue on the identity service; photos go through the face engine. */
-export function bindIdentity(identity: IdentityService, engine: Engine): { staff: StaffService; customers: CustomerService; review: ReviewService } {
+export function bindIdentity(
+  identity: IdentityService,
+  engine: Engine,
+  /** Visits counted per person (the visits module's counters), shown in the customer gallery. */
+  visitCount?: (personId: string) => Promise<number>,
+): { staff: StaffService; customers: CustomerService; review: ReviewService } {
+  const photo = (id: string) => personPhoto(identity, id);
+  const staffView = ({ kind: _k, ...s }: IdStaffView) => ({ ...s, createdAt: iso(s.createdAt), lastSeenAt: isoOrNull(s.lastSeenAt), photoCropId: photo(s.id) });
+  const customerView = async ({ kind: _k, ...c }: IdCustomerView) => ({
+    ...c,
+    createdAt: iso(c.createdAt),
+    lastSeenAt: isoOrNull(c.lastSeenAt),
+    photoCropId: photo(c.id),
+    visits: visitCount ? await visitCount(c.id) : null,
+  });
+  const fromIdentityAsync = async <T, U>(r: Result<T, IdentityError>, map: (v: T) => Promise<U>): Promise<Result<U, ServiceError>> =>
+    r.ok ? ok(await map(r.value)) : err(identityError(r.error));
   const staff: StaffService = {
     list: () => identity.listStaff().map(staffView),
     get: async (id) => fromIdentity(identity.getStaff(id), (s) => ({ ...staffView(s), sampleList: s.sampleList.map(sampleView) })),
@@ -122,16 +138,16 @@ export function bindIdentity(identity: IdentityService, engine: Engine): { staff
   const customers: CustomerService = {
     async list({ limit, cursor }) {
       const p = pageCustomers(identity.listCustomers(), limit, cursor);
-      return p.ok ? ok({ items: p.value.items.map(customerView), nextCursor: p.value.nextCursor }) : p;
+      return p.ok ? ok({ items: await Promise.all(p.value.items.map(customerView)), nextCursor: p.value.nextCursor }) : p;
     },
-    get: async (id) => fromIdentity(identity.getCustomer(id), (c) => ({ ...customerView(c), sampleList: c.sampleList.map(sampleView) })),
+    get: async (id) => fromIdentityAsync(identity.getCustomer(id), async (c) => ({ ...(await customerView(c)), sampleList: c.sampleList.map(sampleView) })),
     merge: async (into, from) => fromIdentity(await identity.merge(into, from), (r) => r),
     async split(id, sampleIds) {
       const r = await identity.splitCustomer(id, sampleIds);
       if (!r.ok) return err(identityError(r.error));
       return customers.get(r.value.newId);
     },
-    update: async (id, { note }) => fromIdentity(await identity.setCustomerNote(id, note), customerView),
+    update: async (id, { note }) => fromIdentityAsync(await identity.setCustomerNote(id, note), customerView),
     async forget(id) {
       const c = identity.getCustomer(id);
       if (!c.ok) return err(identityError(c.error));
@@ -188,6 +204,7 @@ export function withEmptyFlag(r: VisitReport): LocalReport {
     ...r,
     empty,
     byHour: [],
+    byWeekdayHour: [],
     byDay: [],
     dwell: { buckets: [], medianSeconds: null, meanSeconds: null },
     demographics: { ageBands: [], ageUnknown: 0, gender: { male: 0, female: 0, unknown: 0 } },

@@ -23,7 +23,14 @@ export interface HttpDeps {
   review?: S.ReviewService;
   mqttAccounts?: S.MqttAccountService;
   crops?: S.CropService;
+  placement?: S.PlacementService;
+  captures?: S.EnrolCaptureService;
+  reviewGroups?: S.ReviewGroupService;
+  forgetPreview?: S.ForgetPreviewService;
+  backup?: S.BackupService;
   live?: LiveView;
+  /** The built web page's folder (default dist/ui); null serves no page (API-only tests). */
+  uiDir?: string | null;
   log?: Logger;
 }
 

@@ -44,6 +44,12 @@ function requestBody(route: AnyRoute): JsonSchema | undefined {
       },
       description: `Up to ${route.upload.maxFiles} files of at most ${route.upload.maxFileBytes} bytes each`,
     };
+  if (route.rawBody)
+    return {
+      required: true,
+      description: `${route.rawBody.description} (at most ${route.rawBody.maxBytes} bytes)`,
+      content: Object.fromEntries(route.rawBody.contentTypes.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])),
+    };
   if (route.body) return { required: true, content: { 'application/json': { schema: schemaOf(route.body, 'input') } } };
   return undefined;
 }
@@ -66,7 +72,8 @@ function responses(route: AnyRoute): JsonSchema {
     if (route.access !== 'signed-in') out['403'] = errorResponse(`Requires permission ${route.access} (or a failed CSRF check)`);
   }
   if (route.params) out['404'] = errorResponse('Unknown id');
-  if (route.body || route.upload) out['413'] = errorResponse('Body too large');
+  if (route.rawBody) out['415'] = errorResponse('Wrong content type');
+  if (route.body || route.upload || route.rawBody) out['413'] = errorResponse('Body too large');
   return out;
 }
 

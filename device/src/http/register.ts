@@ -51,6 +51,16 @@ function uploadParser(route: AnyRoute): RequestHandler {
   };
 }
 
+/** Streamed bodies: the content type and declared length are checked before a byte is read. */
+function requireRaw(route: AnyRoute): RequestHandler {
+  const raw = route.rawBody!;
+  return (req, _res, next) => {
+    if (!req.is(raw.contentTypes)) return next(new HttpError(415, 'unsupported_media_type', `send the body as ${raw.contentTypes.join(' or ')}`));
+    if (Number(req.headers['content-length'] ?? 0) > raw.maxBytes) return next(new HttpError(413, 'payload_too_large', `the body is larger than ${raw.maxBytes} bytes`));
+    next();
+  };
+}
+
 function parse<S extends z.ZodType | undefined>(schema: S, value: unknown, where: string): unknown {
   if (!schema) return undefined;
   // A missing body or query is an empty object: the schema then names each missing field.
@@ -94,6 +104,7 @@ function handler(route: AnyRoute, accounts: Accounts): RequestHandler {
 export function mountRoute(app: Express, route: AnyRoute, accounts: Accounts): void {
   const chain: RequestHandler[] = [gate(route, accounts)];
   if (route.upload) chain.push(uploadParser(route));
+  else if (route.rawBody) chain.push(requireRaw(route));
   else if (route.body) chain.push(requireJson, jsonParser);
   chain.push(handler(route, accounts));
   app[route.method](route.path, ...chain);

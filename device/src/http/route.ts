@@ -44,6 +44,13 @@ export interface Upload {
   maxFileBytes: number;
 }
 
+/** A streamed, non-JSON request body (e.g. a backup archive); the handler reads `req` itself. */
+export interface RawBody {
+  contentTypes: string[];
+  maxBytes: number;
+  description: string;
+}
+
 export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema, R extends z.ZodType | undefined> {
   method: Method;
   /** Express path, e.g. `/api/v1/cameras/:id`. */
@@ -55,6 +62,7 @@ export interface RouteSpec<P extends Schema, Q extends Schema, B extends Schema,
   query?: Q;
   body?: B;
   upload?: Upload;
+  rawBody?: RawBody;
   response: R extends z.ZodType ? JsonResponse<R> : RawResponse;
   handle(ctx: RouteContext<P, Q, B>): Promise<R extends z.ZodType ? z.input<R> : void>;
 }

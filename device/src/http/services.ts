@@ -5,6 +5,10 @@ import type { CameraConfig, CameraStats } from '../contracts/camera.js';
 import type { Visit } from '../contracts/visit.js';
 import type { Result } from '../util/result.js';
 import type * as H from '../contracts/http.js';
+import type * as P from '../contracts/placement.js';
+import type * as C from '../contracts/enrol-capture.js';
+import type * as R from '../contracts/review-groups.js';
+import type * as B from '../contracts/backup.js';
 import type { MqttAccountCreate } from '../mqtt/accounts.js';
 
 /**
@@ -106,4 +110,44 @@ export interface SystemService {
   info(): Out<typeof H.SystemInfo>;
   /** Asks the composition root to restart the appliance (e.g. process exit under a supervisor). */
   requestRestart(reason: string): void;
+}
+
+// ---- page tools: placement check, enrol from a camera or from seen faces, review groups, backup ----------
+
+export interface PlacementService {
+  /** Figures for one camera (not_found for a camera that is not configured). */
+  report(cameraId: string, minutes: number): Result<Out<typeof P.CameraPlacement>, ServiceError>;
+  /** Every configured camera. */
+  all(minutes: number): Out<typeof P.PlacementReport>;
+}
+
+export interface EnrolCaptureService {
+  start(req: Out<typeof C.StartCaptureRequest>): Result<Out<typeof C.CaptureView>, ServiceError>;
+  get(id: string): Result<Out<typeof C.CaptureView>, ServiceError>;
+  /** A shot's JPEG, or null. */
+  shot(id: string, shotId: string): Buffer | null;
+  drop(id: string): boolean;
+  /** Enrols the kept shots of a finished capture into a staff member (same checks as uploaded photos). */
+  enrol(staffId: string, req: Out<typeof C.EnrolCaptureRequest>): ServiceResult<Out<typeof H.EnrolResult>>;
+  /** Enrols faces the box already saw: review items, customers, or some samples of a customer. */
+  enrolSeen(staffId: string, req: Out<typeof C.EnrolSeenRequest>): ServiceResult<Out<typeof C.EnrolSeenResult>>;
+}
+
+export interface ReviewGroupService {
+  groups(): Out<typeof R.ReviewGroupList>;
+  act(req: Out<typeof R.ReviewBatchRequest>): Promise<Out<typeof R.ReviewBatchResult>>;
+}
+
+export interface ForgetPreviewService {
+  preview(personId: string): ServiceResult<Out<typeof H.ForgetPreview>>;
+}
+
+export type RestoreError = { code: 'too_large' | 'refused' | 'conflict'; message: string };
+
+export interface BackupService {
+  /** The archive as a stream, and a file name for the download. */
+  archive(): { stream: Readable; filename: string };
+  status(): Promise<Out<typeof B.RestoreStatus>>;
+  /** Checks the uploaded archive whole, stages it, then restarts the appliance to apply it. */
+  restore(input: Readable, expectedBytes: number | undefined): Promise<Result<Out<typeof B.RestoreStatus>, RestoreError>>;
 }

@@ -14,6 +14,7 @@ export function appVersion(): string {
 /** System facts of this process; restarting is delegated to the composition root (it knows how to stop cleanly). */
 export class ProcessSystemService implements SystemService {
   private readonly startedAt = new Date();
+  private ports: () => { http: number | null; mqtt: number | null } = () => ({ http: null, mqtt: null });
 
   constructor(
     private readonly deviceId: string,
@@ -30,7 +31,13 @@ export class ProcessSystemService implements SystemService {
       arch: process.arch,
       startedAt: this.startedAt.toISOString(),
       uptimeSeconds: Math.round(process.uptime()),
+      ports: this.ports(),
     };
+  }
+
+  /** The composition root tells where the listeners really are once it has chosen the ports. */
+  reportPorts(ports: () => { http: number | null; mqtt: number | null }): void {
+    this.ports = ports;
   }
 
   requestRestart(reason: string): void {

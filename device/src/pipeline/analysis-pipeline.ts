@@ -47,6 +47,14 @@ export interface AnalysisPipelineDeps {
   log?: Logger;
 }
 
+/**
+ * Watches every analysed frame's faces (placement check, enrol from a camera). Called in the frame loop after the
+ * frame's own work and awaited, so an observer may use the engine without racing the pipeline for it.
+ */
+export interface FrameObserver {
+  observe(frame: CameraFrame, at: number, faces: ReadonlyArray<LocatedFace | TrackedFace>): void | Promise<void>;
+}
+
 export interface CameraPipelineStats {
   cameraId: string;
   /** Frames offered by the camera. */
@@ -85,6 +93,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   private readonly slots = new LatestFrameSlots();
   private readonly cameras = new Map<string, CameraAnalysis>();
   private readonly failed = new Map<string, number>();
+  private readonly observers = new Set<FrameObserver>();
   private readonly relay: SightingRelay;
   private readonly decider: TrackDecider<TrackedFace>;
   private readonly clock: Clock;
@@ -108,6 +117,12 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   decidedAfterEnd(summary: TrackSummary<TrackedFace>, decision: IdentityDecision): void {
     this.relay.decided(decision, summary);
     this.relay.ended(summary.trackId);
+  }
+
+  /** Adds a watcher of analysed faces; returns its removal. */
+  observe(observer: FrameObserver): () => void {
+    this.observers.add(observer);
+    return () => this.observers.delete(observer);
   }
 
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
@@ -270,6 +285,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     if (described.size) this.timings.record('embed', t3 - t2);
     this.timings.record('track', t4 - t3);
     this.timings.record('frame', t4 - t0);
+    for (const o of this.observers) await o.observe(frame, at, located);
   }
 
   private tick(): void {
@@ -306,7 +322,7 @@ async function describePlanned(engine: PipelineEngine, frame: CameraFrame, locat
   return out;
 }
 
-function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
+export function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;
 }
 

@@ -40,6 +40,8 @@ export interface VisitReport {
   staff: { visits: number; uniqueStaff: number; totalDwellSeconds: number };
   /** Customer arrivals by local hour of day (index 0–23). */
   byHour: number[];
+  /** Customer arrivals by local weekday (0 = Monday … 6 = Sunday) × local hour: the week's heatmap. */
+  byWeekdayHour: number[][];
   /** Every local day in the range, zeros included. */
   byDay: DayRow[];
   dwell: { buckets: { label: string; visits: number }[]; medianSeconds: number | null; meanSeconds: number | null };
@@ -66,6 +68,7 @@ export async function buildVisitReport(
     t = nextZonedMidnight(date, tz);
   }
   const byHour = new Array<number>(24).fill(0);
+  const byWeekdayHour = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
   const customers = new Set<string>();
   const staff = new Set<string>();
   const dwell: number[] = [];
@@ -89,7 +92,9 @@ export async function buildVisitReport(
     }
     customers.add(v.personId);
     v.returning ? returningVisits++ : newVisits++;
-    byHour[zonedParts(at, tz).hour]++;
+    const local = zonedParts(at, tz);
+    byHour[local.hour]++;
+    byWeekdayHour[(new Date(Date.UTC(local.year, local.month - 1, local.day)).getUTCDay() + 6) % 7][local.hour]++;
     const day = days.get(zonedDayKey(at, tz));
     if (day) {
       day.visits++;
@@ -112,6 +117,7 @@ export async function buildVisitReport(
     customers: { visits: newVisits + returningVisits, uniqueCustomers: customers.size, newVisits, returningVisits },
     staff: { visits: staffVisits, uniqueStaff: staff.size, totalDwellSeconds: Math.round(staffDwell) },
     byHour,
+    byWeekdayHour,
     byDay: [...days.values()].map(({ people, ...row }) => ({ ...row, uniqueCustomers: people.size })),
     dwell: {
       buckets: DWELL_BUCKETS.map(([label], i) => ({ label, visits: dwellBuckets[i] })),

@@ -16,6 +16,8 @@ export const VisitFilterParams = z
     /** Minimum dwell in seconds. */
     minDwell: z.coerce.number().min(0).max(1e7).optional(),
     status: z.enum(['open', 'closed']).optional(),
+    /** `true`: returning customers' visits only; `false`: first visits only. */
+    returning: z.enum(['true', 'false']).optional(),
     limit: z.coerce.number().int().min(1).max(1000).default(100),
     cursor: z.string().min(1).max(400).optional(),
   })
@@ -36,7 +38,8 @@ export function visitPredicate(q: VisitFilterParams): (v: Visit) => boolean {
     (q.personId === undefined || v.personId === q.personId) &&
     (q.cameraId === undefined || v.cameras.includes(q.cameraId)) &&
     (q.minDwell === undefined || v.dwellSeconds >= q.minDwell) &&
-    (q.status === undefined || v.status === q.status);
+    (q.status === undefined || v.status === q.status) &&
+    (q.returning === undefined || String(v.returning) === q.returning);
 }
 
 export function timeBounds(q: { from?: string; to?: string }): { from?: number; to?: number } {

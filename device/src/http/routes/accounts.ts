@@ -64,7 +64,7 @@ export function userRoutes({ accounts }: HttpDeps): AnyRoute[] {
       response: { schema: UserView },
       async handle({ params, body, audit }) {
         const u = accountResult(await accounts.store.updateUser(params.id, body));
-        if (body.password !== undefined || body.disabled || body.role !== undefined) accounts.sessions.destroyForUser(u.id);
+        if (body.password !== undefined || body.disabled || body.role !== undefined) await accounts.sessions.destroyForUser(u.id);
         await audit('user.updated', u.username, { fields: Object.keys(body) });
         return u;
       },
@@ -79,7 +79,7 @@ export function userRoutes({ accounts }: HttpDeps): AnyRoute[] {
       response: { schema: UserView },
       async handle({ params, audit }) {
         const u = accountResult(await accounts.store.removeUser(params.id));
-        accounts.sessions.destroyForUser(u.id);
+        await accounts.sessions.destroyForUser(u.id);
         await audit('user.deleted', u.username);
         return u;
       },

@@ -31,7 +31,7 @@ export function authRoutes({ accounts }: HttpDeps): AnyRoute[] {
           throw new HttpError(401, 'unauthenticated', 'wrong username or password');
         }
         accounts.limiter.recordSuccess(body.username);
-        const { sessionId, session } = accounts.sessions.create(user.id);
+        const { sessionId, session } = await accounts.sessions.create(user.id);
         setSessionCookies(req, res, sessionId, session.csrfToken);
         await accounts.audit.record({ kind: 'user', id: user.id, name: user.username, role: user.role }, 'login.succeeded', user.username);
         return { user, csrfToken: session.csrfToken };
@@ -46,7 +46,7 @@ export function authRoutes({ accounts }: HttpDeps): AnyRoute[] {
       response: { schema: Ok },
       async handle({ req, res }) {
         const sid = readCookies(req).get(SESSION_COOKIE);
-        if (sid) accounts.sessions.destroy(sid);
+        if (sid) await accounts.sessions.destroy(sid);
         clearSessionCookies(res);
         return { ok: true as const };
       },

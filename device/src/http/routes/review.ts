@@ -1,11 +1,39 @@
 import { AssignRequest, IdParams, NotThisPersonRequest, ReviewDone, ReviewList } from '../../contracts/http.js';
+import { ReviewBatchRequest, ReviewBatchResult, ReviewGroupList } from '../../contracts/review-groups.js';
 import { unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
 
 export function reviewRoutes(deps: HttpDeps): AnyRoute[] {
   const review = () => need(deps.review, 'the review queue');
+  const groups = () => need(deps.reviewGroups, 'review groups');
+  const auditAction = { assign: 'review.assigned', 'not-this-person': 'review.rejected', dismiss: 'review.dismissed' } as const;
   return [
+    route({
+      method: 'get',
+      path: '/api/v1/review/groups',
+      tag: 'review',
+      summary: 'The review queue grouped by the person the items are about (unknown faces by similarity), largest first',
+      access: 'people.read',
+      response: { schema: ReviewGroupList },
+      async handle() {
+        return groups().groups();
+      },
+    }),
+    route({
+      method: 'post',
+      path: '/api/v1/review/batch',
+      tag: 'review',
+      summary: 'One action on many review items (a whole group): assign, not this person, or dismiss; per-item results',
+      access: 'review.act',
+      body: ReviewBatchRequest,
+      response: { schema: ReviewBatchResult },
+      async handle({ body, audit }) {
+        const r = await groups().act(body);
+        if (r.done.length) await audit(auditAction[body.action], r.done.map((d) => d.id).join(','), { personId: 'personId' in body ? body.personId : null, items: r.done.length });
+        return r;
+      },
+    }),
     route({
       method: 'get',
       path: '/api/v1/review',

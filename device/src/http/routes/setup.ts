@@ -62,7 +62,7 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
         } finally {
           accounts.setup.release();
         }
-        const { sessionId, session } = accounts.sessions.create(user.id);
+        const { sessionId, session } = await accounts.sessions.create(user.id);
         setSessionCookies(req, res, sessionId, session.csrfToken);
         return { user, csrfToken: session.csrfToken };
       },

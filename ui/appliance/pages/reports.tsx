@@ -1,0 +1,113 @@
+/** Reports: visits per day and hour, weekday × hour heatmap, new vs returning, stay, age and gender. */
+import { useState } from 'preact/hooks';
+import { api } from '../../kit/api.js';
+import { Async } from '../../kit/components/feedback.js';
+import { Button, TextField } from '../../kit/components/forms.js';
+import { Card, Page, Stat } from '../../kit/components/layout.js';
+import { Chart, Heatmap } from '../../kit/charts/chart.js';
+import { useApi } from '../../kit/hooks.js';
+import { fmt } from '../../kit/strings.js';
+import type { LocalReport } from '../../kit/contracts.js';
+import { dateInputValue, dayToIso, startOfLocalDay } from '../dates.js';
+import { S } from '../strings.js';
+
+const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
+
+export default function Reports() {
+  const [from, setFrom] = useState(dateInputValue(startOfLocalDay(6)));
+  const [to, setTo] = useState(dateInputValue(startOfLocalDay(0)));
+  const report = useApi(() => api.get<LocalReport>('/reports/local', { from: dayToIso(from), to: dayToIso(to, true) }), [from, to]);
+  const preset = (days: number) => {
+    setFrom(dateInputValue(startOfLocalDay(days - 1)));
+    setTo(dateInputValue(startOfLocalDay(0)));
+  };
+  return (
+    <Page title={S.reports.title}>
+      <Card>
+        <div class="filters">
+          <TextField label={S.reports.from} type="date" value={from} onValue={setFrom} />
+          <TextField label={S.reports.to} type="date" value={to} onValue={setTo} />
+          <div class="row">
+            <Button onClick={() => preset(1)}>{S.reports.today}</Button>
+            <Button onClick={() => preset(7)}>{S.reports.last7}</Button>
+            <Button onClick={() => preset(30)}>{S.reports.last30}</Button>
+          </div>
+        </div>
+      </Card>
+      <Async resource={report} isEmpty={(r) => r.empty} empty={S.reports.empty}>
+        {(r) => <ReportBody r={r} />}
+      </Async>
+    </Page>
+  );
+}
+
+function ReportBody({ r }: { r: LocalReport }) {
+  const days = r.byDay.map((d) => d.date.slice(5));
+  return (
+    <>
+      <p class="small muted">{S.reports.tz(r.timezone)}</p>
+      <div class="stats">
+        <Stat label={S.reports.visits} value={fmt.number(r.customers.visits)} />
+        <Stat label={S.reports.unique} value={fmt.number(r.customers.uniqueCustomers)} />
+        <Stat label={S.reports.newVisits} value={fmt.number(r.customers.newVisits)} />
+        <Stat label={S.reports.returningVisits} value={fmt.number(r.customers.returningVisits)} />
+        <Stat label={S.reports.medianDwell} value={fmt.duration(r.dwell.medianSeconds)} />
+        <Stat label={S.reports.staffVisits} value={fmt.number(r.staff.visits)} />
+      </div>
+      <div class="grid wide">
+        <Card>
+          <Chart
+            label={S.reports.byDay}
+            kind="bars"
+            x={days.map((_, i) => i)}
+            xLabels={days}
+            series={[
+              { label: S.reports.newVisits, values: r.byDay.map((d) => d.newVisits) },
+              { label: S.reports.returningVisits, values: r.byDay.map((d) => d.returningVisits) },
+            ]}
+          />
+        </Card>
+        <Card>
+          <Chart label={S.reports.byHour} kind="bars" x={HOURS.map((_, i) => i)} xLabels={HOURS} series={[{ label: S.reports.visits, values: r.byHour }]} />
+        </Card>
+        <Card>
+          <Heatmap
+            label={S.reports.heatmap}
+            rows={S.reports.weekdays}
+            columns={HOURS}
+            values={r.byWeekdayHour}
+            describe={(d, h, n) => S.reports.heatCell(d, h, n)}
+          />
+        </Card>
+        <Card>
+          <Chart
+            label={S.reports.dwell}
+            kind="bars"
+            x={r.dwell.buckets.map((_, i) => i)}
+            xLabels={r.dwell.buckets.map((b) => b.label)}
+            series={[{ label: S.reports.visits, values: r.dwell.buckets.map((b) => b.visits) }]}
+          />
+        </Card>
+        <Card>
+          <Chart
+            label={S.reports.age}
+            kind="bars"
+            x={r.demographics.ageBands.map((_, i) => i)}
+            xLabels={r.demographics.ageBands.map((b) => b.band)}
+            series={[{ label: S.reports.visits, values: r.demographics.ageBands.map((b) => b.visits) }]}
+          />
+          {r.demographics.ageUnknown > 0 && <p class="small muted">{S.reports.ageUnknown(r.demographics.ageUnknown)}</p>}
+        </Card>
+        <Card>
+          <Chart
+            label={S.reports.gender}
+            kind="bars"
+            x={[0, 1, 2]}
+            xLabels={[S.reports.male, S.reports.female, S.reports.unknown]}
+            series={[{ label: S.reports.visits, values: [r.demographics.gender.male, r.demographics.gender.female, r.demographics.gender.unknown] }]}
+          />
+        </Card>
+      </div>
+    </>
+  );
+}

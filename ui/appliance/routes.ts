@@ -1,0 +1,27 @@
+/**
+ * The page's routes, in navigation order. Each names the permission it needs (the server's); the shell
+ * shows only what the signed-in role may open. Pages load lazily, so each route costs only when opened.
+ * To add a page: write ui/appliance/pages/<name>.tsx with a default export, add a line here.
+ */
+import { lazy } from 'preact-iso';
+import type { ComponentType } from 'preact';
+import { S } from './strings.js';
+
+export interface PageRoute {
+  path: string;
+  /** The nav entry; routes without one (details pages) are reached by links. */
+  label?: string;
+  permission: string;
+  component: ComponentType<any>;
+}
+
+export const routes: PageRoute[] = [
+  { path: '/', label: S.nav.overview, permission: 'live.view', component: lazy(() => import('./pages/overview.js')) },
+  { path: '/cameras', label: S.nav.cameras, permission: 'cameras.read', component: lazy(() => import('./pages/cameras.js')) },
+  { path: '/cameras/:id', permission: 'cameras.read', component: lazy(() => import('./pages/camera-detail.js')) },
+  { path: '/visits', label: S.nav.visits, permission: 'visits.read', component: lazy(() => import('./pages/visits.js')) },
+  { path: '/reports', label: S.nav.reports, permission: 'reports.read', component: lazy(() => import('./pages/reports.js')) },
+  { path: '/settings', label: S.nav.settings, permission: 'settings.read', component: lazy(() => import('./pages/settings.js')) },
+  { path: '/system', label: S.nav.system, permission: 'system.read', component: lazy(() => import('./pages/system.js')) },
+  { path: '/users', label: S.nav.users, permission: 'users.manage', component: lazy(() => import('./pages/users.js')) },
+];

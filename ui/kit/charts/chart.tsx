@@ -1,0 +1,72 @@
+/**
+ * Charts. `Chart` lazy-loads uPlot the first time a page draws one; `Heatmap` is plain markup (a grid
+ * of cells whose shade is the value), so it needs no library.
+ */
+import { Suspense, lazy } from 'preact/compat';
+import { Loading } from '../components/feedback.js';
+import { kitStrings as S } from '../strings.js';
+
+export interface ChartSeries {
+  label: string;
+  values: Array<number | null>;
+}
+
+export interface ChartProps {
+  /** Accessible description of what the chart shows. */
+  label: string;
+  kind: 'line' | 'bars';
+  /** x values: indices for categories (then give xLabels), or unix seconds with `time`. */
+  x: number[];
+  xLabels?: string[];
+  time?: boolean;
+  series: ChartSeries[];
+  height?: number;
+  fill?: boolean;
+  yFormat?: (v: number) => string;
+}
+
+const UPlotChart = lazy(() => import('./uplot-chart.js'));
+
+export function Chart(p: ChartProps) {
+  const hasData = p.x.length > 0 && p.series.some((s) => s.values.some((v) => v !== null && v !== 0));
+  return (
+    <figure style={{ margin: 0 }}>
+      <figcaption class="chart-title">{p.label}</figcaption>
+      {hasData ? (
+        <Suspense fallback={<Loading />}>
+          <UPlotChart {...p} />
+        </Suspense>
+      ) : (
+        <div class="empty">{S.chartNoData}</div>
+      )}
+    </figure>
+  );
+}
+
+/** rows × columns of counts; the darkest cell is the maximum. */
+export function Heatmap({ label, rows, columns, values, describe }: { label: string; rows: string[]; columns: string[]; values: number[][]; describe: (row: string, col: string, v: number) => string }) {
+  const max = Math.max(1, ...values.flat());
+  return (
+    <figure style={{ margin: 0 }}>
+      <figcaption class="chart-title">{label}</figcaption>
+      <div class="heatmap" role="table" aria-label={label}>
+        <div role="row" style={{ display: 'contents' }}>
+          <span role="columnheader" />
+          {columns.map((c, i) => (
+            <span role="columnheader" key={c} class="hdr">{i % 3 === 0 ? c : ''}</span>
+          ))}
+        </div>
+        {rows.map((r, ri) => (
+          <div role="row" key={r} style={{ display: 'contents' }}>
+            <span role="rowheader" class="hdr">{r}</span>
+            {columns.map((c, ci) => {
+              const v = values[ri]?.[ci] ?? 0;
+              const shade = v === 0 ? undefined : `color-mix(in srgb, var(--chart-1) ${Math.round(15 + (85 * v) / max)}%, transparent)`;
+              return <span role="cell" key={c} class="cell" title={describe(r, c, v)} aria-label={describe(r, c, v)} style={shade ? { background: shade } : undefined} />;
+            })}
+          </div>
+        ))}
+      </div>
+    </figure>
+  );
+}
