@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Feature } from '../../device/src/util/feature.js';
-import { createLogger } from '../../device/src/util/log.js';
+import { createLogger, type Logger } from '../../device/src/util/log.js';
 import { createApp } from './app.js';
 import { evaluateAlerts } from './alerts/evaluate.js';
 import { sendDueDeliveries } from './alerts/deliveries.js';
@@ -29,6 +29,7 @@ export interface CloudServerOptions {
   pageDir?: string;
   /** The address printed with the first-run set-up code (default http://localhost:<port>/). */
   publicUrl?: string;
+  log?: Logger;
 }
 
 /** cloud-sync as a Feature: migrates, serves HTTP, refreshes rollups and prunes old heartbeats. */
@@ -36,9 +37,11 @@ export class CloudServer implements Feature {
   readonly name = 'cloud-sync';
   private server: Server | null = null;
   private timers: NodeJS.Timeout[] = [];
-  private readonly log = createLogger('cloud');
+  private readonly log: Logger;
 
-  constructor(private readonly opts: CloudServerOptions) {}
+  constructor(private readonly opts: CloudServerOptions) {
+    this.log = opts.log ?? createLogger('cloud');
+  }
 
   get port(): number {
     return (this.server?.address() as AddressInfo | null)?.port ?? 0;

@@ -27,7 +27,7 @@ export function ReportFilters({ sites, value, onApply, children }: { sites: Site
       <SelectField label={S.reports.site} value={q.site} onValue={(site) => setQ({ ...q, site })} options={[{ value: '', label: S.reports.allSites }, ...sites.map((s) => ({ value: s.id, label: s.name }))]} />
       <TextField label={S.reports.from} type="date" value={q.from} onValue={(from) => setQ({ ...q, from })} />
       <TextField label={S.reports.to} type="date" value={q.to} onValue={(to) => setQ({ ...q, to })} />
-      <div class="field">
+      <div class="filter-action">
         <Button kind="primary" type="submit">{S.reports.apply}</Button>
       </div>
       {children}

@@ -43,7 +43,7 @@ function Rules({ admin }: { admin: boolean }) {
             rowKey={(x) => x.id}
             columns={[
               { key: 'kind', label: S.alerts.kind, render: (x) => S.alerts.kinds[x.kind] },
-              { key: 'th', label: S.alerts.threshold, numeric: true, render: (x) => `${x.threshold} ${UNITS[x.kind]}` },
+              { key: 'th', label: S.alerts.threshold, render: (x) => S.alerts.rule(x.kind, x.threshold, UNITS[x.kind]) },
               {
                 key: 'on',
                 label: S.alerts.enabled,
@@ -59,7 +59,7 @@ function Rules({ admin }: { admin: boolean }) {
           <div class="filters">
             <SelectField label={S.alerts.kind} value={kind} onValue={(k) => { setKind(k); setThreshold(DEFAULTS[k]); }} options={KINDS.map((k) => ({ value: k, label: S.alerts.kinds[k] }))} />
             <NumberField label={`${S.alerts.threshold} (${UNITS[kind]})`} value={threshold} onValue={setThreshold} min={0} step={kind === 'backlog_above' ? 1 : 0.5} />
-            <div class="field"><Button kind="primary" type="submit" busy={add.busy}>{S.alerts.add}</Button></div>
+            <div class="filter-action"><Button kind="primary" type="submit" busy={add.busy}>{S.alerts.add}</Button></div>
           </div>
         </Form>
       )}

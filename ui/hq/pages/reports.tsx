@@ -68,7 +68,7 @@ function Comparison({ c, from, to }: { c: ComparisonReport; from: string; to: st
   return (
     <Card title={S.reports.comparison} actions={<Button onClick={csv}>{S.reports.tableCsv}</Button>}>
       <p class="small muted">{c.previous.from} – {c.previous.to} → {c.period.from} – {c.period.to}</p>
-      <SortableTable caption={S.reports.comparison} columns={table} rows={c.sites} rowKey={(r) => r.siteId} initial={{ key: 'visits', desc: true }} />
+      <SortableTable caption={S.reports.comparison} columns={table} rows={c.sites} rowKey={(r) => r.siteId} initial={{ key: 'visits', desc: true }} empty={S.reports.noSites} />
     </Card>
   );
 }
@@ -84,7 +84,7 @@ function Body({ r }: { r: Reports }) {
   const hours = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
   return (
     <>
-      <p class="small muted">{S.reports.period(r.summary.from, r.summary.to)} ({zones.join(', ')})</p>
+      <p class="small muted">{S.reports.period(r.summary.from, r.summary.to)}{zones.length ? ` (${zones.join(', ')})` : ''}</p>
       {t.visits === 0 ? (
         <Empty>{S.reports.empty}</Empty>
       ) : (
