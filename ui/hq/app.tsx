@@ -62,7 +62,7 @@ export function App() {
       body = <FirstRun onSignedIn={() => void refresh()} />;
       break;
     case 'invite':
-      body = <AcceptInvite code={state.code} onSignedIn={() => void refresh()} />;
+      body = <AcceptInvite code={state.code} />;
       break;
     case 'sign-in':
       body = <SignIn expired={state.expired} onSignedIn={() => void refresh()} />;

@@ -70,12 +70,12 @@ export function FirstRun({ onSignedIn }: { onSignedIn: () => void }) {
   );
 }
 
-export function AcceptInvite({ code, onSignedIn }: { code: string; onSignedIn: () => void }) {
+export function AcceptInvite({ code }: { code: string }) {
   const [password, setPassword] = useState('');
   const run = useAction(async () => {
     await api.post('/session/invite', { code, password });
-    history.replaceState(null, '', '/');
-    onSignedIn();
+    // A fresh load at / (the router still holds /invite/<code>; the code must leave the address bar).
+    location.assign('/');
   });
   return (
     <Centre title={S.invite.title} intro={S.invite.intro}>

@@ -76,7 +76,7 @@ export const S = {
       heartbeat: 'Last heartbeat',
       visit: 'Last visit received',
     },
-    showing: (a: number, b: number, n: number) => `${a}–${b} of ${n}`,
+    showing: (a: string, b: string, n: string) => `${a}–${b} of ${n}`,
     timesNote: 'Times are each site\'s local time.',
   },
   status: { online: 'online', offline: 'offline', revoked: 'revoked', never: 'never heard' },

@@ -103,7 +103,7 @@ export default function Fleet() {
               </div>
             </div>
             <p class="small muted" id="fleet-count">
-              {shown.length ? S.fleet.showing((page - 1) * PAGE + 1, Math.min(page * PAGE, shown.length), shown.length) : ''} · {S.fleet.timesNote}
+              {shown.length ? S.fleet.showing(fmt.number((page - 1) * PAGE + 1), fmt.number(Math.min(page * PAGE, shown.length)), fmt.number(shown.length)) : ''} · {S.fleet.timesNote}
             </p>
             <Table caption={S.fleet.title} columns={columns} rows={pageRows} rowKey={(d) => d.deviceId} empty={S.fleet.empty} />
             {shown.length > PAGE && <Pager page={page} hasNext={page * PAGE < shown.length} onPrev={() => setPage(page - 1)} onNext={() => setPage(page + 1)} />}

@@ -130,9 +130,10 @@ export default function ReportsPage() {
   const [q, setQ] = useState<ReportQuery>({ site: '', from: '', to: '' });
   const reports = useApi(() => load(q), [q.site, q.from, q.to]);
   const period = reports.data ? { from: reports.data.summary.from, to: reports.data.summary.to } : { from: q.from, to: q.to };
+  // A non-empty `download` also keeps preact-iso's router from taking the click as a page change.
   const csvHref = api.url('/reports/visits.csv', { ...queryParams(q), from: period.from || undefined, to: period.to || undefined });
   return (
-    <Page title={S.reports.title} actions={<a class="button" href={csvHref} download>{S.reports.csv}</a>}>
+    <Page title={S.reports.title} actions={<a class="button" href={csvHref} download={`visits-${period.from}-${period.to}.csv`}>{S.reports.csv}</a>}>
       <ReportFilters key={`${period.from}|${period.to}|${q.site}`} sites={sites.data?.sites ?? []} value={{ site: q.site, ...period }} onApply={setQ} />
       <Async resource={reports}>{(r) => <Body r={r} />}</Async>
     </Page>
