@@ -232,7 +232,7 @@ export function pagesSuite(kind: DbKind, opts: { fleetSites: number; devicesPerS
       const form = page.getByRole('form', { name: 'Invite someone' });
       await form.getByLabel('E-mail').fill('rm@acme.example');
       await form.getByLabel('Role').selectOption('regional_manager');
-      await form.getByLabel('Paris Rivoli').check();
+      await form.getByLabel('Sites (regional managers)').selectOption({ label: 'Paris Rivoli' });
       await form.getByRole('button', { name: 'Create invite' }).click();
       const link = (await page.getByTestId('invite-link').textContent())!.trim();
       assert.match(link, /\/invite\//);

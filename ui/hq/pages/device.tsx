@@ -19,14 +19,22 @@ const RANGES = [24, 24 * 7, 24 * 30];
 
 function Charts({ d }: { d: DeviceDetail }) {
   const pts = d.history.points;
+  const tz = d.device.timezone;
+  const idle = pts.length > 0 && pts.every((p) => p.backlog === 0);
   const x = pts.map((p) => Date.parse(p.at) / 1000);
   const cams = [...new Set(pts.flatMap((p) => Object.keys(p.analysedFps)))].sort();
   return (
     <div class="grid wide">
-      <Card><Chart label={S.device.temperature} kind="line" time x={x} series={[{ label: '°C', values: pts.map((p) => p.cpuTemperatureC) }]} /></Card>
-      <Card><Chart label={S.device.cpu} kind="line" time x={x} series={[{ label: '%', values: pts.map((p) => p.cpuLoadPercent) }]} /></Card>
-      <Card><Chart label={S.device.backlog} kind="line" time x={x} series={[{ label: S.device.backlog, values: pts.map((p) => p.backlog) }]} /></Card>
-      <Card><Chart label={S.device.fps} kind="line" time x={x} series={cams.map((c) => ({ label: c, values: pts.map((p) => p.analysedFps[c] ?? null) }))} /></Card>
+      <Card><Chart label={S.device.temperature} kind="line" time timeZone={tz} x={x} series={[{ label: '°C', values: pts.map((p) => p.cpuTemperatureC) }]} /></Card>
+      <Card><Chart label={S.device.cpu} kind="line" time timeZone={tz} x={x} series={[{ label: '%', values: pts.map((p) => p.cpuLoadPercent) }]} /></Card>
+      <Card>
+        {idle ? (
+          <figure style={{ margin: 0 }}><figcaption class="chart-title">{S.device.backlog}</figcaption><p class="empty">{S.device.noBacklog}</p></figure>
+        ) : (
+          <Chart label={S.device.backlog} kind="line" time timeZone={tz} x={x} series={[{ label: S.device.backlog, values: pts.map((p) => p.backlog) }]} />
+        )}
+      </Card>
+      <Card><Chart label={S.device.fps} kind="line" time timeZone={tz} x={x} series={cams.map((c) => ({ label: c, values: pts.map((p) => p.analysedFps[c] ?? null) }))} /></Card>
     </div>
   );
 }
@@ -86,6 +94,7 @@ export default function Device() {
               </Card>
               <div class="filters" style={{ marginBottom: '1rem' }}>
                 <SelectField label={S.device.range} value={String(hours)} onValue={(x) => setHours(Number(x))} options={RANGES.map((r) => ({ value: String(r), label: S.device.hours(r) }))} />
+                <p class="small muted filter-action">{S.device.chartTimes(dev.timezone)}</p>
               </div>
               <Charts d={d} />
               <Card title={S.device.cameras}>

@@ -1,8 +1,8 @@
 /** People of the organisation: invite (one-time link), role and sites, disable/enable, new link, revoke API token. */
-import { useState } from 'preact/hooks';
+import { useId, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { Async, Note, useToast } from '../../kit/components/feedback.js';
-import { Button, CheckField, ConfirmButton, Form, SelectField, TextField } from '../../kit/components/forms.js';
+import { Button, ConfirmButton, Form, SelectField, TextField } from '../../kit/components/forms.js';
 import { Badge, Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
 import { useAction, useApi } from '../../kit/hooks.js';
@@ -14,15 +14,27 @@ import { S } from '../strings.js';
 const ROLES: HqRole[] = ['analyst', 'regional_manager', 'org_admin'];
 const inviteLink = (code: string) => `${location.origin}/invite/${encodeURIComponent(code)}`;
 
+/** A regional manager's sites: a compact multi-select list (an organisation can have hundreds of sites). */
 function SitePicker({ sites, value, onValue }: { sites: SiteView[]; value: string[]; onValue: (v: string[]) => void }) {
+  const id = useId();
   return (
-    <fieldset class="field">
-      <legend>{S.users.sites}</legend>
-      <span class="hint">{S.users.sitesHint}</span>
-      {sites.map((s) => (
-        <CheckField key={s.id} label={s.name} checked={value.includes(s.id)} onValue={(on) => onValue(on ? [...value, s.id] : value.filter((x) => x !== s.id))} />
-      ))}
-    </fieldset>
+    <div class="field">
+      <label for={id}>{S.users.sites}</label>
+      <span class="hint" id={`${id}-hint`}>{S.users.sitesHint}</span>
+      <select
+        id={id}
+        multiple
+        size={Math.min(8, Math.max(3, sites.length))}
+        aria-describedby={`${id}-hint`}
+        onChange={(e) => onValue([...e.currentTarget.selectedOptions].map((o) => o.value))}
+      >
+        {sites.map((s) => (
+          <option key={s.id} value={s.id} selected={value.includes(s.id)}>
+            {s.name}
+          </option>
+        ))}
+      </select>
+    </div>
   );
 }
 
