@@ -31,14 +31,14 @@ export function App() {
     try {
       const code = inviteCode();
       if (code) return setState({ kind: 'invite', code: decodeURIComponent(code) });
-      const st = await api.get<{ needsFirstRun: boolean }>('/session/state');
-      if (st.needsFirstRun) return setState({ kind: 'first-run' });
       try {
+        // Signed in is the common case: ask who we are first, and about the first run only when nobody is.
         const me = await api.get<MeView>('/me');
         setState({ kind: 'signed-in', me, session: { name: me.email, role: me.role, permissions: PERMISSIONS[me.role] } });
       } catch (e) {
-        if (e instanceof ApiError && e.status === 401) setState({ kind: 'sign-in', expired });
-        else throw e;
+        if (!(e instanceof ApiError && e.status === 401)) throw e;
+        const st = await api.get<{ needsFirstRun: boolean }>('/session/state');
+        setState(st.needsFirstRun ? { kind: 'first-run' } : { kind: 'sign-in', expired });
       }
     } catch (e) {
       setState({ kind: 'error', error: e as ApiError });
