@@ -81,9 +81,11 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('navigation', { name: 'main' }).waitFor({ timeout: 30_000 });
 }
 
+/** The page from its top, at most 1,800 px tall (a 1,000-row fleet would otherwise be a poster). */
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(screensDir, { recursive: true });
   const path = join(screensDir, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: DESKTOP.width, height: Math.min(height, 1800) } });
   return path;
 }
