@@ -12,7 +12,15 @@ const BOUNDS = `b as (
          ($2::date::timestamp at time zone timezone) as lo,
          (($3::date + 1)::timestamp at time zone timezone) as hi
   from sites where id = any($1::text[]))`;
-const JOIN_VISITS = `b join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi`;
+/**
+ * Each site's own local bounds, plus the same period widened to every time zone (a day either side) as
+ * plain UTC constants and the site list on the index's leading column: the planner then prunes the month
+ * partitions and uses the (site_id, arrived_at) index instead of scanning every month of every site.
+ */
+export const IN_PERIOD = `v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+  and v.site_id = any($1::text[])
+  and v.arrived_at >= ($2::date - 1)::timestamp at time zone 'UTC' and v.arrived_at < ($3::date + 2)::timestamp at time zone 'UTC'`;
+const JOIN_VISITS = `b join visits v on ${IN_PERIOD}`;
 const params = (r: ReportRange) => [r.siteIds, r.from, r.to];
 
 const BUCKET_FORMAT: Record<Granularity, string> = {
@@ -109,7 +117,7 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
        count(v.visit_id) filter (where v.kind = 'staff')::int as staff,
        (percentile_cont(0.5) within group (order by v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as median,
        (avg(v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as mean
-     from b left join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+     from b left join visits v on ${IN_PERIOD}
      group by b.site_id, b.name, b.tz order by b.name, b.site_id`,
     params(r),
   );

@@ -58,13 +58,15 @@ export default function Fleet() {
 
   const rows = useMemo<Row[]>(() => {
     const all = (fleet.data?.devices ?? []).map((d) => ({ ...d, health: healthOf(d) }));
-    return all.sort((a, b) => b.health.severity - a.health.severity || a.siteName.localeCompare(b.siteName) || a.name.localeCompare(b.name));
+    // A plain comparison: a locale collator over 1,000 rows costs more than the whole draw on a slow CPU.
+    const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    return all.sort((a, b) => b.health.severity - a.health.severity || cmp(a.siteName, b.siteName) || cmp(a.name, b.name));
   }, [fleet.data]);
   const regions = useMemo(() => [...new Set(rows.map((d) => d.region).filter((r): r is string => !!r))].sort(), [rows]);
   const sites = useMemo(() => {
     const m = new Map<string, string>();
     for (const d of rows) if (!region || d.region === region) m.set(d.siteId, d.siteName);
-    return [...m].sort((a, b) => a[1].localeCompare(b[1]));
+    return [...m].sort((a, b) => (a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
   }, [rows, region]);
   const shown = useMemo(() => {
     const q = query.trim().toLowerCase();
