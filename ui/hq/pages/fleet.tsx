@@ -14,6 +14,7 @@ import type { FleetDevice } from '../contracts.js';
 import { ago, siteTime } from '../dates.js';
 import { healthOf, versionOf, type Health } from '../fleet-health.js';
 import { S } from '../strings.js';
+import { takePrefetched } from '../prefetch.js';
 
 const PAGE = 100;
 type Row = FleetDevice & { health: Health };
@@ -47,7 +48,7 @@ const columns: Column<Row>[] = [
 ];
 
 export default function Fleet() {
-  const fleet = useApi(() => api.get<{ devices: FleetDevice[] }>('/fleet/devices'), []);
+  const fleet = useApi(() => takePrefetched<{ devices: FleetDevice[] }>('/fleet/devices') ?? api.get<{ devices: FleetDevice[] }>('/fleet/devices'), []);
   useInterval(fleet.reload, 30_000);
   const [region, setRegion] = useState('');
   const [site, setSite] = useState('');
