@@ -7,6 +7,7 @@ import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
 import { defaultSettings, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
+import type { CloudStatus } from './contracts/http.js';
 import { EventBus } from './events.js';
 import { SystemHealth } from './health/system-health.js';
 import { createHttpApp } from './http/app.js';
@@ -59,6 +60,8 @@ export interface ApplianceOptions {
   heartbeatIntervalMs?: number;
   /** How a restart is done (restart button, restore); default: SIGTERM to this process for the supervisor to restart. */
   restart?: (reason: string) => void;
+  /** The built web page's folder (default dist/ui). */
+  uiDir?: string;
 }
 
 /**
@@ -205,6 +208,9 @@ export class Appliance {
       mqttAccounts: bindMqttAccounts(mqttAccounts),
       crops: bindCrops(store.crops),
       live,
+      uiDir: opts.uiDir,
+      // The sync service is built below; requests only arrive once everything has started.
+      cloudLink: { status: () => cloudStatusOf(sync!), tryNow: () => sync!.syncNow() },
       log: log.child('http'),
     });
     const httpServer = new HttpServer(http.app, {
@@ -307,4 +313,18 @@ async function addExtraCameras(settings: DocumentSettingsService, extra: readonl
   if (fresh.length === 0) return;
   const r = await settings.update({ cameras: [...settings.get().cameras, ...fresh] });
   if (!r.ok) throw new Error(`--camera: ${r.error.message}`);
+}
+
+/** The sync service's state as the HTTP contract says it. */
+function cloudStatusOf(sync: SyncService): CloudStatus {
+  const s = sync.status();
+  return {
+    state: s.state,
+    cloudUrl: s.cloudUrl,
+    siteId: s.siteId,
+    lastUploadAt: s.lastUploadAt,
+    lastError: s.lastError && { kind: s.lastError.kind, message: s.lastError.message },
+    consecutiveFailures: s.consecutiveFailures,
+    backlog: s.backlog,
+  };
 }

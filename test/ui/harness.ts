@@ -33,6 +33,8 @@ export interface ApplianceProcessOptions {
   camera?: boolean;
   /** Start a new process whenever this one exits (as balena or systemd would after a restart). */
   supervise?: boolean;
+  /** Serve the page from this folder instead of dist/ui. */
+  uiDir?: string;
 }
 
 /** One appliance process (restarted on the same port and data dir when supervised). */
@@ -64,6 +66,7 @@ export class ApplianceProcess {
       CVA_TEST_HTTP_PORT: String(this.port),
       UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '38',
     };
+    if (this.opts.uiDir) env.CVA_TEST_UI_DIR = this.opts.uiDir;
     if (this.opts.camera) env.CVA_TEST_CAMERA = clipPath;
     else delete env.CVA_TEST_CAMERA;
     const child = spawn(process.execPath, [fixture], { env, stdio: ['ignore', 'pipe', 'pipe'] });

@@ -12,7 +12,7 @@ import { Shell } from './shell.js';
 import { SignIn } from './sign-in.js';
 import { SetupWizard, setupInProgress } from './setup/wizard.js';
 import { routes } from './routes.js';
-import { NotFound } from './pages/not-found.js';
+import { Forbidden, NotFound } from './pages/not-found.js';
 
 type State =
   | { kind: 'loading' }
@@ -30,15 +30,16 @@ export function App() {
 
   const refresh = useCallback(async (expired = false) => {
     try {
-      const status = await api.get<SetupStatus>('/setup');
+      // Both questions at once: the first render waits for one round trip, not two.
+      const [status, me] = await Promise.all([
+        api.get<SetupStatus>('/setup'),
+        api.get<MeView>('/auth/me').catch((e: unknown) => {
+          if (e instanceof ApiError && e.status === 401) return null;
+          throw e;
+        }),
+      ]);
       if (status.needsSetup) return setState({ kind: 'setup', status });
-      try {
-        const me = await api.get<MeView>('/auth/me');
-        setState({ kind: 'signed-in', session: sessionOf(me), status });
-      } catch (e) {
-        if (e instanceof ApiError && e.status === 401) setState({ kind: 'sign-in', expired, status });
-        else throw e;
-      }
+      setState(me ? { kind: 'signed-in', session: sessionOf(me), status } : { kind: 'sign-in', expired, status });
     } catch (e) {
       setState({ kind: 'error', error: e as ApiError });
     }
@@ -73,9 +74,8 @@ export function App() {
               <ErrorBoundary>
                 <Router>
                   {[
-                    ...routes
-                      .filter((r) => state.session.permissions.includes(r.permission))
-                      .map((r) => <Route key={r.path} path={r.path} component={r.component} />),
+                    // A page the role may not open says so instead of going blank.
+                    ...routes.map((r) => <Route key={r.path} path={r.path} component={state.session.permissions.includes(r.permission) ? r.component : Forbidden} />),
                     <Route key="404" default component={NotFound} />,
                   ]}
                 </Router>

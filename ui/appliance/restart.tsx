@@ -7,7 +7,8 @@ import { useAction } from '../kit/hooks.js';
 import type { SystemInfo } from '../kit/contracts.js';
 import { S } from './strings.js';
 
-async function waitUntilBack(startedBefore: string): Promise<void> {
+/** Resolves once the appliance answers again with a new start time (or after three minutes). */
+export async function waitUntilBack(startedBefore: string): Promise<void> {
   for (let i = 0; i < 180; i++) {
     await new Promise((r) => setTimeout(r, 1000));
     try {

@@ -12,13 +12,29 @@ export interface PageRoute {
   /** The nav entry; routes without one (details pages) are reached by links. */
   label?: string;
   permission: string;
-  component: ComponentType<any>;
+  component: ComponentType<any> & { preload?: () => Promise<unknown> };
+}
+
+/** Starts loading the page the address points at while the session is being checked (one round trip less). */
+export function preloadRoute(path: string): void {
+  const segments = (p: string) => p.split('/').filter(Boolean);
+  const want = segments(path);
+  const match = routes.find((r) => {
+    const have = segments(r.path);
+    return have.length === want.length && have.every((s, i) => s.startsWith(':') || s === want[i]);
+  });
+  void match?.component.preload?.().catch(() => undefined);
 }
 
 export const routes: PageRoute[] = [
   { path: '/', label: S.nav.overview, permission: 'live.view', component: lazy(() => import('./pages/overview.js')) },
   { path: '/cameras', label: S.nav.cameras, permission: 'cameras.read', component: lazy(() => import('./pages/cameras.js')) },
   { path: '/cameras/:id', permission: 'cameras.read', component: lazy(() => import('./pages/camera-detail.js')) },
+  { path: '/staff', label: S.nav.staff, permission: 'people.read', component: lazy(() => import('./pages/staff.js')) },
+  { path: '/staff/:id', permission: 'people.read', component: lazy(() => import('./pages/staff-detail.js')) },
+  { path: '/customers', label: S.nav.customers, permission: 'people.read', component: lazy(() => import('./pages/customers.js')) },
+  { path: '/customers/:id', permission: 'people.read', component: lazy(() => import('./pages/customer-detail.js')) },
+  { path: '/review', label: S.nav.review, permission: 'people.read', component: lazy(() => import('./pages/review.js')) },
   { path: '/visits', label: S.nav.visits, permission: 'visits.read', component: lazy(() => import('./pages/visits.js')) },
   { path: '/reports', label: S.nav.reports, permission: 'reports.read', component: lazy(() => import('./pages/reports.js')) },
   { path: '/settings', label: S.nav.settings, permission: 'settings.read', component: lazy(() => import('./pages/settings.js')) },

@@ -103,12 +103,16 @@ async function call<T>(method: string, path: string, body?: unknown, query?: Que
   return (type.includes('json') ? await res.json() : await res.text()) as T;
 }
 
-/** Uploads a multipart form with progress (fetch has no upload progress; XHR does). */
-function upload<T>(path: string, form: FormData, onProgress?: (fraction: number) => void): Promise<T> {
+/**
+ * Uploads a multipart form (photos) or a raw file (a backup, with its content type) with progress
+ * (fetch has no upload progress; XHR does).
+ */
+function upload<T>(path: string, body: FormData | Blob, onProgress?: (fraction: number) => void, contentType?: string): Promise<T> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', apiUrl(path));
     xhr.setRequestHeader(CSRF_HEADER, csrfToken());
+    if (contentType) xhr.setRequestHeader('Content-Type', contentType);
     xhr.setRequestHeader('Accept', 'application/json');
     xhr.upload.onprogress = (e) => e.lengthComputable && onProgress?.(e.loaded / e.total);
     xhr.onerror = () => reject(new ApiError(0, 'offline', 'the upload did not reach the appliance'));
@@ -123,7 +127,7 @@ function upload<T>(path: string, form: FormData, onProgress?: (fraction: number)
       const e = (body as Partial<ErrorBody> | null)?.error;
       reject(new ApiError(xhr.status, e?.code ?? `http_${xhr.status}`, messageOf(e, `${xhr.status} ${xhr.statusText}`)));
     };
-    xhr.send(form);
+    xhr.send(body);
   });
 }
 

@@ -105,3 +105,31 @@ export function useEventSource(url: string | null, handlers: Record<string, (dat
   }, [url, names]);
   return state;
 }
+
+export interface CursorPages {
+  /** 1-based page number. */
+  page: number;
+  /** The cursor to load the current page with (undefined: the first page). */
+  cursor: string | undefined;
+  /** Props for <Pager>, given the answer's nextCursor. */
+  pager: (nextCursor: string | null | undefined) => { page: number; hasNext: boolean; onPrev: () => void; onNext: () => void };
+}
+
+/**
+ * Cursor paging (the API answers `nextCursor`): a stack of the cursors that started each page seen, back to
+ * the first page whenever `resetKey` (e.g. the filters) changes.
+ */
+export function useCursorPages(resetKey = ''): CursorPages {
+  const [state, setState] = useState<{ key: string; stack: Array<string | undefined> }>({ key: resetKey, stack: [undefined] });
+  const stack = state.key === resetKey ? state.stack : [undefined];
+  return {
+    page: stack.length,
+    cursor: stack[stack.length - 1],
+    pager: (nextCursor) => ({
+      page: stack.length,
+      hasNext: !!nextCursor,
+      onPrev: () => setState({ key: resetKey, stack: stack.length > 1 ? stack.slice(0, -1) : stack }),
+      onNext: () => nextCursor && setState({ key: resetKey, stack: [...stack, nextCursor] }),
+    }),
+  };
+}

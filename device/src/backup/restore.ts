@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { z } from 'zod';
-import { BACKUP_FORMAT, BACKUP_VERSION, BackupCounts, BackupManifest } from '../contracts/backup.js';
+import { BACKUP_FORMAT, BACKUP_VERSION, BackupCounts, BackupManifest, MAX_BACKUP_UPLOAD_BYTES } from '../contracts/backup.js';
 import { Settings } from '../contracts/settings.js';
 import { IdentityDoc } from '../identity/model.js';
 import { fsyncDir, writeFileAtomic } from '../store/atomic-file.js';
@@ -27,7 +27,7 @@ export interface RestoreLimits {
   maxUnpackedBytes: number;
   maxFiles: number;
 }
-export const DEFAULT_RESTORE_LIMITS: RestoreLimits = { maxUploadBytes: 2 * 1024 ** 3, maxUnpackedBytes: 8 * 1024 ** 3, maxFiles: 1_000_000 };
+export const DEFAULT_RESTORE_LIMITS: RestoreLimits = { maxUploadBytes: MAX_BACKUP_UPLOAD_BYTES, maxUnpackedBytes: 8 * 1024 ** 3, maxFiles: 1_000_000 };
 
 export type RestoreRefusal = { code: 'too_large' | 'refused'; message: string };
 
@@ -120,7 +120,9 @@ async function unpack(
   let manifestRaw: Buffer | null = null;
   let unpacked = 0;
   const got = new Map<string, { bytes: number; sha256: string }>();
-  await readTar(gunzip, async ({ path, size }) => {
+  const handles = new Set<FileHandle>();
+  try {
+    await readTar(gunzip, async ({ path, size }) => {
     if (first) {
       first = false;
       if (path !== FORMAT_ENTRY) throw new Refused('refused', 'not an appliance backup (no format marker)');
@@ -134,8 +136,12 @@ async function unpack(
     if (got.size + 1 > limits.maxFiles) throw new Refused('too_large', `more than ${limits.maxFiles} files`);
     unpacked += size;
     if (unpacked > limits.maxUnpackedBytes) throw new Refused('too_large', `more than ${limits.maxUnpackedBytes} bytes unpacked`);
-    return fileSink(join(incoming, path), (sha256, bytes) => got.set(path, { bytes, sha256 }));
-  });
+    return fileSink(join(incoming, path), handles, (sha256, bytes) => got.set(path, { bytes, sha256 }));
+    });
+  } finally {
+    // An archive refused half-way leaves its last file open: close it before the folder is removed.
+    for (const fh of handles) await fh.close().catch(() => {});
+  }
   checkFormat(format);
   if (!manifestRaw) throw new Refused('refused', 'the archive has no manifest');
   const m = BackupManifest.safeParse(parseJson(manifestRaw, MANIFEST_ENTRY));
@@ -165,7 +171,7 @@ function parseJson(b: Buffer, what: string): unknown {
 }
 
 /** Writes one entry to its file while hashing it. */
-function fileSink(file: string, done: (sha256: string, bytes: number) => void): EntrySink {
+function fileSink(file: string, handles: Set<FileHandle>, done: (sha256: string, bytes: number) => void): EntrySink {
   const hash = createHash('sha256');
   let fh: FileHandle | null = null;
   let bytes = 0;
@@ -173,9 +179,11 @@ function fileSink(file: string, done: (sha256: string, bytes: number) => void): 
     if (!fh) {
       await mkdir(dirname(file), { recursive: true });
       fh = await open(file, 'wx');
+      handles.add(fh);
     }
     if (chunk === null) {
       await fh.sync();
+      handles.delete(fh);
       await fh.close();
       done(hash.digest('hex'), bytes);
       return;
@@ -236,6 +244,8 @@ const exists = (p: string) => stat(p).then(() => true, () => false);
  * The previous data stays in `.restore-previous/` until the next restore. Returns what was applied, or null.
  */
 export async function applyStagedRestore(dataDir: string, log: Logger): Promise<AppliedRestore | null> {
+  // An upload the box stopped in the middle of checking is never applied; its files go.
+  await rm(join(dataDir, INCOMING_DIR), { recursive: true, force: true });
   const staged = join(dataDir, STAGED_DIR);
   let ready: z.infer<typeof Ready>;
   try {

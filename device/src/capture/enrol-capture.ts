@@ -134,7 +134,12 @@ export class EnrolCaptures implements Feature, FrameObserver {
       c.frames++;
       if (faces.length !== 1) continue;
       c.singleFaceFrames++;
-      await this.offer(c, frame, faces[0], now);
+      try {
+        await this.offer(c, frame, faces[0], now);
+      } catch {
+        // A face that cannot be described or cut (e.g. at the frame's edge) is no shot; the frame itself is fine.
+        c.tooPoor++;
+      }
     }
   }
 

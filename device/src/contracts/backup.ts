@@ -9,6 +9,8 @@ import { IsoTime } from './visit.js';
 export const BACKUP_FORMAT = 'cva-backup';
 export const BACKUP_VERSION = 1;
 export const BACKUP_CONTENT_TYPE = 'application/vnd.cva.backup+gzip';
+/** The largest archive a restore accepts (compressed). */
+export const MAX_BACKUP_UPLOAD_BYTES = 2 * 1024 ** 3;
 
 export const BackupCounts = z.object({
   staff: z.number().int().min(0),

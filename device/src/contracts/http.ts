@@ -104,6 +104,17 @@ export const SetupRequest = z.object({
   site: z.object({ name: z.string().trim().min(1).max(120), timezone: Timezone }),
   cloud: CloudClaimInput.optional(),
 });
+/** The appliance's link to cloud-sync (HQ): claim state, last upload, the last error and what waits in the outbox. */
+export const CloudStatus = z.object({
+  state: z.enum(['unconfigured', 'claiming', 'ready', 'uploading', 'offline', 'unauthorized', 'refused']),
+  cloudUrl: z.string().nullable(),
+  siteId: z.string().nullable(),
+  lastUploadAt: IsoTime.nullable(),
+  lastError: z.object({ kind: z.string(), message: z.string() }).nullable(),
+  consecutiveFailures: z.number().int().min(0),
+  backlog: OutboxBacklog,
+});
+export type CloudStatus = z.infer<typeof CloudStatus>;
 export const SiteUpdate = z.object({ name: z.string().trim().min(1).max(120).optional(), timezone: Timezone.optional() }).strict();
 
 // ---- settings --------------------------------------------------------------------------------------

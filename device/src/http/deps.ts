@@ -6,6 +6,7 @@ import type { LiveView } from './live/live-view.js';
 import type { EventStream } from './live/event-stream.js';
 import type * as S from './services.js';
 import { HttpError } from './errors.js';
+import type { CloudStatus } from '../contracts/http.js';
 
 /** Everything the HTTP app is built from. Services not wired yet answer 503 `unavailable`. */
 export interface HttpDeps {
@@ -29,6 +30,8 @@ export interface HttpDeps {
   forgetPreview?: S.ForgetPreviewService;
   backup?: S.BackupService;
   live?: LiveView;
+  /** The cloud link (the sync service): its state for the pages, and a nudge to try now after a new claim code. */
+  cloudLink?: { status(): CloudStatus; tryNow(): void };
   /** The built web page's folder (default dist/ui); null serves no page (API-only tests). */
   uiDir?: string | null;
   log?: Logger;

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
 import { repoRoot } from './paths.js';
@@ -39,10 +39,16 @@ export interface StaticUiOptions {
 export function mountStaticUi(app: Express, opts: StaticUiOptions = {}): void {
   const dir = opts.dir ?? defaultUiDir();
   const indexPath = join(dir, 'index.html');
-  let shell: Buffer | null = null;
+  // Re-read when the file changes, so a rebuild (new asset hashes) is served without a restart.
+  let shell: { mtimeMs: number; html: Buffer } | null = null;
   const readShell = (): Buffer | null => {
-    if (!shell && existsSync(indexPath)) shell = readFileSync(indexPath);
-    return shell;
+    try {
+      const { mtimeMs } = statSync(indexPath);
+      if (shell?.mtimeMs !== mtimeMs) shell = { mtimeMs, html: readFileSync(indexPath) };
+      return shell.html;
+    } catch {
+      return null;
+    }
   };
   const security = (res: Response) => res.set({ 'Content-Security-Policy': UI_CSP, 'X-Frame-Options': 'DENY' });
 
@@ -61,8 +67,9 @@ export function mountStaticUi(app: Express, opts: StaticUiOptions = {}): void {
     }),
   );
 
-  app.get(/.*/, (req: Request, res: Response, next: NextFunction) => {
-    if (NOT_THE_PAGE.test(req.path) || req.path.startsWith('/assets/')) return next();
+  // A middleware, not a route: the page is not part of the API's route table (nor its OpenAPI document).
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || NOT_THE_PAGE.test(req.path) || req.path.startsWith('/assets/')) return next();
     // A missing file with an extension (favicon.ico, a stale asset) is a 404, not the shell.
     if (/\.[a-z0-9]{1,8}$/i.test(req.path) && req.path !== '/index.html') return next();
     const html = readShell();

@@ -9,6 +9,7 @@ import type { CameraView } from '../../kit/contracts.js';
 import { CameraState } from './overview.js';
 import { decoderLabel } from './cameras.js';
 import { S } from '../strings.js';
+import { PlacementCard } from '../tools/placement-card.js';
 
 export default function CameraDetail({ id }: { id: string }) {
   const camera = useApi(() => api.get<CameraView>(`/cameras/${encodeURIComponent(id)}`), [id]);
@@ -40,6 +41,7 @@ export default function CameraDetail({ id }: { id: string }) {
                 <dd>{c.stats?.lastError ?? '—'}</dd>
               </dl>
             </Card>
+            <PlacementCard cameraId={c.config.id} />
           </div>
         )}
       </Async>

@@ -12,6 +12,7 @@ import type { CameraList, CameraView } from '../../kit/contracts.js';
 import { CameraForm } from '../cameras/camera-form.js';
 import { ConnectionTest } from '../cameras/camera-test.js';
 import { CameraState } from './overview.js';
+import { PlacementPanel } from '../cameras/placement-panel.js';
 import { S } from '../strings.js';
 
 export function decoderLabel(decoder: string | null | undefined): string {
@@ -103,6 +104,7 @@ export default function Cameras() {
           />
         </Card>
       )}
+      {cameras.data && cameras.data.items.length > 0 && <PlacementPanel names={Object.fromEntries(cameras.data.items.map((c) => [c.config.id, c.config.name]))} />}
       {testing && (
         <Card title={`${S.cameras.test}: ${testing}`}>
           <ConnectionTest key={testing} cameraId={testing} autoStart withSnapshot />

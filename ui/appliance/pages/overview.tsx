@@ -30,7 +30,7 @@ export default function Overview() {
         <Stat label={S.overview.returningToday} value={fmt.number(r?.customers.returningVisits)} />
         <Stat label={S.overview.medianDwell} value={fmt.duration(r?.dwell.medianSeconds)} />
       </div>
-      <div class="grid wide">
+      <div class="overview-grid">
         <Card title={S.overview.cameras}>
           <Async
             resource={cameras}
@@ -42,7 +42,7 @@ export default function Overview() {
             }
           >
             {(d) => (
-              <div class="stack">
+              <div class="grid">
                 {d.items.map((c) => (
                   <div key={c.config.id}>
                     <div class="row" style={{ justifyContent: 'space-between' }}>

@@ -59,6 +59,7 @@ function ReportBody({ r }: { r: LocalReport }) {
           <Chart
             label={S.reports.byDay}
             kind="bars"
+            stacked
             x={days.map((_, i) => i)}
             xLabels={days}
             series={[
@@ -80,34 +81,28 @@ function ReportBody({ r }: { r: LocalReport }) {
           />
         </Card>
         <Card>
-          <Chart
-            label={S.reports.dwell}
-            kind="bars"
-            x={r.dwell.buckets.map((_, i) => i)}
-            xLabels={r.dwell.buckets.map((b) => b.label)}
-            series={[{ label: S.reports.visits, values: r.dwell.buckets.map((b) => b.visits) }]}
-          />
+          <CategoryBars label={S.reports.dwell} rows={r.dwell.buckets.map((b) => [b.label, b.visits])} />
         </Card>
         <Card>
-          <Chart
-            label={S.reports.age}
-            kind="bars"
-            x={r.demographics.ageBands.map((_, i) => i)}
-            xLabels={r.demographics.ageBands.map((b) => b.band)}
-            series={[{ label: S.reports.visits, values: r.demographics.ageBands.map((b) => b.visits) }]}
-          />
+          <CategoryBars label={S.reports.age} rows={r.demographics.ageBands.map((b) => [b.band, b.visits])} />
           {r.demographics.ageUnknown > 0 && <p class="small muted">{S.reports.ageUnknown(r.demographics.ageUnknown)}</p>}
         </Card>
         <Card>
-          <Chart
+          <CategoryBars
             label={S.reports.gender}
-            kind="bars"
-            x={[0, 1, 2]}
-            xLabels={[S.reports.male, S.reports.female, S.reports.unknown]}
-            series={[{ label: S.reports.visits, values: [r.demographics.gender.male, r.demographics.gender.female, r.demographics.gender.unknown] }]}
+            rows={[
+              [S.reports.male, r.demographics.gender.male],
+              [S.reports.female, r.demographics.gender.female],
+              [S.reports.unknown, r.demographics.gender.unknown],
+            ]}
           />
         </Card>
       </div>
     </>
   );
+}
+
+/** Visits per category (stay buckets, age bands, gender) as bars. */
+function CategoryBars({ label, rows }: { label: string; rows: Array<[string, number]> }) {
+  return <Chart label={label} kind="bars" x={rows.map((_, i) => i)} xLabels={rows.map(([l]) => l)} series={[{ label: S.reports.visits, values: rows.map(([, n]) => n) }]} />;
 }

@@ -9,10 +9,12 @@ import { Async, ErrorNote, Note, useToast } from '../../kit/components/feedback.
 import { Button, CheckField, ConfirmButton, Form, NumberField, SelectField, TextField } from '../../kit/components/forms.js';
 import { Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
-import { useAction, useApi } from '../../kit/hooks.js';
+import { useAction, useApi, useInterval } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
-import type { HealthReport, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
+import type { CloudStatus, MqttAccountList, SettingsUpdateView, SettingsView, SetupStatus, Settings as SettingsT } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
+import { CloudState } from '../cloud-state.js';
+import { TimezoneField } from '../timezone-field.js';
 import { S } from '../strings.js';
 
 type Patch = Record<string, unknown>;
@@ -98,7 +100,7 @@ function SiteCard({ s, writable, onSaved }: CardProps) {
   return (
     <SettingsForm title={S.settings.site} writable={writable} onSaved={onSaved} patch={save}>
       <TextField label={S.settings.siteName} value={name} onValue={setName} />
-      <TextField label={S.settings.timezone} value={timezone} onValue={setTimezone} hint={S.setup.timezoneHint} />
+      <TimezoneField label={S.settings.timezone} value={timezone} onValue={setTimezone} />
       <NumberField label={S.settings.visitGap} hint={S.settings.visitGapHint} value={gap} onValue={setGap} min={1} max={1440} />
     </SettingsForm>
   );
@@ -134,7 +136,7 @@ function MqttCard({ s, writable, onSaved }: CardProps) {
   const [m, setM] = useState({ port: s.mqtt.port, baseTopic: s.mqtt.baseTopic, homeAssistantDiscovery: s.mqtt.homeAssistantDiscovery, healthIntervalSeconds: s.mqtt.healthIntervalSeconds });
   const [httpPort, setHttpPort] = useState(s.http.port);
   return (
-    <SettingsForm title={S.settings.mqtt} intro={S.settings.mqttIntro} writable={writable} onSaved={onSaved} patch={() => patchSettings({ mqtt: m, http: { port: httpPort } })}>
+    <SettingsForm title={S.settings.mqtt} intro={`${S.settings.mqttIntro} ${S.settings.mqttRestart}`} writable={writable} onSaved={onSaved} patch={() => patchSettings({ mqtt: m, http: { port: httpPort } })}>
       <NumberField label={S.settings.mqttPort} value={m.port} onValue={(port) => setM({ ...m, port })} min={0} max={65535} />
       <TextField label={S.settings.baseTopic} value={m.baseTopic} onValue={(baseTopic) => setM({ ...m, baseTopic })} />
       <NumberField label={S.settings.healthInterval} value={m.healthIntervalSeconds} onValue={(v) => setM({ ...m, healthIntervalSeconds: v })} min={5} max={3600} />
@@ -191,8 +193,8 @@ function MqttAccountsCard() {
 }
 
 function CloudCard({ s, writable }: { s: SettingsT; writable: boolean }) {
-  const status = useApi(() => api.get<SetupStatus>('/setup'));
-  const health = useApi(() => api.get<HealthReport>('/health/details'));
+  const cloud = useApi(() => api.get<CloudStatus>('/setup/cloud'));
+  useInterval(cloud.reload, 10_000);
   const [url, setUrl] = useState(s.cloud.url ?? '');
   const [claimCode, setClaimCode] = useState('');
   const toast = useToast();
@@ -200,13 +202,11 @@ function CloudCard({ s, writable }: { s: SettingsT; writable: boolean }) {
     await api.put('/setup/cloud', { url, claimCode });
     setClaimCode('');
     toast(S.settings.saved);
-    status.reload();
+    cloud.reload();
   });
-  const outbox = health.data?.outbox;
   return (
     <Card title={S.settings.cloud}>
-      <p>{status.data?.cloud.claimCodeSet ? `${S.settings.claimSet} (${status.data.cloud.url})` : S.settings.claimNotSet}</p>
-      {outbox && <p class="small muted">{S.settings.backlog(outbox.pendingVisits, outbox.pendingItems, outbox.oldestPendingAt)}</p>}
+      <Async resource={cloud}>{(c) => <CloudState c={c} />}</Async>
       {writable && (
         <Form onSubmit={() => void save.run()} error={save.error} label={S.settings.cloud}>
           <TextField label={S.settings.cloudUrl} type="url" value={url} onValue={setUrl} placeholder="https://hq.example.com" />

@@ -5,11 +5,12 @@ import { Async } from '../../kit/components/feedback.js';
 import { Card, Page, Stat } from '../../kit/components/layout.js';
 import { Pager, Table } from '../../kit/components/table.js';
 import { Chart } from '../../kit/charts/chart.js';
-import { useApi, useInterval } from '../../kit/hooks.js';
+import { useApi, useCursorPages, useInterval } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
 import type { AuditList, HealthReport, SystemInfo } from '../../kit/contracts.js';
 import { RestartButton } from '../restart.js';
+import { BackupCard } from '../tools/backup-card.js';
 import { S } from '../strings.js';
 
 /** How many health samples the small charts keep (5 s apart: the last 10 minutes). */
@@ -21,7 +22,8 @@ interface Sample {
   temp: number | null;
   memPct: number;
   detector: number | null;
-  fps: number;
+  /** Frames analysed per second, per camera id. */
+  fps: Record<string, number>;
 }
 
 function sampleOf(h: HealthReport): Sample {
@@ -31,17 +33,21 @@ function sampleOf(h: HealthReport): Sample {
     temp: h.cpu.temperatureC,
     memPct: (100 * h.memory.usedBytes) / Math.max(1, h.memory.totalBytes),
     detector: h.detectorMs,
-    fps: h.cameras.reduce((a, c) => a + c.analysedFps, 0),
+    fps: Object.fromEntries(h.cameras.map((c) => [c.cameraId, c.analysedFps])),
   };
 }
+
+/** Samples outlive the page while the app is open, so coming back to System shows the recent past. */
+let kept: Sample[] = [];
 
 export default function System() {
   const can = useCan();
   const info = useApi(() => api.get<SystemInfo>('/system/info'));
-  const [history, setHistory] = useState<Sample[]>([]);
+  const [history, setHistory] = useState<Sample[]>(kept);
   const health = useApi(async () => {
     const h = await api.get<HealthReport>('/health/details');
-    setHistory((old) => [...old, sampleOf(h)].slice(-HISTORY));
+    kept = [...kept, sampleOf(h)].slice(-HISTORY);
+    setHistory(kept);
     return h;
   });
   useInterval(health.reload, 5000);
@@ -64,16 +70,25 @@ export default function System() {
               </div>
               <p class="small muted">{S.system.live}</p>
               <div class="grid">
-                <Chart label={S.system.cpu} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.cpu) }]} height={140} />
-                <Chart label={S.system.memory} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.memPct) }]} height={140} />
-                <Chart label={S.system.cameraFps} kind="line" time x={x} series={[{ label: 'fps', values: series((s) => s.fps) }]} height={140} />
-                <Chart label={S.system.detector} kind="line" time x={x} series={[{ label: 'ms', values: series((s) => s.detector) }]} height={140} />
+                <Chart label={S.system.cpu} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.cpu) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart label={S.system.memory} kind="line" time fill x={x} series={[{ label: '%', values: series((s) => s.memPct) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
+                <Chart
+                  label={S.system.cameraFps}
+                  kind="line"
+                  time
+                  x={x}
+                  series={h.cameras.map((c) => ({ label: c.cameraId, values: series((s) => s.fps[c.cameraId] ?? null) }))}
+                  height={140}
+                  minPoints={2}
+                  emptyText={S.system.collecting}
+                />
+                <Chart label={S.system.detector} kind="line" time x={x} series={[{ label: 'ms', values: series((s) => s.detector) }]} height={140} minPoints={2} emptyText={S.system.collecting} />
               </div>
             </>
           )}
         </Async>
       </Card>
-      <div class="grid wide">
+      <div>
         <Card title={S.system.version}>
           <Async resource={info}>
             {(i) => (
@@ -102,18 +117,18 @@ export default function System() {
           {can('system.restart') && <RestartButton onBack={info.reload} />}
         </Card>
       </div>
+      {can('system.backup') && <BackupCard />}
       {can('audit.read') && <AuditLog />}
     </Page>
   );
 }
 
 function AuditLog() {
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
-  const cursor = cursors[cursors.length - 1];
-  const audit = useApi(() => api.get<AuditList>('/audit', { limit: 20, cursor }), [cursor]);
+  const pages = useCursorPages();
+  const audit = useApi(() => api.get<AuditList>('/audit', { limit: 20, cursor: pages.cursor }), [pages.cursor]);
   return (
     <Card title={S.system.audit}>
-      <Async resource={audit} isEmpty={(d) => d.items.length === 0 && cursors.length === 1} empty={S.system.auditEmpty}>
+      <Async resource={audit} isEmpty={(d) => d.items.length === 0 && pages.page === 1} empty={S.system.auditEmpty}>
         {(d) => (
           <>
             <Table
@@ -127,7 +142,7 @@ function AuditLog() {
                 { key: 'target', label: S.system.target, render: (e) => e.target ?? '—' },
               ]}
             />
-            <Pager page={cursors.length} hasNext={!!d.nextCursor} onPrev={() => setCursors(cursors.slice(0, -1))} onNext={() => d.nextCursor && setCursors([...cursors, d.nextCursor])} />
+            <Pager {...pages.pager(d.nextCursor)} />
           </>
         )}
       </Async>

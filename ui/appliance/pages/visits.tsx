@@ -6,7 +6,7 @@ import { SelectField, TextField } from '../../kit/components/forms.js';
 import { Badge, Card, Page } from '../../kit/components/layout.js';
 import { Pager, Table } from '../../kit/components/table.js';
 import { CropImage } from '../../kit/components/images.js';
-import { useApi } from '../../kit/hooks.js';
+import { useApi, useCursorPages } from '../../kit/hooks.js';
 import { useCan } from '../../kit/session.js';
 import { fmt } from '../../kit/strings.js';
 import type { CameraList, Visit, VisitPage } from '../../kit/contracts.js';
@@ -23,7 +23,6 @@ export default function Visits() {
   const [returning, setReturning] = useState<'all' | 'new' | 'returning'>('all');
   const [status, setStatus] = useState<'all' | 'open' | 'closed'>('all');
   const [camera, setCamera] = useState('');
-  const [cursors, setCursors] = useState<Array<string | undefined>>([undefined]);
   const cameras = useApi(() => api.get<CameraList>('/cameras'));
 
   const filters: Query = {
@@ -35,12 +34,8 @@ export default function Visits() {
     cameraId: camera || undefined,
   };
   const key = JSON.stringify(filters);
-  const cursor = cursors[cursors.length - 1];
-  const page = useApi(() => api.get<VisitPage>('/visits', { ...filters, limit: PAGE_SIZE, cursor }), [key, cursor]);
-  const reset = <T,>(set: (v: T) => void) => (v: T) => {
-    set(v);
-    setCursors([undefined]);
-  };
+  const pages = useCursorPages(key);
+  const page = useApi(() => api.get<VisitPage>('/visits', { ...filters, limit: PAGE_SIZE, cursor: pages.cursor }), [key, pages.cursor]);
   return (
     <Page
       title={S.visits.title}
@@ -54,26 +49,26 @@ export default function Visits() {
     >
       <Card>
         <div class="filters" role="search">
-          <TextField label={S.visits.from} type="date" value={from} onValue={reset(setFrom)} />
-          <TextField label={S.visits.to} type="date" value={to} onValue={reset(setTo)} />
-          <SelectField label={S.visits.kind} value={kind} onValue={reset(setKind)} options={Object.entries(S.visits.kinds).map(([value, label]) => ({ value: value as typeof kind, label }))} />
+          <TextField label={S.visits.from} type="date" value={from} onValue={setFrom} />
+          <TextField label={S.visits.to} type="date" value={to} onValue={setTo} />
+          <SelectField label={S.visits.kind} value={kind} onValue={setKind} options={Object.entries(S.visits.kinds).map(([value, label]) => ({ value: value as typeof kind, label }))} />
           <SelectField
             label={S.visits.returning}
             value={returning}
-            onValue={reset(setReturning)}
+            onValue={setReturning}
             options={Object.entries(S.visits.returningOpts).map(([value, label]) => ({ value: value as typeof returning, label }))}
           />
-          <SelectField label={S.visits.status} value={status} onValue={reset(setStatus)} options={Object.entries(S.visits.statuses).map(([value, label]) => ({ value: value as typeof status, label }))} />
+          <SelectField label={S.visits.status} value={status} onValue={setStatus} options={Object.entries(S.visits.statuses).map(([value, label]) => ({ value: value as typeof status, label }))} />
           <SelectField
             label={S.visits.camera}
             value={camera}
-            onValue={reset(setCamera)}
+            onValue={setCamera}
             options={[{ value: '', label: S.visits.anyCamera }, ...(cameras.data?.items.map((c) => ({ value: c.config.id, label: c.config.name })) ?? [])]}
           />
         </div>
       </Card>
       <Card>
-        <Async resource={page} isEmpty={(d) => d.items.length === 0 && cursors.length === 1} empty={S.visits.empty}>
+        <Async resource={page} isEmpty={(d) => d.items.length === 0 && pages.page === 1} empty={S.visits.empty}>
           {(d) => (
             <>
               <Table<Visit>
@@ -87,7 +82,7 @@ export default function Visits() {
                     label: S.visits.person,
                     render: (v) => (
                       <>
-                        {v.personId} {v.kind === 'staff' ? <Badge>{S.visits.kinds.staff}</Badge> : <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>}
+                        <span class="nowrap">{v.personId}</span> {v.kind === 'staff' ? <Badge>{S.visits.kinds.staff}</Badge> : <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>}
                       </>
                     ),
                   },
@@ -100,12 +95,7 @@ export default function Visits() {
                   { key: 'cameras', label: S.visits.camera, render: (v) => v.cameras.join(', ') },
                 ]}
               />
-              <Pager
-                page={cursors.length}
-                hasNext={!!d.nextCursor}
-                onPrev={() => setCursors(cursors.slice(0, -1))}
-                onNext={() => d.nextCursor && setCursors([...cursors, d.nextCursor])}
-              />
+              <Pager {...pages.pager(d.nextCursor)} />
             </>
           )}
         </Async>

@@ -9,11 +9,13 @@ import { useLocation } from 'preact-iso';
 import { api } from '../../kit/api.js';
 import { Button, Form, TextField } from '../../kit/components/forms.js';
 import { Note } from '../../kit/components/feedback.js';
-import { useAction } from '../../kit/hooks.js';
-import type { CameraConfig, SessionView, SetupStatus } from '../../kit/contracts.js';
+import { useAction, useInterval } from '../../kit/hooks.js';
+import { CloudState } from '../cloud-state.js';
+import type { CameraConfig, CloudStatus, SessionView, SetupStatus } from '../../kit/contracts.js';
 import { CameraForm } from '../cameras/camera-form.js';
 import { ConnectionTest } from '../cameras/camera-test.js';
 import { S } from '../strings.js';
+import { TimezoneField, timezones } from '../timezone-field.js';
 
 type Step = 'code' | 'admin' | 'site' | 'camera' | 'cloud' | 'done';
 const ORDER: Step[] = ['code', 'admin', 'site', 'camera', 'cloud', 'done'];
@@ -49,11 +51,6 @@ function loadDraft(status: SetupStatus): Draft {
     cameraId: localStorage.getItem(CAMERA_KEY) ?? undefined,
     step: !status.needsSetup && step ? step : saved?.step && ORDER.indexOf(saved.step) <= 2 ? saved.step : 'code',
   };
-}
-
-function timezones(): string[] {
-  const all = (Intl as unknown as { supportedValuesOf?: (k: string) => string[] }).supportedValuesOf?.('timeZone') ?? [];
-  return all.includes('UTC') ? all : ['UTC', ...all];
 }
 
 export function SetupWizard({ status, onSignedIn }: { status: SetupStatus; onSignedIn: () => void }) {
@@ -176,21 +173,7 @@ function SiteStep({ draft, setDraft, onSignedIn }: StepProps & { onSignedIn: () 
     <Form onSubmit={() => tzValid && siteName.trim() && void create.run()} error={create.error}>
       <p>{S.setup.siteIntro}</p>
       <TextField label={S.setup.siteName} value={siteName} onValue={setSiteName} required maxLength={120} />
-      <TextField
-        label={S.setup.timezone}
-        hint={S.setup.timezoneHint}
-        value={timezone}
-        onValue={setTimezone}
-        list="tz-list"
-        autoComplete="off"
-        error={timezone && !tzValid ? S.setup.badTimezone : null}
-        required
-      />
-      <datalist id="tz-list">
-        {zones.map((z) => (
-          <option key={z} value={z} />
-        ))}
-      </datalist>
+      <TimezoneField value={timezone} onValue={setTimezone} />
       <div class="form-actions">
         <Button onClick={() => setDraft({ siteName, timezone, step: create.error?.status === 403 ? 'code' : 'admin' })}>{S.setup.back}</Button>
         <Button kind="primary" type="submit" busy={create.busy} disabled={!tzValid || !siteName.trim()}>
@@ -230,16 +213,19 @@ function CloudStep({ setDraft }: { setDraft: (p: Partial<Draft>) => void }) {
   const [url, setUrl] = useState('');
   const [claimCode, setClaimCode] = useState('');
   const [saved, setSaved] = useState<string | null>(null);
+  const [link, setLink] = useState<CloudStatus | null>(null);
   const save = useAction(async () => {
     const r = await api.put<{ url: string }>('/setup/cloud', { url: url.trim(), claimCode: claimCode.trim() });
     setSaved(r.url);
   });
+  // Once saved, follow the claim: claimed, or the reason it is not (HQ unreachable, code refused).
+  useInterval(() => void api.get<CloudStatus>('/setup/cloud').then(setLink, () => undefined), saved ? 2000 : null);
   return (
     <Form onSubmit={() => void save.run()} error={save.error}>
       <p>{S.setup.cloudIntro}</p>
       <TextField label={S.setup.cloudUrl} type="url" placeholder="https://hq.example.com" value={url} onValue={setUrl} autoCapitalize="none" />
       <TextField label={S.setup.claimCode} value={claimCode} onValue={setClaimCode} autoComplete="off" />
-      {saved && <Note kind="ok">{S.setup.cloudSaved(saved)}</Note>}
+      {saved && (link ? <CloudState c={link} /> : <Note kind="ok">{S.setup.cloudSaved(saved)}</Note>)}
       <div class="form-actions">
         {!saved && (
           <Button type="submit" busy={save.busy} disabled={!url || !claimCode}>

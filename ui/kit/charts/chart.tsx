@@ -4,7 +4,7 @@
  */
 import { Suspense, lazy } from 'preact/compat';
 import { Loading } from '../components/feedback.js';
-import { kitStrings as S } from '../strings.js';
+import { fmt, kitStrings as S } from '../strings.js';
 
 export interface ChartSeries {
   label: string;
@@ -24,13 +24,23 @@ export interface ChartProps {
   series: ChartSeries[];
   height?: number;
   fill?: boolean;
+  /** Bars of several series stacked (e.g. new + returning visits per day). */
+  stacked?: boolean;
+  yMax?: number;
   yFormat?: (v: number) => string;
+  /** Fewer points than this show the empty state (a time series needs two to draw a line). */
+  minPoints?: number;
+  /** Text of the empty state (default: no data in this range). */
+  emptyText?: string;
 }
+
+const PALETTE = ['--chart-1', '--chart-2', '--chart-3', '--chart-4'];
+export const chartColour = (i: number) => PALETTE[i % PALETTE.length];
 
 const UPlotChart = lazy(() => import('./uplot-chart.js'));
 
 export function Chart(p: ChartProps) {
-  const hasData = p.x.length > 0 && p.series.some((s) => s.values.some((v) => v !== null && v !== 0));
+  const hasData = p.x.length >= (p.minPoints ?? 1) && p.series.some((s) => s.values.some((v) => v !== null && (p.time || v !== 0)));
   return (
     <figure style={{ margin: 0 }}>
       <figcaption class="chart-title">{p.label}</figcaption>
@@ -39,7 +49,17 @@ export function Chart(p: ChartProps) {
           <UPlotChart {...p} />
         </Suspense>
       ) : (
-        <div class="empty">{S.chartNoData}</div>
+        <div class="empty">{p.emptyText ?? S.chartNoData}</div>
+      )}
+      {p.series.length > 1 && (
+        <div class="legend">
+          {p.series.map((s, i) => (
+            <span key={s.label}>
+              <span class="swatch" style={{ background: `var(${chartColour(i)})` }} />
+              {s.label}: {p.time ? fmt.number(s.values.filter((v) => v !== null).at(-1), 1) : s.values.reduce<number>((a, v) => a + (v ?? 0), 0)}
+            </span>
+          ))}
+        </div>
       )}
     </figure>
   );

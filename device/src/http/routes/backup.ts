@@ -1,5 +1,4 @@
-import { BACKUP_CONTENT_TYPE, RestoreStatus } from '../../contracts/backup.js';
-import { DEFAULT_RESTORE_LIMITS } from '../../backup/restore.js';
+import { BACKUP_CONTENT_TYPE, MAX_BACKUP_UPLOAD_BYTES, RestoreStatus } from '../../contracts/backup.js';
 import { HttpError } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
@@ -42,7 +41,7 @@ export function backupRoutes(deps: HttpDeps): AnyRoute[] {
       tag: 'system',
       summary: 'Restore a backup: checked whole first (a corrupt or foreign archive is refused and changes nothing), then applied by a restart',
       access: 'system.backup',
-      rawBody: { contentTypes: RESTORE_TYPES, maxBytes: DEFAULT_RESTORE_LIMITS.maxUploadBytes, description: 'A backup archive from GET /api/v1/system/backup' },
+      rawBody: { contentTypes: RESTORE_TYPES, maxBytes: MAX_BACKUP_UPLOAD_BYTES, description: 'A backup archive from GET /api/v1/system/backup' },
       response: { status: 202, schema: RestoreStatus },
       async handle({ req, audit }) {
         const length = Number(req.headers['content-length']);

@@ -1,11 +1,12 @@
-import { CloudClaimInput, SessionView, SetupRequest, SetupStatus, SiteUpdate, SettingsUpdateView } from '../../contracts/http.js';
+import { CloudClaimInput, CloudStatus, SessionView, SetupRequest, SetupStatus, SiteUpdate, SettingsUpdateView } from '../../contracts/http.js';
 import { setSessionCookies } from '../../util/cookies.js';
 import { HttpError, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
+import { need } from '../deps.js';
 import type { HttpDeps } from '../deps.js';
 import { z } from 'zod';
 
-export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
+export function setupRoutes({ accounts, settings, cloudLink }: HttpDeps): AnyRoute[] {
   const status = () => {
     const s = settings.get();
     const claim = accounts.getCloudClaim();
@@ -19,7 +20,10 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
   /** Site and cloud settings first (validated already), then the admin; audited as the new admin. */
   async function completeSetup(body: z.infer<typeof SetupRequest>) {
     unwrap(await settings.update(body.cloud ? { site: body.site, cloud: { url: body.cloud.url } } : { site: body.site }));
-    if (body.cloud) await accounts.cloud.set(body.cloud.url, body.cloud.claimCode);
+    if (body.cloud) {
+      await accounts.cloud.set(body.cloud.url, body.cloud.claimCode);
+      cloudLink?.tryNow();
+    }
     const created = await accounts.store.createUser({ ...body.admin, role: 'admin' });
     if (!created.ok) throw new HttpError(409, 'conflict', created.error.message);
     const user = created.value;
@@ -92,8 +96,20 @@ export function setupRoutes({ accounts, settings }: HttpDeps): AnyRoute[] {
       async handle({ body, audit }) {
         unwrap(await settings.update({ cloud: { url: body.url } }));
         const claim = await accounts.cloud.set(body.url, body.claimCode);
+        cloudLink?.tryNow();
         await audit('cloud.claim-set', body.url);
         return { url: claim.url, claimCodeSet: true as const, storedAt: claim.storedAt };
+      },
+    }),
+    route({
+      method: 'get',
+      path: '/api/v1/setup/cloud',
+      tag: 'setup',
+      summary: 'The cloud link: claimed or not, last upload, the last error, the outbox backlog',
+      access: 'settings.read',
+      response: { schema: CloudStatus },
+      async handle() {
+        return need(cloudLink, 'the cloud link').status();
       },
     }),
   ];

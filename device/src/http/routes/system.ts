@@ -54,7 +54,7 @@ export function systemRoutes(deps: HttpDeps, requests: RequestMetrics): AnyRoute
       method: 'get',
       path: '/api/v1/system/info',
       tag: 'system',
-      summary: 'Version, device id, platform, uptime',
+      summary: 'Version, device id, platform, uptime and the ports in use',
       access: 'system.read',
       response: { schema: SystemInfo },
       async handle() {
