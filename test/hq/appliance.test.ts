@@ -87,6 +87,8 @@ describe('HQ with a real appliance, on PGlite', { timeout: 600_000 }, () => {
     await row.getByText('running').waitFor();
     const fps = Number(/(\d+\.\d)/.exec((await row.locator('td.num').textContent())!)![1]);
     assert.ok(fps > 0, `analysed fps ${fps}`);
+    await until('two minutes of heartbeat history', async () => (await admin.call('GET', `/api/fleet/devices/${box.deviceId}?hours=1`)).body.history.points.length >= 2, 150_000);
+    await page.getByLabel('History').selectOption('1');
     await page.locator('.uplot').first().waitFor({ timeout: 30_000 });
     await screenshot(page, 'pglite-appliance-device');
     assert.deepEqual(await seriousViolations(page), []);

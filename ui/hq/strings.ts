@@ -105,6 +105,9 @@ export const S = {
     backlog: 'Outbox backlog (items)',
     fps: 'Analysed frames per second, per camera',
     noBacklog: 'Nothing waited to upload: the backlog stayed at 0.',
+    fewPoints: (n: number, bucket: number) =>
+      `Not enough history to chart yet (${n} point${n === 1 ? '' : 's'}; heartbeats are averaged over ${Math.round(bucket / 60)} min). Pick a shorter range or come back later.`,
+    stillIn: 'still in the shop',
     chartTimes: (tz: string) => `Charts: averaged heartbeats, times in ${tz}.`,
     cameras: 'Cameras',
     camera: 'Camera',

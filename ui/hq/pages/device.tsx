@@ -15,12 +15,14 @@ import { siteTime } from '../dates.js';
 import { healthOf } from '../fleet-health.js';
 import { S } from '../strings.js';
 
-const RANGES = [24, 24 * 7, 24 * 30];
+const RANGES = [1, 24, 24 * 7, 24 * 30];
 
 function Charts({ d }: { d: DeviceDetail }) {
   const pts = d.history.points;
   const tz = d.device.timezone;
   const idle = pts.length > 0 && pts.every((p) => p.backlog === 0);
+  // One averaged point draws no line: say so rather than show an empty axis.
+  if (pts.length < 2) return <p class="empty">{S.device.fewPoints(pts.length, d.history.bucketSeconds)}</p>;
   const x = pts.map((p) => Date.parse(p.at) / 1000);
   const cams = [...new Set(pts.flatMap((p) => Object.keys(p.analysedFps)))].sort();
   return (
@@ -122,7 +124,7 @@ export default function Device() {
                     { key: 'arrived', label: S.device.arrived, render: (x) => fmt.dateTime(x.arrivedAt, dev.timezone) },
                     { key: 'person', label: S.device.person, render: (x) => <span class="mono">{x.personId}</span> },
                     { key: 'kind', label: S.device.kind, render: (x) => x.kind },
-                    { key: 'dwell', label: S.device.dwell, numeric: true, render: (x) => fmt.duration(x.dwellSeconds) },
+                    { key: 'dwell', label: S.device.dwell, numeric: true, render: (x) => (x.status === 'open' ? S.device.stillIn : fmt.duration(x.dwellSeconds)) },
                   ]}
                 />
               </Card>
