@@ -7,7 +7,7 @@ import { Badge, Card, Page } from '../../kit/components/layout.js';
 import { Table } from '../../kit/components/table.js';
 import { useAction, useApi } from '../../kit/hooks.js';
 import { useToast } from '../../kit/components/feedback.js';
-import { fmt } from '../../kit/strings.js';
+import { siteTime } from '../dates.js';
 import type { ClaimCodeView, FleetDevice, SiteView } from '../contracts.js';
 import { S } from '../strings.js';
 
@@ -60,9 +60,9 @@ function ClaimCodes({ site }: { site: SiteView }) {
   return (
     <div class="stack">
       <Form onSubmit={() => void make.run()} error={make.error ?? revoke.error} label={`${S.sites.newCode} — ${site.name}`}>
-        <div class="row">
+        <div class="filters">
           <NumberField label={S.sites.ttl} value={hours} onValue={setHours} min={1} max={168} step={1} />
-          <Button type="submit" busy={make.busy}>{S.sites.newCode}</Button>
+          <div class="filter-action"><Button type="submit" busy={make.busy}>{S.sites.newCode}</Button></div>
         </div>
       </Form>
       <Async resource={codes} isEmpty={(c) => c.claimCodes.length === 0} empty={S.sites.noCodes}>
@@ -74,7 +74,7 @@ function ClaimCodes({ site }: { site: SiteView }) {
             columns={[
               { key: 'code', label: S.sites.code, render: (x) => <span class="mono">{x.code}</span> },
               { key: 'state', label: S.sites.state, render: (x) => <Badge kind={x.state === 'active' ? 'ok' : undefined}>{S.sites.states[x.state]}</Badge> },
-              { key: 'exp', label: S.sites.expires, render: (x) => fmt.dateTime(x.expiresAt, site.timezone) },
+              { key: 'exp', label: S.sites.expires, render: (x) => siteTime(x.expiresAt, site.timezone) },
               { key: 'used', label: S.sites.usedBy, render: (x) => x.usedByDeviceName ?? '—' },
               {
                 key: 'act',
