@@ -49,6 +49,8 @@ const camera = (analysedFps: number, state: 'running' | 'error' = 'running') => 
   droppedFrames: 0, decodeErrors: 0, reconnects: 0, lastFrameAgeMs: 40, width: 1280, height: 720,
 });
 
+const porch = (fps: number, state: 'running' | 'error' = 'running') => ({ ...camera(fps, state), cameraId: 'porch' });
+
 /** HQ's backend: first run, sessions + CSRF, lockout, invites, roles, sites, fleet facts, report defaults, alerts. */
 export function hqSuite(kind: DbKind): void {
   describe(`HQ backend on ${kind}`, () => {
@@ -288,6 +290,26 @@ export function hqSuite(kind: DbKind): void {
       } finally {
         await receiver.close();
       }
+    });
+
+    it('alerts: a camera down longer than its rule and a full disk fire; back to normal resolves them', async () => {
+      const rules = [
+        (await boss.call('POST', '/api/alerts/rules', { kind: 'camera_down', threshold: 5 })).body,
+        (await boss.call('POST', '/api/alerts/rules', { kind: 'disk_above', threshold: 90 })).body,
+      ];
+      // The box reports a camera that failed ten minutes ago (its own stamp), and a data disk 97 % full.
+      const downSince = new Date(Date.now() - 10 * 60_000).toISOString();
+      await api(url, 'POST', '/api/ingest', paris.deviceToken, batch(paris.deviceId, paris.siteId, [{ key: `cam:porch:${downSince}`, kind: 'cameraStatus', at: downSince, payload: porch(0, 'error') }]));
+      await sendHeartbeat(paris, heartbeat({ diskUsedBytes: 31e9, cameras: [porch(0, 'error')] }));
+      await evaluateAlerts(db);
+      const open = (await boss.call('GET', '/api/alerts/history')).body.alerts.filter((a: any) => !a.resolvedAt && a.siteId === paris.siteId);
+      assert.deepEqual(open.map((a: any) => a.kind).sort(), ['camera_down', 'disk_above']);
+      assert.match(open.find((a: any) => a.kind === 'camera_down').message, /camera porch .* error \(connection refused\)/);
+      const now = new Date().toISOString();
+      await api(url, 'POST', '/api/ingest', paris.deviceToken, batch(paris.deviceId, paris.siteId, [{ key: `cam:porch:${now}`, kind: 'cameraStatus', at: now, payload: porch(9) }]));
+      await sendHeartbeat(paris, heartbeat({ cameras: [porch(9)] }));
+      assert.equal((await evaluateAlerts(db)).resolved, 2);
+      for (const r of rules) assert.equal((await boss.call('DELETE', `/api/alerts/rules/${r.id}`)).status, 204);
     });
   });
 }

@@ -134,21 +134,19 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
 /** Dwell histogram bounds in seconds; the last bin is open-ended. */
 export const DWELL_BINS = [0, 60, 300, 900, 1800, 3600] as const;
 
+/** Dwell histogram and median of closed customer visits, in one pass over the period's rows. */
 export async function dwellDistribution(db: Db, r: ReportRange) {
-  const res = await db.query<{ bin: number; n: number }>(
-    `with ${BOUNDS}
-     select width_bucket(v.dwell_seconds, $4::float8[]) as bin, count(*)::int as n
-     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed' group by 1 order by 1`,
-    [...params(r), DWELL_BINS],
+  const res = await db.query<{ counts: number[] | null; m: number | null }>(
+    `with ${BOUNDS}, x as (
+       select width_bucket(v.dwell_seconds, $4::float8[]) as bin, v.dwell_seconds
+       from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed')
+     select array(select count(x.bin)::int from generate_series(1, $5::int) g left join x on x.bin = g group by g order by g) as counts,
+       (select (percentile_cont(0.5) within group (order by dwell_seconds))::float8 from x) as m`,
+    [...params(r), DWELL_BINS, DWELL_BINS.length],
   );
-  const counts = new Map(res.rows.map((x) => [x.bin, x.n]));
-  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts.get(i + 1) ?? 0 }));
-  const median = await db.query<{ m: number | null }>(
-    `with ${BOUNDS} select (percentile_cont(0.5) within group (order by v.dwell_seconds))::float8 as m
-     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed'`,
-    params(r),
-  );
-  return { bins, medianSeconds: median.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
+  const counts = res.rows[0]?.counts ?? [];
+  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts[i] ?? 0 }));
+  return { bins, medianSeconds: res.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
 }
 
 /**
