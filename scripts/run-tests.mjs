@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Runs every compiled test file (dist/test/**/*.test.js) with node's test runner.
 // `TEST_FILTER=substring` narrows the files; `TEST_CONCURRENCY` sets how many files run at once.
-import { spawnSync } from 'node:child_process';
+// The run fails when node reports a file handle closed by the garbage collector: one was opened and never closed.
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,5 +27,28 @@ if (selected.length === 0) {
 const args = ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? '1'}`, '--test-reporter=spec', ...selected];
 // Camera tests block libuv pool threads (gstreamer-superficial): size the pool as the appliance does.
 const env = { UV_THREADPOOL_SIZE: '38', ...process.env, NODE_ENV: 'test' };
-const r = spawnSync(process.execPath, args, { stdio: 'inherit', cwd: root, env });
-process.exit(r.status ?? 1);
+const LEAK = /Warning: Closing file descriptor \d+ on garbage collection/g;
+let leaks = 0;
+const child = spawn(process.execPath, args, { stdio: ['inherit', 'pipe', 'pipe'], cwd: root, env });
+/** Passes the output through as it comes and counts leak warnings (a line may arrive in two chunks). */
+const watch = (from, to) => {
+  let tail = '';
+  from.on('data', (chunk) => {
+    to.write(chunk);
+    const text = tail + chunk.toString('utf8');
+    const lines = text.split('\n');
+    tail = lines.pop() ?? '';
+    for (const line of lines) leaks += (line.match(LEAK) ?? []).length;
+  });
+  from.on('end', () => {
+    leaks += (tail.match(LEAK) ?? []).length;
+  });
+};
+watch(child.stdout, process.stdout);
+watch(child.stderr, process.stderr);
+const code = await new Promise((res) => child.on('close', (c) => res(c)));
+if (leaks > 0) {
+  console.error(`\nrun-tests: ${leaks} file handle(s) closed on garbage collection — something opened a file and never closed it (run with NODE_OPTIONS=--trace-warnings to see where)`);
+  process.exit(1);
+}
+process.exit(code ?? 1);

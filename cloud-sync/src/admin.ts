@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ClaimRequest, type ClaimResponse } from '../../device/src/contracts/sync.js';
 import type { Db, Queryable } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import type { UserPrincipal } from './auth.js';
 import { SiteCreate } from '../../device/src/contracts/hq.js';
 import { hashToken, newClaimCode, newId, newToken } from './tokens.js';
@@ -13,13 +13,13 @@ export const NewClaimCode = z.object({ ttlMinutes: z.number().int().min(5).max(7
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body);
-  if (!r.success) throw new ApiError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success) throw new HttpError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   return r.data;
 }
 
 export async function assertTimezone(q: Queryable, tz: string): Promise<void> {
   const r = await q.query<{ n: number }>('select count(*)::int as n from pg_timezone_names where name = $1', [tz]);
-  if (!r.rows[0]?.n) throw new ApiError(400, 'invalid_timezone', `unknown time zone ${tz}`);
+  if (!r.rows[0]?.n) throw new HttpError(400, 'invalid_timezone', `unknown time zone ${tz}`);
 }
 
 /** The CLI's first admin: an API token and an invite code to set a password on the page, both shown once. */
@@ -52,7 +52,7 @@ export async function listSites(db: Db, user: UserPrincipal) {
 }
 
 export async function createClaimCode(db: Db, admin: UserPrincipal, siteId: string, body: unknown) {
-  if (!admin.siteIds.includes(siteId)) throw new ApiError(404, 'site_not_found', `site ${siteId} not found`);
+  if (!admin.siteIds.includes(siteId)) throw new HttpError(404, 'site_not_found', `site ${siteId} not found`);
   const { ttlMinutes } = parse(NewClaimCode, body ?? {});
   for (let attempt = 0; attempt < 5; attempt++) {
     const code = newClaimCode();
@@ -63,7 +63,7 @@ export async function createClaimCode(db: Db, admin: UserPrincipal, siteId: stri
     );
     if (r.rows[0]) return { code, siteId, expiresAt: r.rows[0].expires_at.toISOString() };
   }
-  throw new ApiError(503, 'claim_code_exhausted', 'could not allocate a unique claim code, retry');
+  throw new HttpError(503, 'claim_code_exhausted', 'could not allocate a unique claim code, retry');
 }
 
 /** Exchanges a single-use, unexpired claim code for a device token bound to the code's site. */
@@ -78,7 +78,7 @@ export async function claimDevice(db: Db, body: unknown): Promise<ClaimResponse>
       [req.claimCode, deviceId],
     );
     const siteId = used.rows[0]?.site_id;
-    if (!siteId) throw new ApiError(403, 'invalid_claim_code', 'claim code is unknown, expired or already used');
+    if (!siteId) throw new HttpError(403, 'invalid_claim_code', 'claim code is unknown, expired or already used');
     await q.query(
       `insert into devices(id, site_id, name, balena_uuid, token_hash, claim_code, versions) values ($1, $2, $3, $4, $5, $6, $7)`,
       [deviceId, siteId, req.deviceName, req.balenaUuid, hashToken(token), req.claimCode, req.versions ? JSON.stringify(req.versions) : null],
@@ -93,15 +93,15 @@ export async function revokeDevice(db: Db, admin: UserPrincipal, deviceId: strin
     'update devices set revoked_at = coalesce(revoked_at, now()) where id = $1 and site_id = any($2::text[])',
     [deviceId, admin.siteIds],
   );
-  if (r.rowCount === 0) throw new ApiError(404, 'device_not_found', `device ${deviceId} not found`);
+  if (r.rowCount === 0) throw new HttpError(404, 'device_not_found', `device ${deviceId} not found`);
 }
 
 /** Revokes a user's API token (an admin cannot lock themselves out this way). */
 export async function revokeUser(db: Db, admin: UserPrincipal, userId: string): Promise<void> {
-  if (userId === admin.id) throw new ApiError(400, 'invalid_request', 'you cannot revoke your own token');
+  if (userId === admin.id) throw new HttpError(400, 'invalid_request', 'you cannot revoke your own token');
   const r = await db.query(
     'update users set revoked_at = coalesce(revoked_at, now()) where id = $1 and org_id = $2',
     [userId, admin.orgId],
   );
-  if (r.rowCount === 0) throw new ApiError(404, 'user_not_found', `user ${userId} not found`);
+  if (r.rowCount === 0) throw new HttpError(404, 'user_not_found', `user ${userId} not found`);
 }

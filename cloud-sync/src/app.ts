@@ -3,13 +3,13 @@ import type { Db } from './db/types.js';
 import { adminRoutes } from './http/admin-routes.js';
 import { alertRoutes } from './http/alert-routes.js';
 import { deviceRoutes } from './http/device-routes.js';
-import { errorHandler, sendError } from './http/errors.js';
 import { reportRoutes } from './http/report-routes.js';
 import { sessionRoutes } from './http/session-routes.js';
 import { requireUser } from './auth.js';
 import { VisitPartitions } from './partitions.js';
 import { SignIn } from './people/sign-in.js';
 import { createLogger } from '../../device/src/util/log.js';
+import { errorHandler, routeNotFound } from '../../device/src/util/http-errors.js';
 import type { LoginLimits } from '../../device/src/util/login-limiter.js';
 import { repoRoot } from '../../device/src/util/paths.js';
 import { mountStaticUi } from '../../device/src/util/static-ui.js';
@@ -45,7 +45,7 @@ export function createApp(db: Db, opts: AppOptions = {}): Express {
   app.use(alertRoutes(db));
   // HQ's page at / (strict CSP, the same serving as the appliance's page).
   mountStaticUi(app, { dir: opts.pageDir ?? hqPageDir });
-  app.use((_req, res) => sendError(res, 404, 'not_found', 'no such route'));
-  app.use(errorHandler((e) => log.error('unexpected error', { error: String((e as Error)?.stack ?? e) })));
+  app.use(routeNotFound);
+  app.use(errorHandler(log));
   return app;
 }

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Db } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import { hashToken } from './tokens.js';
 import { CSRF_HEADER, readCookies } from '../../device/src/util/cookies.js';
 import { safeEqual } from '../../device/src/util/passwords.js';
@@ -30,7 +30,7 @@ export interface DevicePrincipal {
 function bearer(req: Request): string {
   const h = req.headers.authorization ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(h);
-  if (!m) throw new ApiError(401, 'unauthenticated', 'missing bearer token');
+  if (!m) throw new HttpError(401, 'unauthenticated', 'missing bearer token');
   return m[1];
 }
 
@@ -73,7 +73,7 @@ async function sessionUser(db: Db, req: Request): Promise<UserPrincipal | null> 
     const header = req.get(CSRF_HEADER) ?? '';
     const cookie = cookies.get(HQ_COOKIES.csrf) ?? '';
     if (!header || !safeEqual(header, cookie) || !safeEqual(header, session.csrfToken)) {
-      throw new ApiError(403, 'csrf_failed', `missing or wrong ${CSRF_HEADER} header`);
+      throw new HttpError(403, 'csrf_failed', `missing or wrong ${CSRF_HEADER} header`);
     }
   }
   const p = await principal(db, 'id = $1', session.userId);
@@ -94,7 +94,7 @@ export async function findDevice(db: Db, token: string): Promise<DevicePrincipal
 export function requireDevice(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
     const device = await findDevice(db, bearer(req));
-    if (!device) throw new ApiError(401, 'invalid_token', 'unknown or revoked device token');
+    if (!device) throw new HttpError(401, 'invalid_token', 'unknown or revoked device token');
     res.locals.device = device;
     next();
   };
@@ -106,10 +106,10 @@ export function requireUser(db: Db) {
     let user: UserPrincipal | null;
     if (req.headers.authorization !== undefined) {
       user = await findUser(db, bearer(req));
-      if (!user) throw new ApiError(401, 'invalid_token', 'unknown or revoked user token');
+      if (!user) throw new HttpError(401, 'invalid_token', 'unknown or revoked user token');
     } else {
       user = await sessionUser(db, req);
-      if (!user) throw new ApiError(401, 'unauthenticated', 'sign in or send an API token');
+      if (!user) throw new HttpError(401, 'unauthenticated', 'sign in or send an API token');
     }
     res.locals.user = user;
     next();
@@ -121,7 +121,7 @@ export function userOf(res: Response): UserPrincipal {
 }
 
 export function requireAdmin(user: UserPrincipal): void {
-  if (user.role !== 'org_admin') throw new ApiError(403, 'forbidden', 'only an organisation admin may do this');
+  if (user.role !== 'org_admin') throw new HttpError(403, 'forbidden', 'only an organisation admin may do this');
 }
 
 /**
@@ -132,6 +132,6 @@ export function scopeSites(user: UserPrincipal, requested: unknown): string[] {
   if (requested === undefined || requested === '') return user.siteIds;
   const ids = String(requested).split(',').map((s) => s.trim()).filter(Boolean);
   const visible = new Set(user.siteIds);
-  for (const id of ids) if (!visible.has(id)) throw new ApiError(404, 'site_not_found', `site ${id} not found`);
+  for (const id of ids) if (!visible.has(id)) throw new HttpError(404, 'site_not_found', `site ${id} not found`);
   return [...new Set(ids)];
 }

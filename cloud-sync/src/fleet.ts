@@ -1,5 +1,5 @@
 import type { Db } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import type { DeviceDetail, FleetCamera, FleetDevice } from '../../device/src/contracts/hq.js';
 
 export type { FleetDevice };
@@ -98,7 +98,7 @@ export async function deviceDetail(db: Db, siteIds: string[], deviceId: string, 
     [siteIds, OFFLINE_AFTER_SECONDS, deviceId],
   );
   const row = r.rows[0];
-  if (!row) throw new ApiError(404, 'device_not_found', `device ${deviceId} not found`);
+  if (!row) throw new HttpError(404, 'device_not_found', `device ${deviceId} not found`);
   const cams = await db.query<{ camera_id: string; state: string; at: Date; payload: Record<string, unknown> }>(
     'select camera_id, state, at, payload from camera_status where device_id = $1 order by camera_id',
     [deviceId],

@@ -7,7 +7,7 @@ import {
   type UploadResponse,
 } from '../../device/src/contracts/sync.js';
 import type { Db, Queryable } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import type { VisitPartitions } from './partitions.js';
 import type { DevicePrincipal } from './auth.js';
 
@@ -51,12 +51,12 @@ export async function ingestBatch(
 ): Promise<UploadResponse> {
   const rawItems = (body as { items?: unknown })?.items;
   if (Array.isArray(rawItems) && rawItems.length > MAX_BATCH_ITEMS) {
-    throw new ApiError(413, 'batch_too_large', `a batch holds at most ${MAX_BATCH_ITEMS} items (got ${rawItems.length})`);
+    throw new HttpError(413, 'batch_too_large', `a batch holds at most ${MAX_BATCH_ITEMS} items (got ${rawItems.length})`);
   }
   const env = UploadEnvelope.safeParse(body);
-  if (!env.success) throw new ApiError(400, 'invalid_batch', 'batch envelope is invalid', env.error.issues.slice(0, 10));
-  if (env.data.deviceId !== device.id) throw new ApiError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
-  if (env.data.siteId !== device.siteId) throw new ApiError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
+  if (!env.success) throw new HttpError(400, 'invalid_batch', 'batch envelope is invalid', env.error.issues.slice(0, 10));
+  if (env.data.deviceId !== device.id) throw new HttpError(403, 'device_mismatch', 'batch deviceId is not the device this token belongs to');
+  if (env.data.siteId !== device.siteId) throw new HttpError(403, 'unknown_site', `site ${env.data.siteId} is not this device's site`);
 
   const { results, visits, heartbeats, cameras } = classifyItems(env.data.items, now + MAX_FUTURE_SKEW_MS);
   // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.

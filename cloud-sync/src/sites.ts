@@ -1,5 +1,5 @@
 import type { Db } from './db/types.js';
-import { ApiError } from './http/errors.js';
+import { HttpError } from '../../device/src/util/http-errors.js';
 import { SiteUpdate, type ClaimCodeView } from '../../device/src/contracts/hq.js';
 import type { UserPrincipal } from './auth.js';
 import { assertTimezone } from './admin.js';
@@ -7,7 +7,7 @@ import { parseBody } from './people/people.js';
 
 /** Site edits and claim-code listing/revocation (org admins); creation and claiming live in admin.ts. */
 function visible(user: UserPrincipal, siteId: string): void {
-  if (!user.siteIds.includes(siteId)) throw new ApiError(404, 'site_not_found', `site ${siteId} not found`);
+  if (!user.siteIds.includes(siteId)) throw new HttpError(404, 'site_not_found', `site ${siteId} not found`);
 }
 
 /**
@@ -66,5 +66,5 @@ export async function revokeClaimCode(db: Db, admin: UserPrincipal, code: string
     `update claim_codes set revoked_at = coalesce(revoked_at, now()) where code = $1 and site_id = any($2::text[]) and used_at is null`,
     [code.trim().toUpperCase(), admin.siteIds],
   );
-  if (r.rowCount === 0) throw new ApiError(404, 'claim_code_not_found', `no unused claim code ${code}`);
+  if (r.rowCount === 0) throw new HttpError(404, 'claim_code_not_found', `no unused claim code ${code}`);
 }

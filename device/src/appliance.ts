@@ -5,22 +5,23 @@ import { Accounts } from './accounts/accounts.js';
 import { CameraManager } from './camera/manager.js';
 import { detectPlatformFacts } from './camera/platform.js';
 import type { CameraConfig } from './contracts/camera.js';
-import { defaultSettings, Settings } from './contracts/settings.js';
+import { defaultSettings, sectionChanged, Settings } from './contracts/settings.js';
 import type { VisitEvent } from './contracts/visit.js';
 import type { CloudStatus } from './contracts/http.js';
 import { EventBus } from './events.js';
 import { SystemHealth } from './health/system-health.js';
 import { createHttpApp } from './http/app.js';
-import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './http/bindings.js';
-import { SettingsCameraService } from './http/camera-service.js';
+import { bindCameraRuntime, bindCrops, bindIdentity, bindMqttAccounts, bindVisits } from './services/bindings.js';
+import { SettingsCameraService } from './services/camera-service.js';
 import { EventStream } from './http/live/event-stream.js';
 import { LiveView } from './http/live/live-view.js';
 import { HttpServer } from './http/server.js';
-import { DocumentSettingsService } from './http/settings-service.js';
-import { appVersion, ProcessSystemService } from './http/system-service.js';
+import { DocumentSettingsService } from './services/settings-service.js';
+import { appVersion, ProcessSystemService } from './services/system-service.js';
 import { IdentityService } from './identity/identity-service.js';
 import { JsonMqttAccountStore } from './mqtt/accounts.js';
 import { MqttService } from './mqtt/mqtt-service.js';
+import type { AnalysisPipeline } from './pipeline/analysis-pipeline.js';
 import { createAppliancePipeline } from './pipeline/compose.js';
 import { ApplianceStore } from './store/appliance-store.js';
 import { systemClock } from './util/clock.js';
@@ -44,6 +45,7 @@ import { bindEnrolment } from './services/enrol-service.js';
 import { bindForgetPreview } from './services/forget-preview.js';
 import { bindPlacement } from './services/placement-service.js';
 import { bindReviewGroups } from './services/review-groups-service.js';
+import { visitSettingsOf } from './visits/visit-tracker.js';
 
 export interface ApplianceOptions {
   /** State folder (default CVA_DATA_DIR or ./data). */
@@ -74,6 +76,7 @@ export class Appliance {
   private readonly cleanups: Array<() => void> = [];
   /** Released after every feature has stopped (the models outlive the pipeline's last frame). */
   private readonly finalisers: Array<() => Promise<void>> = [];
+  private settingsApplied: Promise<void> = Promise.resolve();
   private constructor(
     readonly features: readonly Feature[],
     readonly parts: {
@@ -84,6 +87,7 @@ export class Appliance {
       engine: FaceEngine;
       identity: IdentityService;
       cameras: CameraManager;
+      pipeline: AnalysisPipeline;
       mqtt: MqttService;
       http: HttpServer;
       sync: SyncService;
@@ -111,10 +115,7 @@ export class Appliance {
     const engine = await FaceEngine.create({ models, detectionThreshold: current().recognition.detectionThreshold });
 
     const bus = new EventBus();
-    const visits = await openVisitModule(store, {
-      bus,
-      settings: () => ({ visitGapMinutes: current().visitGapMinutes, timezone: current().site.timezone }),
-    });
+    const visits = await openVisitModule(store, { bus, settings: visitSettingsOf(current()) });
     const identity = new IdentityService({
       dir: join(dir, 'identity'),
       crops: store.crops,
@@ -126,10 +127,11 @@ export class Appliance {
 
     const facts = await detectPlatformFacts();
     const cameras = new CameraManager({ facts, bus });
-    const pipeline = createAppliancePipeline({ settings: current, bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
+    await cameras.apply(current().cameras); // started with the features, last
+    const pipeline = createAppliancePipeline({ settings: current(), bus, engine, identity, visits: visits.tracker, cameras, log: log.child('pipeline') });
     const retention = new RetentionJob({
       clock: systemClock,
-      retention: () => current().retention,
+      retention: current().retention,
       crops: store.crops,
       dayLogs: [store.visits, store.visitEvents],
       unseenCustomers: (cutoff) => identity.customersUnseenSince(cutoff),
@@ -161,7 +163,7 @@ export class Appliance {
         startedAt,
       }),
       health: async () => ({ ...(await health.report()) }),
-      logger: log.child('mqtt'),
+      log: log.child('mqtt'),
     });
 
     const live = new LiveView(cameras, bus);
@@ -250,29 +252,23 @@ export class Appliance {
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).
-    const features: Feature[] = [identity, visits.tracker, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, cameras];
-    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, mqtt, http: httpServer, sync }, log);
+    const features: Feature[] = [identity, identityGate(identity), visits.tracker, retention, pipeline, placement, captures, live, events, mqtt, httpServer, sync, cameras];
+    const appliance = new Appliance(features, { store, settings, accounts, bus, engine, identity, cameras, pipeline, mqtt, http: httpServer, sync }, log);
     appliance.finalisers.push(() => models.release());
     return appliance;
   }
 
   async start(): Promise<void> {
-    const { settings, cameras, bus } = this.parts;
+    const { settings, bus } = this.parts;
     for (const f of this.features) {
       await f.start();
       this.started.push(f);
     }
-    cameras.apply(settings.get().cameras);
     this.cleanups.push(
-      settings.onChange((next, changed) => {
-        if (changed.some((p) => p.startsWith('cameras'))) cameras.apply(next.cameras);
-        if (changed.some((p) => p.startsWith('recognition'))) {
-          this.parts.identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
-        }
-        // bridge/info and Home Assistant discovery name the cameras and the site.
-        if (changed.some((p) => p.startsWith('cameras') || p.startsWith('site'))) void this.parts.mqtt.refreshInfo();
+      settings.onChange((next, prev, changed) => {
         const live = changed.filter((p) => !p.startsWith('cameras'));
         if (live.length) this.log.info(`settings changed: ${live.join(', ')}`);
+        this.settingsApplied = this.settingsApplied.then(() => this.tellFeatures(next, prev));
       }),
     );
     const onVisit = (e: VisitEvent) => {
@@ -286,8 +282,31 @@ export class Appliance {
     this.log.info(`appliance ${this.parts.accounts.deviceId} running: http ${this.parts.http.url()}, mqtt port ${this.parts.mqtt.broker.port}`);
   }
 
+  /**
+   * Resolves once every settings change accepted so far has reached the features (changes apply in order,
+   * each feature's hook after the previous change's).
+   */
+  settled(): Promise<void> {
+    return this.settingsApplied;
+  }
+
+  /**
+   * Each running feature's settings hook, producers first (as in stop): a removed camera stops sending
+   * before the pipeline forgets it. A failing hook is logged and does not keep the others from the change.
+   */
+  private async tellFeatures(next: Settings, prev: Settings): Promise<void> {
+    for (const f of [...this.started].reverse()) {
+      try {
+        await f.onSettingsChanged?.(next, prev);
+      } catch (e) {
+        this.log.error(`${f.name} could not apply the settings change: ${(e as Error).message}`);
+      }
+    }
+  }
+
   async stop(): Promise<void> {
     for (const c of this.cleanups.splice(0)) c();
+    await this.settingsApplied;
     for (const f of this.started.splice(0).reverse()) {
       try {
         await f.stop();
@@ -326,5 +345,21 @@ function cloudStatusOf(sync: SyncService): CloudStatus {
     lastError: s.lastError && { kind: s.lastError.kind, message: s.lastError.message },
     consecutiveFailures: s.consecutiveFailures,
     backlog: s.backlog,
+  };
+}
+
+/**
+ * Identity's quality gate (it also judges enrolment photos) follows the recognition settings.
+ * Identity's own `onSettingsChanged` replaces this once the identity split (issue 10 part 2) lands.
+ */
+function identityGate(identity: IdentityService): Feature {
+  return {
+    name: 'identity-gate',
+    start: async () => {},
+    stop: async () => {},
+    onSettingsChanged(next, prev) {
+      if (sectionChanged(prev, next, 'recognition'))
+        identity.setQualityGate({ minFaceSize: next.recognition.minFaceSize, minSharpness: next.recognition.minSharpness });
+    },
   };
 }

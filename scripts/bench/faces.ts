@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 import type { Gallery } from '../../device/src/identity/gallery.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { chipGeometry, chipTransform, type RollPolicy } from '../../device/src/vision/align.js';

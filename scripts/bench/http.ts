@@ -15,13 +15,13 @@ import { defaultSettings, Settings } from '../../device/src/contracts/settings.j
 import { EventBus } from '../../device/src/events.js';
 import { SystemHealth } from '../../device/src/health/system-health.js';
 import { createHttpApp } from '../../device/src/http/app.js';
-import { bindVisits } from '../../device/src/http/bindings.js';
+import { bindVisits } from '../../device/src/services/bindings.js';
 import { EventStream } from '../../device/src/http/live/event-stream.js';
 import { LiveView } from '../../device/src/http/live/live-view.js';
 import { boundaryOf, readMjpeg } from '../../device/src/http/live/mjpeg-reader.js';
 import { HttpServer } from '../../device/src/http/server.js';
-import { DocumentSettingsService } from '../../device/src/http/settings-service.js';
-import { ProcessSystemService, appVersion } from '../../device/src/http/system-service.js';
+import { DocumentSettingsService } from '../../device/src/services/settings-service.js';
+import { ProcessSystemService, appVersion } from '../../device/src/services/system-service.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';

@@ -122,7 +122,7 @@ async function serveBroker(): Promise<void> {
     settings: { port: 0, baseTopic: 'cva', maxClients: 100, maxPayloadBytes: 256 * 1024, tls: null },
     accounts,
     host: '127.0.0.1',
-    logger: quiet,
+    log: quiet,
   });
   await broker.start();
   const shutdown = async () => {

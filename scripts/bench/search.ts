@@ -5,7 +5,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { Gallery } from '../../device/src/identity/gallery.js';
-import { EMBEDDING_DIM } from '../../device/src/identity/thresholds.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 import { median, roundTo } from '../../device/src/util/stats.js';
 
 /** Deterministic PRNG (mulberry32) so runs are comparable. */
@@ -38,9 +38,9 @@ export function benchSearch(sizes: number[] = [10_000, 100_000], queries = 200):
   const out: Record<string, number> = {};
   for (const n of sizes) {
     const next = rng(n);
-    const g = new Gallery(EMBEDDING_DIM, n);
-    for (let i = 0; i < n; i++) g.add(`r${i}`, `C-${i}`, randomUnit(next, EMBEDDING_DIM));
-    const qs = Array.from({ length: queries + 20 }, () => randomUnit(next, EMBEDDING_DIM));
+    const g = new Gallery(EMBEDDING_LENGTH, n);
+    for (let i = 0; i < n; i++) g.add(`r${i}`, `C-${i}`, randomUnit(next, EMBEDDING_LENGTH));
+    const qs = Array.from({ length: queries + 20 }, () => randomUnit(next, EMBEDDING_LENGTH));
     for (let i = 0; i < 20; i++) g.search(qs[i]); // warm-up (JIT)
     const times: number[] = [];
     for (let i = 20; i < qs.length; i++) {

@@ -114,15 +114,16 @@ async function benchAppend(perDay: number): Promise<{ appendPerSec: number; appe
 async function coldStart(dir: string, now: number): Promise<{ ms: number; openVisits: number; visitsToday: number; pageItems: number }> {
   const t0 = performance.now();
   const { ApplianceStore } = await import('../../device/src/store/appliance-store.js');
+  const { EMBEDDING_LENGTH } = await import('../../device/src/frame/face.js');
   const { ManualClock } = await import('../../device/src/util/clock.js');
   const { openVisitModule } = await import('../../device/src/visits/visit-module.js');
   const { EventBus } = await import('../../device/src/events.js');
   process.env.LOG_LEVEL = 'warn';
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const store = await ApplianceStore.open({ dir, embeddingDim: EMBEDDING_LENGTH });
   const { tracker, query } = await openVisitModule(store, {
     bus: new EventBus(),
     clock: new ManualClock(now),
-    settings: () => ({ visitGapMinutes: 30, timezone: 'UTC' }),
+    settings: { visitGapMinutes: 30, timezone: 'UTC' },
   });
   await tracker.start();
   const page = await query.page({ limit: '50' });

@@ -3,7 +3,7 @@
  * frame at a time: the pipe applies back-pressure, so memory holds at most one frame plus the pipe buffer.
  */
 import { spawn } from 'node:child_process';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 
 export async function* videoFrames(path: string, width: number, height: number): AsyncGenerator<RgbFrame> {
   const frameBytes = width * height * 3;

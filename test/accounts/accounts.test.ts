@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { hashPassword, sha256, verifyPassword } from '../../device/src/util/passwords.js';
 import { LoginLimiter } from '../../device/src/util/login-limiter.js';
 import { SessionStore } from '../../device/src/accounts/sessions.js';
-import { Permission, Role, rolePermissions } from '../../device/src/accounts/roles.js';
+import { Permission, Role, rolePermissions } from '../../device/src/contracts/roles.js';
 import { Accounts } from '../../device/src/accounts/accounts.js';
 import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { createLogger } from '../../device/src/util/log.js';

@@ -45,6 +45,16 @@ test('the assembled appliance turns the clip into visits, serves health and guar
     assert.ok(opened, 'a visit opened');
     assert.equal(opened.after.kind, 'customer');
     assert.match(opened.after.personId, /^C-\d{6}$/);
+
+    // Removing the camera in the settings reaches every feature through its settings hook: the manager stops
+    // the camera, the pipeline ends its tracks and forgets it.
+    assert.ok(app.parts.pipeline.cameraIds().includes('door'));
+    const removed = await app.parts.settings.update({ cameras: [] });
+    assert.ok(removed.ok);
+    await app.settled();
+    assert.deepEqual(app.parts.cameras.stats(), []);
+    assert.deepEqual(app.parts.pipeline.cameraIds(), []);
+    assert.deepEqual(app.parts.pipeline.stats().cameras, []);
   } finally {
     await app.stop();
   }

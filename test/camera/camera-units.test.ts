@@ -29,9 +29,19 @@ test('camera URLs become source specs; bad ones a clear bad-url failure', () => 
   }
 });
 
-test('passwords never appear in redacted URLs', () => {
-  assert.equal(redactUrl('rtsp://admin:s3cret@cam/x'), 'rtsp://admin:***@cam/x');
+test('credentials never appear in redacted URLs, in either URL form', () => {
+  // user:password@host and user@host (a token as the user name): the whole user-info goes.
+  assert.equal(redactUrl('rtsp://admin:s3cret@cam/x'), 'rtsp://***@cam/x');
+  assert.equal(redactUrl('http://t0ken@10.0.0.20:8080/video.mjpg'), 'http://***@10.0.0.20:8080/video.mjpg');
+  // Unencoded @, : or / inside the password cannot leak a part of it.
+  assert.equal(redactUrl('rtsp://admin:p@ss:w/rd@cam:554/Streaming/101'), 'rtsp://***@cam:554/Streaming/101');
+  // Nothing to hide: unchanged, including an @ in the query and non-URL sources.
   assert.equal(redactUrl('rtsp://cam/x'), 'rtsp://cam/x');
+  assert.equal(redactUrl('http://cam/snap?owner=a@b'), 'http://cam/snap?owner=a@b');
+  assert.equal(redactUrl('/dev/video0'), '/dev/video0');
+  for (const secret of ['s3cret', 't0ken', 'p@ss:w/rd'])
+    for (const u of ['rtsp://admin:s3cret@cam/x', 'http://t0ken@10.0.0.20:8080/video.mjpg', 'rtsp://admin:p@ss:w/rd@cam:554/x'])
+      assert.ok(!redactUrl(u).includes(secret), `${secret} hidden in ${u}`);
 });
 
 test('fps become exact GStreamer fractions', () => {

@@ -7,7 +7,7 @@ import { EventBus } from '../../device/src/events.js';
 import { detectPlatformFacts, type PlatformFacts } from '../../device/src/camera/platform.js';
 import { CameraSupervisor } from '../../device/src/camera/supervisor.js';
 import { testConnection } from '../../device/src/camera/test-connection.js';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { waitFor, sleep } from './wait.js';
 

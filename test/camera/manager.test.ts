@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { CameraConfig } from '../../device/src/contracts/camera.js';
 import { CameraManager } from '../../device/src/camera/manager.js';
 import { detectPlatformFacts } from '../../device/src/camera/platform.js';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { waitFor } from './wait.js';
 

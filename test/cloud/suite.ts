@@ -4,6 +4,7 @@ import type { Db } from '../../cloud-sync/src/db/types.js';
 import type { CloudServer } from '../../cloud-sync/src/server.js';
 import { api, makeTestDb, newOrg, siteWithDevice, startCloud, type DbKind, type TestDb } from './harness.js';
 import { batch, visit, visitItemOf } from './fixtures.js';
+import { ErrorBody } from '../../device/src/contracts/errors.js';
 
 /**
  * The cloud-sync behaviour suite; run once against the real PostgreSQL and once against PGlite
@@ -173,6 +174,16 @@ export function cloudSuite(kind: DbKind): void {
         assert.equal(otherDevice.status, 403);
         assert.equal(otherDevice.body.error.code, 'device_mismatch');
         assert.equal(await count('select count(*)::int as n from visits'), before);
+      });
+
+      it('the shared error handler answers with the appliance\'s codes: oversize body, unknown route', async () => {
+        const huge = await api(url, 'POST', '/api/ingest', P.deviceToken, undefined, JSON.stringify({ pad: 'x'.repeat(9 * 1024 * 1024) }));
+        assert.equal(huge.status, 413);
+        assert.equal(ErrorBody.parse(huge.body).error.code, 'payload_too_large');
+        // Other paths than /api belong to HQ's page (client-side routes), so the unknown route is an API one.
+        const missing = await api(url, 'GET', '/api/nothing-here', adminA);
+        assert.equal(missing.status, 404);
+        assert.equal(ErrorBody.parse(missing.body).error.code, 'not_found');
       });
 
       it('visits land in monthly partitions created on demand', async () => {

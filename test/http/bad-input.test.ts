@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { adminSuite, Client, setUpAdmin, startHarness, type Harness } from './harness.js';
 import { JsonMqttAccountStore } from '../../device/src/mqtt/accounts.js';
-import { bindMqttAccounts } from '../../device/src/http/bindings.js';
+import { bindMqttAccounts } from '../../device/src/services/bindings.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 
 function assertErrorBody(body: any, code: string): void {

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import sharp from 'sharp';
 import { CameraManager } from '../../device/src/camera/manager.js';
 import { detectPlatformFacts } from '../../device/src/camera/platform.js';
-import { bindCameraRuntime } from '../../device/src/http/bindings.js';
-import { SettingsCameraService } from '../../device/src/http/camera-service.js';
+import { bindCameraRuntime } from '../../device/src/services/bindings.js';
+import { SettingsCameraService } from '../../device/src/services/camera-service.js';
 import { boundaryOf, readMjpeg } from '../../device/src/http/live/mjpeg-reader.js';
 import { LiveView } from '../../device/src/http/live/live-view.js';
 import { startRtspCamera, type RtspCamera } from '../../scripts/rtsp-test-camera.js';
@@ -23,10 +23,8 @@ describe('cameras end to end: settings → camera manager → stats, test connec
     h = await startHarness({
       late: async ({ settings, bus }) => {
         manager = new CameraManager({ facts, bus });
-        // What the composition root does: camera settings changes go to the manager.
-        settings.onChange((s, changed) => {
-          if (changed.some((p) => p === 'cameras')) void manager.apply(s.cameras);
-        });
+        // What the composition root does: every settings change goes to the feature's hook.
+        settings.onChange((next, prev) => void manager.onSettingsChanged(next, prev));
         await manager.start();
         live = new LiveView(manager, bus, { maxFps: 10 });
         await live.start();

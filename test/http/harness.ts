@@ -8,15 +8,16 @@ import { defaultSettings, Settings } from '../../device/src/contracts/settings.j
 import { EventBus } from '../../device/src/events.js';
 import { SystemHealth } from '../../device/src/health/system-health.js';
 import { createHttpApp, type HttpApp } from '../../device/src/http/app.js';
-import { SettingsCameraService } from '../../device/src/http/camera-service.js';
+import { SettingsCameraService } from '../../device/src/services/camera-service.js';
 import type { HttpDeps } from '../../device/src/http/deps.js';
 import { EventStream } from '../../device/src/http/live/event-stream.js';
-import { LiveView, type FrameFeed, type LiveViewOptions } from '../../device/src/http/live/live-view.js';
+import { LiveView, type LiveViewOptions } from '../../device/src/http/live/live-view.js';
+import type { FrameFeed } from '../../device/src/frame/frame.js';
 import { HttpServer } from '../../device/src/http/server.js';
-import { DocumentSettingsService } from '../../device/src/http/settings-service.js';
-import { ProcessSystemService, appVersion } from '../../device/src/http/system-service.js';
+import { DocumentSettingsService } from '../../device/src/services/settings-service.js';
+import { ProcessSystemService, appVersion } from '../../device/src/services/system-service.js';
 import { createLogger } from '../../device/src/util/log.js';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import type { Clock } from '../../device/src/util/clock.js';
 
 /** A frame feed the test pushes real decoded frames into (the camera manager's onFrame API shape). */

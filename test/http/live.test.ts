@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { FaceEngine } from '../../device/src/vision/engine.js';
 import { boundaryOf, readMjpeg } from '../../device/src/http/live/mjpeg-reader.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import type { FaceEvent } from '../../device/src/contracts/live.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
 

@@ -5,7 +5,7 @@ import mqtt from 'mqtt';
 import { defaultSettings } from '../../device/src/contracts/settings.js';
 import { JsonMqttAccountStore } from '../../device/src/mqtt/accounts.js';
 import { MqttBroker } from '../../device/src/mqtt/broker.js';
-import { bindMqttAccounts } from '../../device/src/http/bindings.js';
+import { bindMqttAccounts } from '../../device/src/services/bindings.js';
 import { Client, setUpAdmin, startHarness, type Harness } from './harness.js';
 
 describe('MQTT accounts from the HTTP API, MQTT over WebSocket on the HTTP port', () => {

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import type { Express } from 'express';
 import { openApiPath } from '../../device/src/http/openapi.js';
 import { apiDocument } from '../../device/src/http/app.js';
-import { appVersion } from '../../device/src/http/system-service.js';
+import { appVersion } from '../../device/src/services/system-service.js';
 import { repoRoot } from '../../device/src/util/paths.js';
 import { Client, startHarness, type Harness } from './harness.js';
 

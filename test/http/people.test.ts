@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FaceEngine } from '../../device/src/vision/engine.js';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { bindIdentity } from '../../device/src/http/bindings.js';
+import { bindIdentity } from '../../device/src/services/bindings.js';
 import type { TrackSummary } from '../../device/src/tracking/types.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';

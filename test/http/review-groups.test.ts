@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { join } from 'node:path';
 import { IdentityService } from '../../device/src/identity/identity-service.js';
-import { bindIdentity } from '../../device/src/http/bindings.js';
+import { bindIdentity } from '../../device/src/services/bindings.js';
 import { bindEnrolment } from '../../device/src/services/enrol-service.js';
 import { bindForgetPreview } from '../../device/src/services/forget-preview.js';
 import { bindReviewGroups } from '../../device/src/services/review-groups-service.js';

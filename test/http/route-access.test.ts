@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { can, Role } from '../../device/src/accounts/roles.js';
+import { can, Role } from '../../device/src/contracts/roles.js';
 import type { AnyRoute } from '../../device/src/http/route.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
 

@@ -199,6 +199,7 @@ describe('sessions, CSRF, lockout, tokens, audit', () => {
     const camEntry = by('camera.created')[0];
     assert.equal(camEntry.target, 'till');
     assert.ok(!JSON.stringify(camEntry).includes('secret'), 'camera credentials are not audited');
+    assert.equal(camEntry.details.url, 'rtsp://***@127.0.0.1:8554/stream', 'the user name is masked too');
     assert.ok(by('user.created').some((e: any) => e.target === 'bob'));
     assert.ok(by('token.created').length >= 1 && by('token.revoked').length >= 1);
     // Newest first, and cursor paging walks the rest.

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import { FaceEngine } from '../../device/src/vision/engine.js';
 import { ManualClock } from '../../device/src/util/clock.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
-import { VisitTracker } from '../../device/src/visits/visit-tracker.js';
+import { VisitTracker, visitSettingsOf } from '../../device/src/visits/visit-tracker.js';
 import { VisitQuery } from '../../device/src/visits/visit-query.js';
-import { bindVisits } from '../../device/src/http/bindings.js';
+import { bindVisits } from '../../device/src/services/bindings.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
 
@@ -39,11 +39,13 @@ describe('visits, CSV export and local reports on the real visit tracker and sto
           crops: store.crops,
           bus,
           clock,
-          settings: () => ({ visitGapMinutes: settings.get().visitGapMinutes, timezone: settings.get().site.timezone }),
+          settings: visitSettingsOf(settings.get()),
           tickMs: 3_600_000,
         });
         await tracker.start();
-        return { visits: bindVisits(new VisitQuery({ visits: store.visits, live: () => tracker.openVisits(), timezone: () => settings.get().site.timezone })) };
+        // As the composition root does: the site's timezone is set later, at set-up.
+        settings.onChange((next) => tracker.onSettingsChanged(next));
+        return { visits: bindVisits(new VisitQuery({ visits: store.visits, live: () => tracker.openVisits(), timezone: () => tracker.timezone })) };
       },
     });
     admin = await setUpAdmin(h); // site timezone Europe/Berlin

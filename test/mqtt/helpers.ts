@@ -38,7 +38,7 @@ export async function startTestBroker(settings: Partial<MqttBrokerOptions['setti
     settings: { port: 0, baseTopic: 'cva', maxClients: 50, maxPayloadBytes: 4096, tls: null, ...settings },
     accounts,
     host: '127.0.0.1',
-    logger: createLogger('test-mqtt'),
+    log: createLogger('test-mqtt'),
     ...extra,
   });
   await broker.start();

@@ -19,15 +19,13 @@ after(async () => {
   await engine.release();
 });
 
-test('a camera faster than analysis: frames are dropped (latest wins, counted), never queued, and the live view has the newest', { timeout: 60_000 }, async () => {
+test('a camera faster than analysis: frames are dropped (latest wins, counted), never queued', { timeout: 60_000 }, async () => {
   // The file read as fast as GStreamer decodes it (not real time): far more frames per second than analysis takes.
   const manager = new CameraManager({ facts: await detectPlatformFacts(), supervisor: { realtime: false } });
   rig.pipeline.attach(manager);
   let delivered = 0;
-  let newest = -1;
-  manager.onFrame((f) => {
+  manager.onFrame(() => {
     delivered++;
-    newest = f.seq;
   });
   await manager.start();
   await manager.apply([CameraConfig.parse({ id: 'fast', name: 'fast', url: pathToFileURL(HAMILTON).href, analysisFps: 29.97, analysisWidth: 640 })]);
@@ -47,13 +45,8 @@ test('a camera faster than analysis: frames are dropped (latest wins, counted), 
   assert.ok(cam.analysedFrames > 10, `frames analysed: ${cam.analysedFrames}`);
   assert.equal(cam.failedFrames, 0);
 
-  // The live view sees the newest analysed frame: the last one the camera delivered (it always wins its slot).
-  const live = rig.pipeline.latestAnnotatedFrame('fast');
-  assert.ok(live);
-  assert.equal(live.frame.seq, newest);
-  assert.deepEqual([live.frame.width, live.frame.height], [640, 360]);
   assert.deepEqual(rig.pipeline.cameraIds(), ['fast']);
-  for (const f of live.faces) assert.ok(f.kind === 'staff' || f.name === null, 'only staff are named');
+  for (const f of rig.faceEvents) assert.ok(f.kind === 'staff' || f.name === null, 'only staff are named');
 
   const stages = rig.pipeline.stats().stageMs;
   for (const s of ['detect', 'track', 'frame'] as const) assert.ok((stages[s] ?? -1) >= 0, `stage ${s} timed`);

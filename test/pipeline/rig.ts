@@ -18,8 +18,9 @@ import { createLogger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
 import { PersonStats, PersonStatsData } from '../../device/src/visits/person-stats.js';
-import { VisitTracker } from '../../device/src/visits/visit-tracker.js';
+import { VisitTracker, visitSettingsOf } from '../../device/src/visits/visit-tracker.js';
 import { defaultSettings } from '../../device/src/contracts/settings.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 
 /** Wall clock plus an offset that only grows: "play the clip again 40 minutes later". */
 export class ShiftedClock implements Clock {
@@ -75,7 +76,7 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
   const clock = new ShiftedClock();
   const bus = new EventBus();
   const settings = { ...defaultSettings(), visitGapMinutes: opts.visitGapMinutes ?? 30 };
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+  const store = await ApplianceStore.open({ dir, embeddingDim: EMBEDDING_LENGTH });
   const identity = new IdentityService({ dir: join(dir, 'identity'), crops: store.crops, clock, gate: settings.recognition });
   await identity.start();
   const staffIds = new Map<string, string>();
@@ -89,11 +90,11 @@ export async function openRig(engine: FaceEngine, opts: RigOptions = {}): Promis
     crops: store.crops,
     bus,
     clock,
-    settings: () => ({ visitGapMinutes: settings.visitGapMinutes, timezone: settings.site.timezone }),
+    settings: visitSettingsOf(settings),
     updateIntervalMs: 1000,
   });
   await visits.start();
-  const pipeline = new AnalysisPipeline({ engine, decider: identity, visits, bus, recognition: () => settings.recognition, clock, log: createLogger('pipeline') });
+  const pipeline = new AnalysisPipeline({ engine, decider: identity, visits, bus, recognition: settings.recognition, clock, log: createLogger('pipeline') });
   await pipeline.start();
 
   const faceEvents: FaceEvent[] = [];

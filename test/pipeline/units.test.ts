@@ -3,9 +3,9 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import type { CameraFrame } from '../../device/src/camera/frame.js';
+import type { CameraFrame } from '../../device/src/frame/frame.js';
 import { cameraArgs, parseCameraArg, withQuickCameras } from '../../device/src/pipeline/camera-arg.js';
-import { cutFace } from '../../device/src/pipeline/face-crop.js';
+import { cutFace } from '../../device/src/frame/face-crop.js';
 import { LatestFrameSlots } from '../../device/src/pipeline/frame-slots.js';
 import { quantileOf, StageTimings } from '../../device/src/pipeline/stage-timings.js';
 

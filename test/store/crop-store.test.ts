@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { CropStore, parseCropId } from '../../device/src/store/crop-store.js';
 import { isStoreError } from '../../device/src/store/errors.js';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { tempDir } from './helpers.js';
 

@@ -16,14 +16,14 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   const { dir, cleanup } = await tempDir('retention');
   t.after(cleanup);
   const clock = new ManualClock(T0);
-  const rig = await trackerRig(dir, clock, { updateMs: 1000 });
+  const rig = await trackerRig(dir, clock, { updateMs: 1000, embeddings: true });
   const { store, stats, tracker } = rig;
   await tracker.start();
   const jpeg = await readFile(join(facesDataDir(), 'identities', 'obama', '5-small.jpg'));
   const vec = () => Float32Array.from({ length: 128 }, () => Math.random() - 0.5);
 
   // Day 0: customer A visits (crop via the tracker) and gets two embeddings; an unknown face crop too.
-  await tracker.observe(sighting(clock, 'C-000001', { quality: 0.8, crop: jpeg }));
+  await tracker.observe(sighting(clock, 'C-000001', { quality: 0.8, crop: { jpeg } }));
   const oldUnknown = await store.crops.save({ kind: 'unknown', at: clock.now() }, { jpeg });
   const galleryCrop = await store.crops.save({ kind: 'customer', personId: 'C-000001', at: clock.now() }, { jpeg });
   await store.embeddings!.add({ personId: 'C-000001', vector: vec(), quality: 0.9, cropId: galleryCrop.id });
@@ -31,8 +31,8 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   // Day 60: customer B visits; a fresh unknown crop; staff crops are never aged out.
   clock.set(T0 + 60 * DAY);
   await tracker.tick();
-  await tracker.observe(sighting(clock, 'C-000002', { quality: 0.8, crop: jpeg }));
-  await tracker.observe(sighting(clock, 'S-ana', { quality: 0.8, crop: jpeg }));
+  await tracker.observe(sighting(clock, 'C-000002', { quality: 0.8, crop: { jpeg } }));
+  await tracker.observe(sighting(clock, 'S-ana', { quality: 0.8, crop: { jpeg } }));
   await store.embeddings!.add({ personId: 'C-000002', vector: vec(), quality: 0.9 });
   const freshUnknown = await store.crops.save({ kind: 'unknown', at: clock.now() - DAY }, { jpeg });
   await tracker.stop();
@@ -42,7 +42,7 @@ test('retention with a simulated clock: each class by its own age, forgetting re
   const forgotten: string[] = [];
   const job = new RetentionJob({
     clock,
-    retention: () => RetentionSettings.parse({ unknownCropDays: 3, customerCropDays: 30, customerUnseenDays: 90, visitDays: 50 }),
+    retention: RetentionSettings.parse({ unknownCropDays: 3, customerCropDays: 30, customerUnseenDays: 90, visitDays: 50 }),
     crops: store.crops,
     dayLogs: [store.visits, store.visitEvents],
     unseenCustomers: (cutoff) => stats.unseenCustomers(cutoff),
@@ -91,7 +91,7 @@ test('a failing class is reported and the others still run', async (t) => {
   clock.set(T0 + 400 * DAY);
   const job = new RetentionJob({
     clock,
-    retention: () => RetentionSettings.parse({ visitDays: 10 }),
+    retention: RetentionSettings.parse({ visitDays: 10 }),
     crops: rig.store.crops,
     dayLogs: [rig.store.visits],
     unseenCustomers: (cutoff) => rig.stats.unseenCustomers(cutoff),

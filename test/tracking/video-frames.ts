@@ -1,6 +1,6 @@
 /** Decodes a real video file to RGB frames with GStreamer's command-line tool (test helper). */
 import { spawn } from 'node:child_process';
-import type { RgbFrame } from '../../device/src/camera/frame.js';
+import type { RgbFrame } from '../../device/src/frame/frame.js';
 
 export interface DecodedFrame extends RgbFrame {
   /** Milliseconds from the start of the clip. */

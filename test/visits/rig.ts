@@ -1,4 +1,4 @@
-import type { TestContext } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import { tempDir } from '../store/helpers.js';
 import { EventBus } from '../../device/src/events.js';
 import type { Counts } from '../../device/src/contracts/live.js';
@@ -7,10 +7,22 @@ import { ApplianceStore } from '../../device/src/store/appliance-store.js';
 import { ManualClock } from '../../device/src/util/clock.js';
 import { openVisitModule } from '../../device/src/visits/visit-module.js';
 import type { Sighting } from '../../device/src/visits/sighting.js';
+import { EMBEDDING_LENGTH } from '../../device/src/frame/face.js';
 
-/** A real store in `dir`, a tracker on it, and everything it put on the bus. */
-export async function trackerRig(dir: string, clock: ManualClock, opts: { timezone?: string; gap?: number; updateMs?: number } = {}) {
-  const store = await ApplianceStore.open({ dir, embeddingDim: 128 });
+/**
+ * Every store a rig opened, closed when the test file ends: a test that simulates a crash abandons its rig
+ * mid-way (nothing flushed or stopped), but its files must still be closed, never left to the garbage collector.
+ */
+const opened: ApplianceStore[] = [];
+after(async () => {
+  // An abandoned rig's folder may be gone already; closing it is only about its file handles.
+  for (const s of opened.splice(0)) await s.close().catch(() => {});
+});
+
+/** A real store in `dir` (with embeddings only when asked), a tracker on it, and everything it put on the bus. */
+export async function trackerRig(dir: string, clock: ManualClock, opts: { timezone?: string; gap?: number; updateMs?: number; embeddings?: boolean } = {}) {
+  const store = await ApplianceStore.open({ dir, ...(opts.embeddings ? { embeddingDim: EMBEDDING_LENGTH } : {}) });
+  opened.push(store);
   const bus = new EventBus();
   const events: VisitEvent[] = [];
   const counts: Counts[] = [];
@@ -20,7 +32,7 @@ export async function trackerRig(dir: string, clock: ManualClock, opts: { timezo
   const { stats, tracker, query } = await openVisitModule(store, {
     bus,
     clock,
-    settings: () => settings,
+    settings,
     updateIntervalMs: opts.updateMs ?? 10_000,
     tickMs: 3_600_000, // the test drives tick() itself
   });

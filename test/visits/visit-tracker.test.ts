@@ -140,12 +140,12 @@ test('best crop is the highest-quality face; replaced crops are deleted once the
   const { data, info } = await sharp(photo).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const frame = { data, width: info.width, height: info.height, stride: info.width * 3 };
   const jpeg = await readFile(join(facesDataDir(), 'identities', 'obama', '5-small.jpg'));
-  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.4, crop: jpeg }));
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.4, crop: { jpeg } }));
   const firstCrop = rig.tracker.openVisits()[0].bestCropId!;
   clock.advance(2000);
   await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.9, crop: { frame, box: { x: 300, y: 250, width: 300, height: 360 } } }));
   clock.advance(2000);
-  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.6, crop: jpeg }));
+  await rig.tracker.observe(sighting(clock, 'C-000001', { quality: 0.6, crop: { jpeg } }));
   const v = rig.tracker.openVisits()[0];
   assert.notEqual(v.bestCropId, firstCrop);
   assert.ok(await rig.store.crops.read(firstCrop), 'kept while the stored visit still names it');

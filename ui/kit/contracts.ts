@@ -4,6 +4,7 @@
  */
 import type { z } from 'zod';
 import type * as Http from '../../device/src/contracts/http.js';
+import type * as Errors from '../../device/src/contracts/errors.js';
 import type * as Live from '../../device/src/contracts/live.js';
 import type * as VisitC from '../../device/src/contracts/visit.js';
 import type * as Cam from '../../device/src/contracts/camera.js';
@@ -12,7 +13,7 @@ import type * as SettingsC from '../../device/src/contracts/settings.js';
 type Of<T extends z.ZodType> = z.infer<T>;
 type In<T extends z.ZodType> = z.input<T>;
 
-export type ErrorBody = Of<typeof Http.ErrorBody>;
+export type ErrorBody = Of<typeof Errors.ErrorBody>;
 export type UserView = Of<typeof Http.UserView>;
 export type SessionView = Of<typeof Http.SessionView>;
 export type MeView = Of<typeof Http.MeView>;

@@ -1,5 +1,5 @@
 import type { Db } from '../db/types.js';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 import { ALERT_UNITS, AlertRuleInput, AlertRuleUpdate, WebhookInput, type AlertKind, type AlertRuleView, type WebhookView } from '../../../device/src/contracts/hq.js';
 import { randomSecret } from '../../../device/src/util/passwords.js';
 import type { UserPrincipal } from '../auth.js';
@@ -36,7 +36,7 @@ export async function createRule(db: Db, admin: UserPrincipal, body: unknown): P
 export async function updateRule(db: Db, admin: UserPrincipal, ruleId: string, body: unknown): Promise<AlertRuleView> {
   const u = parseBody(AlertRuleUpdate, body);
   const cur = await db.query<{ kind: AlertKind; threshold: number; enabled: boolean }>('select kind, threshold, enabled from alert_rules where id = $1 and org_id = $2', [ruleId, admin.orgId]);
-  if (!cur.rows[0]) throw new ApiError(404, 'rule_not_found', `rule ${ruleId} not found`);
+  if (!cur.rows[0]) throw new HttpError(404, 'rule_not_found', `rule ${ruleId} not found`);
   const next = parseBody(AlertRuleInput, { ...cur.rows[0], ...u });
   const row = await db.query<{ id: string; kind: AlertKind; threshold: number; enabled: boolean; created_at: Date }>(
     'update alert_rules set threshold = $3, enabled = $4 where id = $1 and org_id = $2 returning id, kind, threshold, enabled, created_at',
@@ -47,7 +47,7 @@ export async function updateRule(db: Db, admin: UserPrincipal, ruleId: string, b
 
 export async function deleteRule(db: Db, admin: UserPrincipal, ruleId: string): Promise<void> {
   const r = await db.query('delete from alert_rules where id = $1 and org_id = $2', [ruleId, admin.orgId]);
-  if (r.rowCount === 0) throw new ApiError(404, 'rule_not_found', `rule ${ruleId} not found`);
+  if (r.rowCount === 0) throw new HttpError(404, 'rule_not_found', `rule ${ruleId} not found`);
 }
 
 /** The webhook URL; the signing secret is shown to org admins only (they configure the receiver with it). */

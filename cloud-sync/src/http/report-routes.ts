@@ -7,7 +7,7 @@ import {
   comparison, demographics, dwellDistribution, heatmap, peakHours, siteSummaries, staffAttendance, visitSeries,
 } from '../reports/queries.js';
 import { localToday, parseGranularity, parseRange, type ReportRange } from '../reports/range.js';
-import { ApiError } from './errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 
 /** "Today" for a default period: the latest calendar day among the sites' time zones (UTC without sites). */
 async function todayOf(db: Db, siteIds: string[]): Promise<string> {
@@ -50,7 +50,7 @@ export function reportRoutes(db: Db): Router {
   });
   r.get('/api/fleet/devices/:deviceId', async (req, res) => {
     const hours = req.query.hours === undefined ? 24 : Number(req.query.hours);
-    if (!Number.isInteger(hours) || hours < 1 || hours > 720) throw new ApiError(400, 'invalid_request', 'hours: a whole number 1–720');
+    if (!Number.isInteger(hours) || hours < 1 || hours > 720) throw new HttpError(400, 'invalid_request', 'hours: a whole number 1–720');
     res.json(await deviceDetail(db, userOf(res).siteIds, String(req.params.deviceId), hours));
   });
   return r;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../db/types.js';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 import { FirstRunRequest } from '../../../device/src/contracts/hq.js';
 import { hashPassword, sha256 } from '../../../device/src/util/passwords.js';
 import { generateSetupCode, normaliseSetupCode } from '../../../device/src/util/setup-code.js';
@@ -39,16 +39,16 @@ export async function announceFirstRun(db: Db, log: Logger, pageUrl: string): Pr
 /** Creates the organisation and its first admin (password, no API token) and signs them in. */
 export async function completeFirstRun(db: Db, body: unknown) {
   const r = FirstRunRequest.safeParse(body);
-  if (!r.success) throw new ApiError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  if (!r.success) throw new HttpError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const req: z.infer<typeof FirstRunRequest> = r.data;
   const passwordHash = await hashPassword(req.password);
   return db.tx(async (q) => {
     await q.query('select pg_advisory_xact_lock($1)', [FIRST_RUN_LOCK]);
     if ((await q.query<{ n: number }>('select count(*)::int as n from users')).rows[0].n > 0) {
-      throw new ApiError(409, 'setup_done', 'set-up is already complete: sign in instead');
+      throw new HttpError(409, 'setup_done', 'set-up is already complete: sign in instead');
     }
     const ok = await q.query('select 1 from setup_codes where code_hash = $1 and expires_at > now()', [sha256(normaliseSetupCode(req.setupCode))]);
-    if (ok.rows.length === 0) throw new ApiError(403, 'wrong_setup_code', 'wrong set-up code (see the cloud-sync log)');
+    if (ok.rows.length === 0) throw new HttpError(403, 'wrong_setup_code', 'wrong set-up code (see the cloud-sync log)');
     const orgId = newId('org');
     const userId = newId('usr');
     await q.query('insert into organisations(id, name) values ($1, $2)', [orgId, req.organisation]);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db, Queryable } from '../db/types.js';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 import { AcceptInviteRequest, InviteRequest, UserUpdate, type InviteAnswer, type PersonView } from '../../../device/src/contracts/hq.js';
 import { hashPassword, randomSecret, sha256 } from '../../../device/src/util/passwords.js';
 import type { UserPrincipal } from '../auth.js';
@@ -12,7 +12,7 @@ export const INVITE_TTL_HOURS = 7 * 24;
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const r = schema.safeParse(body ?? {});
-  if (!r.success) throw new ApiError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  if (!r.success) throw new HttpError(400, 'invalid_request', r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
   return r.data;
 }
 
@@ -41,9 +41,9 @@ export async function listPeople(db: Db, admin: UserPrincipal): Promise<PersonVi
 
 function checkSites(admin: UserPrincipal, role: string, siteIds: string[]): string[] {
   const own = new Set(admin.siteIds);
-  for (const s of siteIds) if (!own.has(s)) throw new ApiError(404, 'site_not_found', `site ${s} not found`);
+  for (const s of siteIds) if (!own.has(s)) throw new HttpError(404, 'site_not_found', `site ${s} not found`);
   if (role !== 'regional_manager') return [];
-  if (siteIds.length === 0) throw new ApiError(400, 'invalid_request', 'a regional manager needs siteIds');
+  if (siteIds.length === 0) throw new HttpError(400, 'invalid_request', 'a regional manager needs siteIds');
   return [...new Set(siteIds)];
 }
 
@@ -67,7 +67,7 @@ export async function invitePerson(db: Db, admin: UserPrincipal, body: unknown):
   const token = u.apiToken ? newToken('u') : null;
   const invite = await db.tx(async (q) => {
     const dup = await q.query('select 1 from users where org_id = $1 and lower(email) = $2', [admin.orgId, u.email]);
-    if (dup.rows.length) throw new ApiError(409, 'email_taken', `${u.email} already exists in this organisation`);
+    if (dup.rows.length) throw new HttpError(409, 'email_taken', `${u.email} already exists in this organisation`);
     await q.query('insert into users(id, org_id, email, role, token_hash) values ($1, $2, $3, $4, $5)', [id, admin.orgId, u.email, u.role, token ? hashToken(token) : null]);
     if (siteIds.length) await q.query('insert into user_sites(user_id, site_id) select $1, unnest($2::text[])', [id, siteIds]);
     return issueInvite(q, id);
@@ -77,12 +77,12 @@ export async function invitePerson(db: Db, admin: UserPrincipal, body: unknown):
 
 async function ownUser(q: Queryable, admin: UserPrincipal, userId: string): Promise<{ id: string; role: string }> {
   const r = await q.query<{ id: string; role: string }>('select id, role from users where id = $1 and org_id = $2', [userId, admin.orgId]);
-  if (!r.rows[0]) throw new ApiError(404, 'user_not_found', `user ${userId} not found`);
+  if (!r.rows[0]) throw new HttpError(404, 'user_not_found', `user ${userId} not found`);
   return r.rows[0];
 }
 
 function notSelf(admin: UserPrincipal, userId: string, what: string): void {
-  if (userId === admin.id) throw new ApiError(400, 'invalid_request', `you cannot ${what} yourself`);
+  if (userId === admin.id) throw new HttpError(400, 'invalid_request', `you cannot ${what} yourself`);
 }
 
 /** Role and (regional manager) sites; the person's sessions end so the new rights apply at once. */
@@ -132,7 +132,7 @@ export async function acceptInvite(db: Db, body: unknown) {
       [sha256(req.code.trim()), passwordHash],
     );
     const u = r.rows[0];
-    if (!u) throw new ApiError(403, 'invalid_invite', 'this invite is unknown, used or expired: ask your admin for a new one');
+    if (!u) throw new HttpError(403, 'invalid_invite', 'this invite is unknown, used or expired: ask your admin for a new one');
     await destroyUserSessions(q, u.id);
     return { userId: u.id, email: u.email, ...(await createSession(q, u.id)) };
   });

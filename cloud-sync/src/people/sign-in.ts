@@ -1,5 +1,5 @@
 import type { Db } from '../db/types.js';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 import { decoyHash, verifyPassword } from '../../../device/src/util/passwords.js';
 import { AddressRateLimit, defaultLoginLimits, lockAfterFailure, type LoginLimits } from '../../../device/src/util/login-limiter.js';
 import { createSession } from './sessions.js';
@@ -30,7 +30,7 @@ export class SignIn {
   /** Refuses an address that tried too often (setup codes and invite codes are guessed through the same gate). */
   gate(address: string): void {
     const g = this.addresses.take(address);
-    if (!g.allowed) throw new ApiError(429, 'rate_limited', 'too many attempts from this address; try again later', { retryAfterSeconds: Math.ceil(g.retryAfterMs / 1000) });
+    if (!g.allowed) throw new HttpError(429, 'rate_limited', 'too many attempts from this address; try again later', { retryAfterSeconds: Math.ceil(g.retryAfterMs / 1000) });
   }
 
   async signIn(email: string, password: string, address: string): Promise<{ userId: string; sessionId: string; csrfToken: string }> {
@@ -42,13 +42,13 @@ export class SignIn {
     );
     if (users.rows.length === 0) {
       await verifyPassword(password, await decoyHash()); // same cost as a real check: timing does not reveal who exists
-      throw new ApiError(401, 'unauthenticated', 'wrong e-mail or password');
+      throw new HttpError(401, 'unauthenticated', 'wrong e-mail or password');
     }
     const now = Date.now();
     const open = users.rows.filter((u) => !(u.locked_until && u.locked_until.getTime() > now));
     if (open.length === 0) {
       const until = Math.min(...users.rows.map((u) => u.locked_until!.getTime()));
-      throw new ApiError(423, 'locked', 'too many failed sign-ins for this account; try again later', { retryAfterSeconds: Math.ceil((until - now) / 1000) });
+      throw new HttpError(423, 'locked', 'too many failed sign-ins for this account; try again later', { retryAfterSeconds: Math.ceil((until - now) / 1000) });
     }
     for (const u of open) {
       if (await verifyPassword(password, u.password_hash!)) {
@@ -57,7 +57,7 @@ export class SignIn {
       }
     }
     for (const u of open) await this.recordFailure(u.id);
-    throw new ApiError(401, 'unauthenticated', 'wrong e-mail or password');
+    throw new HttpError(401, 'unauthenticated', 'wrong e-mail or password');
   }
 
   /** Read-modify-write under a row lock, so two instances counting the same person's failures agree. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ApiError } from '../http/errors.js';
+import { HttpError } from '../../../device/src/util/http-errors.js';
 
 const LocalDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'not a date');
 export const Granularity = z.enum(['hour', 'day', 'week', 'month']);
@@ -38,15 +38,15 @@ export function parseRange(siteIds: string[], query: Record<string, unknown>, to
   const to = blank(query.to) ? today : query.to;
   const from = blank(query.from) ? (typeof to === 'string' && LocalDate.safeParse(to).success ? shiftDays(to, 1 - DEFAULT_RANGE_DAYS) : to) : query.from;
   const r = z.object({ from: LocalDate, to: LocalDate }).safeParse({ from, to });
-  if (!r.success) throw new ApiError(400, 'invalid_range', 'from and to are local dates (YYYY-MM-DD); leave both out for the last 7 days');
+  if (!r.success) throw new HttpError(400, 'invalid_range', 'from and to are local dates (YYYY-MM-DD); leave both out for the last 7 days');
   const n = daysBetween(r.data.from, r.data.to);
-  if (n < 1) throw new ApiError(400, 'invalid_range', 'to must not be before from');
-  if (n > MAX_RANGE_DAYS) throw new ApiError(400, 'invalid_range', `a report covers at most ${MAX_RANGE_DAYS} days`);
+  if (n < 1) throw new HttpError(400, 'invalid_range', 'to must not be before from');
+  if (n > MAX_RANGE_DAYS) throw new HttpError(400, 'invalid_range', `a report covers at most ${MAX_RANGE_DAYS} days`);
   return { siteIds, from: r.data.from, to: r.data.to };
 }
 
 export function parseGranularity(v: unknown): Granularity {
   const r = Granularity.safeParse(v ?? 'day');
-  if (!r.success) throw new ApiError(400, 'invalid_granularity', 'granularity: hour, day, week or month');
+  if (!r.success) throw new HttpError(400, 'invalid_granularity', 'granularity: hour, day, week or month');
   return r.data;
 }

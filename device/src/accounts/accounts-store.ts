@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { Role } from './roles.js';
+import { Role } from '../contracts/roles.js';
 import type { Actor } from './actor.js';
 import type { JsonDocument } from '../store/json-document.js';
 import type { AccountsPersistence } from './persistence.js';

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Role } from '../contracts/roles.js';
 
 /** Who is making a request: a signed-in user (cookie session) or an integration (bearer API token). */
 export interface Actor {

@@ -8,6 +8,6 @@ export { SetupGate, CloudClaimStore, CloudClaim } from './setup.js';
 export { generateSetupCode } from '../util/setup-code.js';
 export { AuditLog, AuditAction, AuditEntry, type AuditActor } from './audit.js';
 export { loadDeviceId } from './device-identity.js';
-export { Role, Permission, rolePermissions, can } from './roles.js';
+export { Role, Permission, rolePermissions, can } from '../contracts/roles.js';
 export type { Actor } from './actor.js';
 export { systemClock, type Clock } from '../util/clock.js';

@@ -1,4 +1,4 @@
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { CameraFailure } from './failure.js';
 import type { Result } from '../util/result.js';
 

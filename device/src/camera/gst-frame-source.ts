@@ -1,4 +1,4 @@
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import { failure, type CameraFailure } from './failure.js';
 import type { FrameSource, FrameSourceCounters } from './frame-source.js';
 import { createPipeline, numericProperty, type GstAppSink, type GstBusMessage, type GstPipeline, type GstStructure } from './gst.js';

@@ -1,9 +1,10 @@
 import type { CameraConfig, CameraStats } from '../contracts/camera.js';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
 import { err, ok, type Result } from '../util/result.js';
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { PlatformFacts } from './platform.js';
 import { CameraSupervisor, type CameraSupervisorOptions } from './supervisor.js';
 import { cameraCapacity } from './threadpool.js';
@@ -61,6 +62,13 @@ export class CameraManager implements Feature {
     this.configs = cameras.map((c) => ({ ...c }));
     if (this.running) await this.reconcile();
     return ok(undefined);
+  }
+
+  /** The settings' camera list changed: start, stop or restart what differs. */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (!sectionChanged(prev, next, 'cameras')) return;
+    const r = await this.apply(next.cameras);
+    if (!r.ok) log.error('camera settings not applied', { error: r.error });
   }
 
   stats(): CameraStats[] {

@@ -38,7 +38,15 @@ export function parseSourceSpec(config: Pick<CameraConfig, 'url' | 'rtspTranspor
   }
 }
 
-/** The URL without its password, for logs and status messages. */
+/**
+ * The URL with its whole user-info (user name and password) masked, for logs, status messages and the audit log.
+ * Everything between `scheme://` and the last `@` before any `?` or `#` goes, so a password holding an unencoded
+ * `@`, `:` or `/` cannot leak in part.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/:@]*):[^@/]*@/i, '$1:***@');
+  const m = /^([a-z][a-z0-9+.-]*:\/\/)([^?#]*)(.*)$/is.exec(url);
+  if (!m) return url;
+  const [, scheme, beforeQuery, rest] = m;
+  const at = beforeQuery.lastIndexOf('@');
+  return at < 0 ? url : `${scheme}***@${beforeQuery.slice(at + 1)}${rest}`;
 }

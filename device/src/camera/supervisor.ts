@@ -6,7 +6,7 @@ import { Backoff, type BackoffOptions } from '../util/backoff.js';
 import type { Codec } from './codec.js';
 import type { DecoderCandidate } from './decoder.js';
 import { failure, isConfigurationFailure, type CameraFailure } from './failure.js';
-import type { CameraFrame } from './frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { FrameSource, FrameSourceCounters } from './frame-source.js';
 import type { PlatformFacts } from './platform.js';
 import { RateMeter } from './rate-meter.js';
@@ -38,7 +38,7 @@ export interface CameraSupervisorOptions {
   pullOnRelease?: boolean;
   /** Re-emit the status this often while running. Default 5 s. */
   statusIntervalMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 const TICK_MS = 1_000;
@@ -85,7 +85,7 @@ export class CameraSupervisor implements Feature {
     this.facts = opts.facts;
     this.name = `camera:${opts.config.id}`;
     this.backoff = new Backoff(opts.backoff ?? DEFAULT_BACKOFF);
-    this.log = opts.logger ?? createLogger(this.name);
+    this.log = opts.log ?? createLogger(this.name);
   }
 
   /** Subscribes to analysed frames; returns the unsubscribe function. */

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { CameraFrame } from '../camera/frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { CaptureView, StartCaptureRequest } from '../contracts/enrol-capture.js';
 import type { EnrolPhoto } from '../identity/staff.js';
 import { isLocated, type FrameObserver, type PipelineEngine } from '../pipeline/analysis-pipeline.js';
-import { cutFace } from '../pipeline/face-crop.js';
+import { cutFace } from '../frame/face-crop.js';
 import { encodeFaceCrop } from '../store/crop-image.js';
 import { isDecisive, type QualityGate } from '../tracking/quality-gate.js';
 import type { TrackedFace } from '../tracking/types.js';

@@ -4,35 +4,26 @@ import { CameraConfig, CameraStats } from './camera.js';
 import { Settings } from './settings.js';
 import { IsoTime, Visit } from './visit.js';
 import { Box } from './live.js';
-import { Role } from '../accounts/roles.js';
+import { Role } from './roles.js';
+import { CommonErrorCode } from './errors.js';
 
 /** Request and response bodies of the HTTP API (/api/v1). The OpenAPI document is generated from these. */
 
+/** The appliance's error codes: the shared handler's plus the API's own. */
 export const ErrorCode = z.enum([
-  'bad_request',
-  'malformed_json',
+  ...CommonErrorCode.options,
   'validation_failed',
   'unauthenticated',
   'forbidden',
   'csrf_failed',
-  'not_found',
   'conflict',
-  'payload_too_large',
-  'unsupported_media_type',
   'rate_limited',
   'locked',
   'setup_required',
   'setup_done',
   'unavailable',
-  'internal',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
-
-/** The one error body shape, everywhere. */
-export const ErrorBody = z.object({
-  error: z.object({ code: ErrorCode, message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
 export const Ok = z.object({ ok: z.literal(true) });
 

@@ -79,6 +79,11 @@ export type SettingsInput = z.input<typeof Settings>;
 // start; everything else (cameras, recognition, visits, retention, site) is read live.
 export const restartRequired: readonly string[] = ['mqtt', 'http'];
 
+/** Whether any of the top-level sections differs between two settings (compared by value). */
+export function sectionChanged(prev: Settings, next: Settings, ...sections: (keyof Settings)[]): boolean {
+  return sections.some((k) => JSON.stringify(prev[k]) !== JSON.stringify(next[k]));
+}
+
 export function defaultSettings(): Settings {
   return Settings.parse({});
 }

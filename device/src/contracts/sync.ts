@@ -150,11 +150,6 @@ export const UploadResponse = z.object({
 });
 export type UploadResponse = z.infer<typeof UploadResponse>;
 
-/** Every non-2xx answer from cloud-sync. */
-export const ErrorBody = z.object({
-  error: z.object({ code: z.string(), message: z.string(), details: z.unknown().optional() }),
-});
-export type ErrorBody = z.infer<typeof ErrorBody>;
 
 /** Stable item keys: the same event always yields the same key, so a re-enqueue is a replay. */
 export function visitItemKey(e: { type: string; visit: { id: string; lastSeenAt: string; status: string } }): string {

@@ -1,7 +1,7 @@
 import express, { type Express } from 'express';
 import { createLogger } from '../util/log.js';
 import { RequestMetrics } from '../health/request-metrics.js';
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler, routeNotFound } from '../util/http-errors.js';
 import { mountRoute } from './register.js';
 import { buildOpenApi } from './openapi.js';
 import { route, type AnyRoute } from './route.js';
@@ -94,7 +94,7 @@ export function createHttpApp(deps: HttpDeps): HttpApp {
   // The web page after every API route, so it never shadows one.
   if (deps.uiDir !== null) mountStaticUi(app, { dir: deps.uiDir });
 
-  app.use((req, res) => sendError(res, 404, 'not_found', `no route ${req.method} ${req.path}`));
+  app.use(routeNotFound);
   app.use(errorHandler(log));
   return { app, routes, openapi };
 }

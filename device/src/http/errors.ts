@@ -1,25 +1,11 @@
-import type { ErrorRequestHandler, Response } from 'express';
 import type { ZodError } from 'zod';
 import type { ErrorCode } from '../contracts/http.js';
 import type { ServiceError } from './services.js';
 import type { Result } from '../util/result.js';
-import type { Logger } from '../util/log.js';
+import { HttpError as SharedHttpError } from '../util/http-errors.js';
 
-/** An error the HTTP layer turns into the one error body `{ error: { code, message, details? } }`. */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
-
-export function sendError(res: Response, status: number, code: ErrorCode, message: string, details?: unknown): void {
-  res.status(status).json({ error: { code, message, ...(details === undefined ? {} : { details }) } });
-}
+/** The appliance's HttpError: the shared one, limited to the codes this API documents (contracts ErrorCode). */
+export class HttpError extends SharedHttpError<ErrorCode> {}
 
 export function validationError(where: string, e: ZodError): HttpError {
   return new HttpError(
@@ -46,27 +32,4 @@ export function unwrap<T>(r: Result<T, ServiceError>): T {
 
 export function notFound(what: string): HttpError {
   return new HttpError(404, 'not_found', `${what} not found`);
-}
-
-/** Body-parser, multer and unexpected errors → the error body; never a stack trace to the client. */
-export function errorHandler(log: Logger): ErrorRequestHandler {
-  return (e, req, res, _next) => {
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
-    if (e instanceof HttpError) return sendError(res, e.status, e.code, e.message, e.details);
-    const type = (e as { type?: string }).type;
-    const code = (e as { code?: string }).code;
-    if (type === 'entity.parse.failed') return sendError(res, 400, 'malformed_json', 'request body is not valid JSON');
-    if (type === 'entity.too.large' || code === 'LIMIT_FILE_SIZE')
-      return sendError(res, 413, 'payload_too_large', 'request body is too large');
-    if (type === 'encoding.unsupported' || type === 'charset.unsupported')
-      return sendError(res, 415, 'unsupported_media_type', (e as Error).message);
-    if (typeof code === 'string' && code.startsWith('LIMIT_'))
-      return sendError(res, 400, 'bad_request', `upload refused: ${(e as Error).message}`);
-    if (type === 'request.aborted') return;
-    log.error('unhandled error in request', { method: req.method, path: req.path, error: String((e as Error)?.stack ?? e) });
-    sendError(res, 500, 'internal', 'internal error');
-  };
 }

@@ -3,7 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { repoRoot } from '../util/paths.js';
 import { apiDocument } from './app.js';
-import { appVersion } from './system-service.js';
+import { appVersion } from '../services/system-service.js';
 
 const out = resolve(process.argv[2] ?? resolve(repoRoot, 'docs', 'openapi.json'));
 await writeFile(out, JSON.stringify(apiDocument(appVersion()), null, 2) + '\n');

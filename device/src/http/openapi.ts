@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ErrorBody } from '../contracts/http.js';
+import { ErrorBody } from '../contracts/errors.js';
+import { ErrorCode } from '../contracts/http.js';
 import { isJsonResponse, type AnyRoute, type JsonResponse, type RawResponse } from './route.js';
 
 type JsonSchema = Record<string, unknown>;
@@ -107,7 +108,8 @@ export function buildOpenApi(routes: readonly AnyRoute[], info: { version: strin
     },
     paths,
     components: {
-      schemas: { ErrorBody: schemaOf(ErrorBody, 'output') },
+      // The wire schema keeps `code` a string; the document lists the codes this API answers with.
+      schemas: { ErrorBody: schemaOf(z.object({ error: ErrorBody.shape.error.extend({ code: ErrorCode }) }), 'output') },
       securitySchemes: {
         session: { type: 'apiKey', in: 'cookie', name: 'cva_session' },
         bearer: { type: 'http', scheme: 'bearer' },

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { z } from 'zod';
-import type { Permission } from '../accounts/roles.js';
+import type { Permission } from '../contracts/roles.js';
 import type { Actor } from '../accounts/actor.js';
 import type { AuditAction } from '../accounts/audit.js';
 import type { UploadedPhoto } from './services.js';

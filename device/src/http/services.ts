@@ -13,7 +13,7 @@ import type { MqttAccountCreate } from '../mqtt/accounts.js';
 
 /**
  * The small interfaces the HTTP routes sit on. Each route group depends on one of these, never on a
- * concrete module; device/src/http/bindings.ts adapts the real store, identity, cameras and MQTT modules.
+ * concrete module; device/src/services/bindings.ts adapts the real store, identity, cameras and MQTT modules.
  */
 
 /** A failure a service reports as a value; the HTTP layer maps `code` to a status. */

@@ -1,5 +1,5 @@
 import type { Box } from '../contracts/live.js';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { FaceEngine } from '../vision/engine.js';
 import { ImageDecodeError, type ImageInput } from '../vision/image.js';
 import type { EnrolPhoto } from './staff.js';

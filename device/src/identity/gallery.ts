@@ -1,4 +1,4 @@
-import { EMBEDDING_DIM } from './thresholds.js';
+import { EMBEDDING_LENGTH } from '../frame/face.js';
 import { DistanceKernel } from './distance-kernel.js';
 
 /** One person's closest exemplar distance (Euclidean). */
@@ -41,7 +41,7 @@ export class Gallery {
   private rows = 0;
 
   constructor(
-    readonly dim: number = EMBEDDING_DIM,
+    readonly dim: number = EMBEDDING_LENGTH,
     initialCapacity = 1024,
   ) {
     // The scan is unrolled by 16.

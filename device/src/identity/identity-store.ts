@@ -3,7 +3,7 @@ import { CropStore, EmbeddingStore, openDocument, type CropSource, type Embeddin
 import type { DeepReadonly } from '../store/freeze.js';
 import { Gallery } from './gallery.js';
 import { emptyIdentityDoc, IdentityDoc } from './model.js';
-import { EMBEDDING_DIM } from './thresholds.js';
+import { EMBEDDING_LENGTH } from '../frame/face.js';
 
 /** Gallery row id of a staff member's template (templates are not samples: they live in the document). */
 export const templateRowId = (staffId: string): string => `T:${staffId}`;
@@ -24,7 +24,7 @@ export interface NewSample {
  * Not safe for concurrent callers by itself: the IdentityService serialises access.
  */
 export class IdentityStore {
-  readonly gallery = new Gallery(EMBEDDING_DIM);
+  readonly gallery = new Gallery(EMBEDDING_LENGTH);
 
   private constructor(
     private readonly document: JsonDocument<IdentityDoc>,
@@ -35,7 +35,7 @@ export class IdentityStore {
   /** Opens (or creates) the identity files under `dir`; `crops` is shared with the rest of the store. */
   static async open(dir: string, crops: CropStore | null): Promise<IdentityStore> {
     const document = await openDocument(join(dir, 'identity.json'), IdentityDoc, emptyIdentityDoc());
-    const embeddings = await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: EMBEDDING_DIM });
+    const embeddings = await EmbeddingStore.open({ dir: join(dir, 'embeddings'), dim: EMBEDDING_LENGTH });
     const store = new IdentityStore(document, embeddings, crops);
     await store.rebuildIndex();
     return store;
@@ -55,7 +55,7 @@ export class IdentityStore {
     const orphans: string[] = [];
     for (let i = 0; i < ids.length; i++) {
       if (!Object.hasOwn(this.doc.persons, personIds[i])) orphans.push(ids[i]);
-      else this.gallery.add(ids[i], personIds[i], data.subarray(i * EMBEDDING_DIM, (i + 1) * EMBEDDING_DIM));
+      else this.gallery.add(ids[i], personIds[i], data.subarray(i * EMBEDDING_LENGTH, (i + 1) * EMBEDDING_LENGTH));
     }
     for (const id of orphans) await this.embeddings.remove(id);
     for (const p of Object.values(this.doc.persons)) {

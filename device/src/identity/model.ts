@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { EMBEDDING_LENGTH } from '../frame/face.js';
 
 /**
  * The identity document (identity.json): persons, counters, the review queue and negative feedback.
@@ -11,7 +12,7 @@ export const REVIEW_ID = /^R-\d{6}$/;
 
 export const formatId = (prefix: 'S' | 'C' | 'R', n: number): string => `${prefix}-${String(n).padStart(6, '0')}`;
 
-const Vector = z.array(z.number().finite()).length(128);
+const Vector = z.array(z.number().finite()).length(EMBEDDING_LENGTH);
 
 /** A "not this person" sample: a face that was said not to be `personId`. */
 export const Negative = z.object({ vector: Vector, createdAt: z.number().int() });

@@ -50,9 +50,6 @@ export const defaultThresholds: IdentityThresholds = {
   nearStaffShots: 4,
 };
 
-/** Descriptor length of the face-api ResNet embedder. */
-export const EMBEDDING_DIM = 128;
-
 /** Confidence in [0, 1] for events (the engine's scale: 0.5 exactly at the pairwise threshold). */
 export function confidenceOf(distance: number): number {
   return confidence(distance);

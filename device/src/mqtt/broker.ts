@@ -22,7 +22,7 @@ export interface MqttBrokerOptions {
   host?: string;
   /** Extra trees integrations may read (the Home Assistant discovery prefix when discovery is on). */
   readableRoots?: readonly string[];
-  logger?: Logger;
+  log?: Logger;
 }
 
 export interface PublishOptions {
@@ -74,7 +74,7 @@ export class MqttBroker implements Feature, InternalBus {
   private authenticating = 0;
 
   constructor(private readonly opts: MqttBrokerOptions) {
-    this.log = opts.logger ?? createLogger('mqtt');
+    this.log = opts.log ?? createLogger('mqtt');
     this.acl = new TopicAcl({ baseTopic: opts.settings.baseTopic, readableRoots: opts.readableRoots });
     this.aedes = new Aedes({
       authenticate: (client, username, password, done) => void this.authenticate(client, username, password, done),

@@ -58,7 +58,7 @@ export interface HomeAssistantDiscoveryOptions {
   bus: InternalBus;
   info: InfoProvider;
   prefix?: string;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /** Publishes the discovery configs (retained) and withdraws those of removed cameras on refresh. */
@@ -68,7 +68,7 @@ export class HomeAssistantDiscovery implements Feature {
   private readonly log: Logger;
 
   constructor(private readonly opts: HomeAssistantDiscoveryOptions) {
-    this.log = opts.logger ?? createLogger('mqtt:discovery');
+    this.log = opts.log ?? createLogger('mqtt:discovery');
   }
 
   async start(): Promise<void> {

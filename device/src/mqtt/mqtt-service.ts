@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { z } from 'zod';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
@@ -20,7 +21,7 @@ export interface MqttServiceOptions {
   health?: HealthProvider;
   /** Listen address (default all interfaces). */
   host?: string;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /**
@@ -40,7 +41,7 @@ export class MqttService implements Feature {
   private started: Feature[] = [];
 
   constructor(opts: MqttServiceOptions) {
-    const log = opts.logger ?? createLogger('mqtt');
+    const log = opts.log ?? createLogger('mqtt');
     const { settings } = opts;
     const discoveryOn = settings.homeAssistantDiscovery;
     this.broker = new MqttBroker({
@@ -48,10 +49,10 @@ export class MqttService implements Feature {
       accounts: opts.accounts,
       host: opts.host,
       readableRoots: discoveryOn ? [DEFAULT_DISCOVERY_PREFIX] : [],
-      logger: log,
+      log: log,
     });
     const bus = this.broker;
-    this.requests = new MqttRequestRouter({ bus, baseTopic: settings.baseTopic, logger: log.child('requests') });
+    this.requests = new MqttRequestRouter({ bus, baseTopic: settings.baseTopic, log: log.child('requests') });
     this.publisher = new MqttPublisher({
       bus,
       events: opts.events,
@@ -60,12 +61,12 @@ export class MqttService implements Feature {
       health: opts.health,
       healthIntervalSeconds: settings.healthIntervalSeconds,
       clientCount: () => this.broker.clientCount,
-      logger: log.child('publisher'),
+      log: log.child('publisher'),
     });
     registerBuiltinRequests(this.requests, { info: opts.info, health: () => this.publisher.healthPayload() });
-    this.discovery = discoveryOn ? new HomeAssistantDiscovery({ bus, info: opts.info, logger: log.child('discovery') }) : null;
+    this.discovery = discoveryOn ? new HomeAssistantDiscovery({ bus, info: opts.info, log: log.child('discovery') }) : null;
     this.bridge = settings.bridge
-      ? new UpstreamBridge({ bus, baseTopic: settings.baseTopic, config: settings.bridge, clientId: `cva-bridge-${opts.deviceId}`.slice(0, 64), logger: log.child('bridge') })
+      ? new UpstreamBridge({ bus, baseTopic: settings.baseTopic, config: settings.bridge, clientId: `cva-bridge-${opts.deviceId}`.slice(0, 64), log: log.child('bridge') })
       : null;
     // The bridge subscribes before the publisher starts, so `bridge/info` and the first retained values go upstream too.
     this.parts = [this.broker, this.requests, ...(this.bridge ? [this.bridge] : []), this.publisher, ...(this.discovery ? [this.discovery] : [])];
@@ -91,6 +92,11 @@ export class MqttService implements Feature {
   /** MQTT over WebSocket on the HTTP server (call after start). */
   attachWebSocket(httpServer: HttpServer, path = '/mqtt'): () => void {
     return this.broker.attachWebSocket(httpServer, path);
+  }
+
+  /** `bridge/info` and Home Assistant discovery name the cameras and the site (the rest of `mqtt` needs a restart). */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (sectionChanged(prev, next, 'cameras', 'site')) await this.refreshInfo();
   }
 
   /** Cameras or site changed: re-publish `bridge/info` and the discovery configs. */

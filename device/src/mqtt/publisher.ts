@@ -18,7 +18,7 @@ export interface MqttPublisherOptions {
   healthIntervalSeconds: number;
   /** Connected MQTT clients, reported in `bridge/health`. */
   clientCount: () => number;
-  logger?: Logger;
+  log?: Logger;
   now?: () => Date;
 }
 
@@ -41,7 +41,7 @@ export class MqttPublisher implements Feature {
   constructor(private readonly opts: MqttPublisherOptions) {
     this.topics = mqttTopics(opts.baseTopic);
     this.baseLevels = opts.baseTopic.split('/').length;
-    this.log = opts.logger ?? createLogger('mqtt:publisher');
+    this.log = opts.log ?? createLogger('mqtt:publisher');
   }
 
   get stats(): { published: number; rejected: number; failed: number } {

@@ -16,7 +16,7 @@ interface Registered {
 export interface MqttRequestRouterOptions {
   bus: InternalBus;
   baseTopic: string;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /**
@@ -33,7 +33,7 @@ export class MqttRequestRouter implements Feature {
 
   constructor(private readonly opts: MqttRequestRouterOptions) {
     this.topics = mqttTopics(opts.baseTopic);
-    this.log = opts.logger ?? createLogger('mqtt:requests');
+    this.log = opts.log ?? createLogger('mqtt:requests');
   }
 
   /** Register `bridge/request/<name>`; a programming error (bad or duplicate name) throws. */

@@ -20,7 +20,7 @@ export interface UpstreamBridgeOptions {
   /** Non-retained messages kept while upstream is unreachable; the oldest go first. */
   maxQueued?: number;
   reconnectPeriodMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 export interface UpstreamBridgeStats {
@@ -50,7 +50,7 @@ export class UpstreamBridge implements Feature {
   private counters = { forwarded: 0, dropped: 0 };
 
   constructor(private readonly opts: UpstreamBridgeOptions) {
-    this.log = opts.logger ?? createLogger('mqtt:bridge');
+    this.log = opts.log ?? createLogger('mqtt:bridge');
     this.prefix = `${opts.baseTopic}/`;
   }
 

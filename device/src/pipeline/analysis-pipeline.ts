@@ -1,5 +1,5 @@
-import type { CameraFrame } from '../camera/frame.js';
-import type { Settings } from '../contracts/settings.js';
+import type { CameraFrame, FrameFeed } from '../frame/frame.js';
+import { sectionChanged, type Settings } from '../contracts/settings.js';
 import type { EventBus } from '../events.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import type { TrackerOptions } from '../tracking/tracker.js';
@@ -11,16 +11,10 @@ import { unmeasuredQuality } from '../tracking/quality-gate.js';
 import type { Detection } from '../vision/detector.js';
 import type { FaceAnalysis, FaceEngine, LocatedFace } from '../vision/engine.js';
 import { CameraAnalysis } from './camera-analysis.js';
-import { cutFace } from './face-crop.js';
+import { cutFace } from '../frame/face-crop.js';
 import { LatestFrameSlots } from './frame-slots.js';
-import type { LiveFrame, LiveFrameSource } from './live-frames.js';
 import { SightingRelay, type SightingSink } from './sighting-relay.js';
 import { StageTimings, type Stage } from './stage-timings.js';
-
-/** Where frames come from: the camera manager's frame listener API. May return an unsubscribe function. */
-export interface FrameFeed {
-  onFrame(listener: (frame: CameraFrame) => void): (() => void) | void;
-}
 
 /** The face engine steps the pipeline uses (FaceEngine has them). */
 export type PipelineEngine = Pick<FaceEngine, 'detect' | 'locate' | 'describe'>;
@@ -34,8 +28,8 @@ export interface AnalysisPipelineDeps {
   /** Takes decided sightings (the VisitTracker). */
   visits: SightingSink;
   bus: EventBus;
-  /** Read for every frame, so settings changes apply live. */
-  recognition: () => RecognitionSettings;
+  /** The recognition settings at start; later changes arrive through `onSettingsChanged`. */
+  recognition: RecognitionSettings;
   /**
    * Time base for tracks and sightings. Frames are stamped `capturedAt + (clock.now() − Date.now())`, so the
    * system clock keeps capture times and a shifted clock (tests, replays) moves the whole timeline.
@@ -87,7 +81,7 @@ export interface PipelineStats {
  * Per frame only faces that pass the quality gate AND whose track still needs evidence are described, in one
  * batch. Identity is decided per track by the tracker through the decider, off the frame loop.
  */
-export class AnalysisPipeline implements Feature, LiveFrameSource {
+export class AnalysisPipeline implements Feature {
   readonly name = 'pipeline';
   readonly timings = new StageTimings();
   private readonly slots = new LatestFrameSlots();
@@ -102,8 +96,10 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   private running = false;
   private unsubscribe: (() => void) | null = null;
   private timer: NodeJS.Timeout | null = null;
+  private recognition: RecognitionSettings;
 
   constructor(private readonly deps: AnalysisPipelineDeps) {
+    this.recognition = deps.recognition;
     this.log = deps.log ?? createLogger('pipeline');
     this.clock = deps.clock ?? systemClock;
     this.relay = new SightingRelay(deps.visits, this.log);
@@ -128,8 +124,7 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
   /** Subscribes to a frame feed (the camera manager). Frames may also be pushed with `offer`. */
   attach(feed: FrameFeed): void {
     this.unsubscribe?.();
-    const off = feed.onFrame((f) => this.offer(f));
-    this.unsubscribe = typeof off === 'function' ? off : null;
+    this.unsubscribe = feed.onFrame((f) => this.offer(f));
   }
 
   async start(): Promise<void> {
@@ -186,16 +181,25 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     await this.relay.settled();
   }
 
+  /**
+   * New recognition thresholds apply from the next frame (every camera's quality gate at once); a camera
+   * removed from the settings is forgotten, its tracks ended and decided.
+   */
+  async onSettingsChanged(next: Settings, prev: Settings): Promise<void> {
+    if (sectionChanged(prev, next, 'recognition')) {
+      this.recognition = next.recognition;
+      for (const c of this.cameras.values()) c.tracker.setQualityGate(gateOf(next.recognition));
+    }
+    const kept = new Set(next.cameras.map((c) => c.id));
+    await Promise.all(prev.cameras.filter((c) => !kept.has(c.id)).map((c) => this.removeCamera(c.id)));
+  }
+
   /** Forgets a removed camera entirely. */
   async removeCamera(cameraId: string): Promise<void> {
     await this.endTracks(cameraId);
     this.cameras.delete(cameraId);
     this.slots.remove(cameraId);
     this.failed.delete(cameraId);
-  }
-
-  latestAnnotatedFrame(cameraId: string): LiveFrame | null {
-    return this.cameras.get(cameraId)?.latestFrame() ?? null;
   }
 
   cameraIds(): string[] {
@@ -238,20 +242,20 @@ export class AnalysisPipeline implements Feature, LiveFrameSource {
     }
   }
 
-  private camera(id: string, rec: RecognitionSettings): CameraAnalysis {
+  private camera(id: string): CameraAnalysis {
     let cam = this.cameras.get(id);
-    const gate = { minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness };
     if (!cam) {
+      const gate = gateOf(this.recognition);
       cam = new CameraAnalysis(id, { decider: this.decider, bus: this.deps.bus, relay: this.relay, timings: this.timings, gate, tracker: this.deps.tracker });
       this.cameras.set(id, cam);
-    } else cam.tracker.setQualityGate(gate);
+    }
     return cam;
   }
 
   private async analyse(frame: CameraFrame): Promise<void> {
     const { engine } = this.deps;
-    const rec = this.deps.recognition();
-    const cam = this.camera(frame.cameraId, rec);
+    const rec = this.recognition;
+    const cam = this.camera(frame.cameraId);
     const at = Math.round(frame.capturedAt + (this.clock.now() - Date.now()));
     const t0 = performance.now();
     this.timings.record('wait', Date.now() - frame.capturedAt);
@@ -321,6 +325,8 @@ async function describePlanned(engine: PipelineEngine, frame: CameraFrame, locat
   }
   return out;
 }
+
+const gateOf = (rec: RecognitionSettings) => ({ minFaceSize: rec.minFaceSize, minSharpness: rec.minSharpness });
 
 export function isLocated(f: LocatedFace | TrackedFace): f is LocatedFace {
   return 'landmarks' in f;

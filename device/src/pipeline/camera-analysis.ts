@@ -1,10 +1,10 @@
-import type { CameraFrame } from '../camera/frame.js';
-import type { FaceEvent } from '../contracts/live.js';
+import type { CameraFrame } from '../frame/frame.js';
+import type { Box, FaceEvent } from '../contracts/live.js';
+import type { PersonKind } from '../contracts/visit.js';
 import type { EventBus } from '../events.js';
 import { FaceTracker, type TrackerOptions } from '../tracking/tracker.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackEvent, TrackState } from '../tracking/types.js';
-import type { LiveFace, LiveFrame } from './live-frames.js';
 import { SceneChangeDetector } from './scene-change.js';
 import type { SightingRelay } from './sighting-relay.js';
 import type { StageTimings } from './stage-timings.js';
@@ -18,18 +18,31 @@ export interface CameraAnalysisDeps {
   tracker?: Partial<TrackerOptions>;
 }
 
+/** A face of a live track as the last `face` event described it. */
+interface TrackFace {
+  trackId: string;
+  box: Box;
+  state: TrackState;
+  personId: string | null;
+  kind: PersonKind;
+  /** Staff display name; never set for customers. */
+  name: string | null;
+  /** Decision confidence 0..1, null while undecided. */
+  score: number | null;
+}
+
 interface LiveTrack {
-  face: LiveFace;
+  face: TrackFace;
   /** Wall-clock capture time of the track's first frame (for the identity latency figure). */
   firstCapturedAt: number;
   /** Whether this track already had its first identity event, and what it said last. */
   announced: boolean;
   lastPersonId: string | null;
-  lastKind: LiveFace['kind'];
+  lastKind: PersonKind;
 }
 
 /**
- * One camera's share of the analysis: its tracker, the faces currently on screen and the latest analysed frame.
+ * One camera's share of the analysis: its tracker and the faces currently on screen.
  * Turns tracker events into `face` events on the bus (when a track's decision is made or changes) and into visit
  * sightings (through the relay).
  */
@@ -38,7 +51,6 @@ export class CameraAnalysis {
   readonly scene = new SceneChangeDetector();
   sceneChanges = 0;
   private readonly tracks = new Map<string, LiveTrack>();
-  private latest: LiveFrame | null = null;
   analysedFrames = 0;
   facesSeen = 0;
   faceEvents = 0;
@@ -51,7 +63,7 @@ export class CameraAnalysis {
     this.tracker = new FaceTracker<TrackedFace>(cameraId, { ...deps.tracker, ...deps.gate }, deps.decider, (e) => this.onTrackEvent(e));
   }
 
-  /** Feeds one analysed frame's faces (at = analysis time base); records the frame for the live view. */
+  /** Feeds one analysed frame's faces (at = analysis time base). */
   update(frame: CameraFrame, at: number, faces: TrackedFace[]): void {
     const ids = this.tracker.update(at, faces);
     ids.forEach((id, i) => {
@@ -69,19 +81,7 @@ export class CameraAnalysis {
     });
     this.analysedFrames++;
     this.facesSeen += faces.length;
-    const now = Date.now();
-    this.lastAnalysedAt = now;
-    const onFrame = new Set(ids);
-    this.latest = {
-      cameraId: this.cameraId,
-      frame,
-      faces: [...this.tracks.values()].filter((t) => onFrame.has(t.face.trackId)).map((t) => t.face),
-      analysedAt: now,
-    };
-  }
-
-  latestFrame(): LiveFrame | null {
-    return this.latest;
+    this.lastAnalysedAt = Date.now();
   }
 
   /** Ends tracks unseen past the occlusion budget even when no frames come (camera stalled). */

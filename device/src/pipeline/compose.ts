@@ -3,12 +3,13 @@ import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
 import type { IdentityDecision, TrackDecider, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
-import { AnalysisPipeline, type FrameFeed, type PipelineEngine } from './analysis-pipeline.js';
+import type { FrameFeed } from '../frame/frame.js';
+import { AnalysisPipeline, type PipelineEngine } from './analysis-pipeline.js';
 import type { SightingSink } from './sighting-relay.js';
 
 export interface AppliancePipelineDeps {
-  /** Current settings (read per frame: recognition thresholds apply live). */
-  settings: () => Settings;
+  /** The settings at start (changes arrive through the pipeline's `onSettingsChanged`). */
+  settings: Settings;
   bus: EventBus;
   engine: PipelineEngine;
   /** The IdentityService (decides tracks, and sometimes a track after it ended). */
@@ -33,7 +34,7 @@ export function createAppliancePipeline(deps: AppliancePipelineDeps): AnalysisPi
     decider: deps.identity,
     visits: deps.visits,
     bus: deps.bus,
-    recognition: () => deps.settings().recognition,
+    recognition: deps.settings.recognition,
     clock: deps.clock,
     log: deps.log,
   });

@@ -1,4 +1,4 @@
-import type { CameraFrame } from '../camera/frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 
 /**
  * Back-pressure between cameras and analysis: ONE waiting frame per camera, latest wins.

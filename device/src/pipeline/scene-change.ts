@@ -1,4 +1,4 @@
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 
 const COLS = 32;
 const ROWS = 18;

@@ -1,5 +1,4 @@
 import type { Visit } from '../contracts/visit.js';
-import type { CropSource } from '../store/crop-store.js';
 import type { IdentityDecision, TrackedFace, TrackSummary } from '../tracking/types.js';
 import type { Logger } from '../util/log.js';
 import type { Result } from '../util/result.js';
@@ -52,7 +51,7 @@ export class SightingRelay {
       age: summary.ageMedian,
       gender: summary.gender,
       quality,
-      ...(best?.face.crop ? { crop: toSightingCrop(best.face.crop) } : {}),
+      ...(best?.face.crop ? { crop: best.face.crop } : {}),
     });
     if (summary.lastSeenAt > summary.firstSeenAt) this.send({ ...base, at: summary.lastSeenAt, age: null, gender: null, quality: 0 });
   }
@@ -73,7 +72,7 @@ export class SightingRelay {
       age: described && typeof face.age === 'number' ? face.age : null,
       gender: described && face.gender ? face.gender.value : null,
       quality: q,
-      ...(better && face.crop ? { crop: toSightingCrop(face.crop) } : {}),
+      ...(better && face.crop ? { crop: face.crop } : {}),
     });
   }
 
@@ -108,8 +107,4 @@ export class SightingRelay {
 function personOf(d: IdentityDecision): { personId: string; kind: 'staff' | 'customer' } | null {
   if (!d.personId || d.kind === 'unknown') return null;
   return { personId: d.personId, kind: d.kind };
-}
-
-function toSightingCrop(c: CropSource): NonNullable<Sighting['crop']> {
-  return 'jpeg' in c ? c.jpeg : c;
 }

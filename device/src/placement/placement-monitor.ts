@@ -1,4 +1,4 @@
-import type { CameraFrame } from '../camera/frame.js';
+import type { CameraFrame } from '../frame/frame.js';
 import type { CameraPlacement } from '../contracts/placement.js';
 import type { RecognitionSettings } from '../contracts/settings.js';
 import type { z } from 'zod';

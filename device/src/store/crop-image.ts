@@ -1,4 +1,5 @@
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
+import { cutFace } from '../frame/face-crop.js';
 import type { Box } from '../contracts/live.js';
 import { StoreError } from './errors.js';
 
@@ -10,9 +11,8 @@ const MAX_JPEG_BYTES = 4 * 1024 * 1024;
 const loadSharp = async () => (await import('sharp')).default;
 
 /**
- * JPEG of a face region of a packed RGB frame. The box is widened by `margin` (share of its size)
- * so hair and chin are kept, clamped to the frame, and copied row by row because camera frames
- * are padded (`stride` may exceed width * 3).
+ * JPEG of a face region of a packed RGB frame: the frame kernel's face cut (box widened by `margin` of
+ * its size so hair and chin are kept, clamped to the frame, rows unpadded), shrunk to MAX_SIDE.
  */
 export async function encodeFaceCrop(frame: RgbFrame, box: Box, margin = 0.25): Promise<Buffer> {
   const { width, height, stride, data } = frame;
@@ -22,20 +22,10 @@ export async function encodeFaceCrop(frame: RgbFrame, box: Box, margin = 0.25): 
   if (![box.x, box.y, box.width, box.height].every(Number.isFinite) || box.width <= 0 || box.height <= 0) {
     throw new StoreError('bad-input', 'box must have finite position and positive size');
   }
-  const x0 = Math.max(0, Math.floor(box.x - box.width * margin));
-  const y0 = Math.max(0, Math.floor(box.y - box.height * margin));
-  const x1 = Math.min(width, Math.ceil(box.x + box.width * (1 + margin)));
-  const y1 = Math.min(height, Math.ceil(box.y + box.height * (1 + margin)));
-  if (x1 - x0 < 2 || y1 - y0 < 2) throw new StoreError('bad-input', 'box lies outside the frame');
-  const w = x1 - x0;
-  const h = y1 - y0;
-  const packed = Buffer.alloc(w * h * 3);
-  for (let row = 0; row < h; row++) {
-    const src = (y0 + row) * stride + x0 * 3;
-    packed.set(data.subarray(src, src + w * 3), row * w * 3);
-  }
+  const crop = cutFace(frame, box, margin);
+  if (!crop) throw new StoreError('bad-input', 'box lies outside the frame');
   const sharp = await loadSharp();
-  return sharp(packed, { raw: { width: w, height: h, channels: 3 } })
+  return sharp(crop.frame.data, { raw: { width: crop.frame.width, height: crop.frame.height, channels: 3 } })
     .resize({ width: MAX_SIDE, height: MAX_SIDE, fit: 'inside', withoutEnlargement: true })
     .jpeg({ quality: 85, mozjpeg: false })
     .toBuffer();

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RgbFrame } from '../camera/frame.js';
-import type { Box } from '../contracts/live.js';
+import type { CropSource } from '../frame/face-crop.js';
 import { err, ok, type Result } from '../util/result.js';
 import { ensureDir, fsyncDir, removeStaleTemps, writeFileAtomic } from './atomic-file.js';
 import { checkJpeg, encodeFaceCrop } from './crop-image.js';
@@ -19,7 +18,6 @@ export interface CropRef {
   createdAt: number;
 }
 
-export type CropSource = { jpeg: Buffer } | { frame: RgbFrame; box: Box };
 
 export interface SaveCrop {
   kind: CropKind;

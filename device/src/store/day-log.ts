@@ -18,7 +18,7 @@ export interface DayLogOptions<T> {
   idPrefix: string;
   /** Day files kept parsed in memory (least recently used are dropped). */
   cacheDays?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 /** Position in newest-first order; opaque to callers as a string. */
@@ -73,8 +73,8 @@ export class DayLog<T extends { id: string }> {
   private readonly log: Logger;
   private readonly quarantines = new WeakMap<Error, Promise<void>>();
 
-  private constructor(private readonly opts: Required<Omit<DayLogOptions<T>, 'logger'>> & { logger?: Logger }) {
-    this.log = opts.logger ?? createLogger('daylog');
+  private constructor(private readonly opts: Required<Omit<DayLogOptions<T>, 'log'>> & { log?: Logger }) {
+    this.log = opts.log ?? createLogger('daylog');
   }
 
   static async open<T extends { id: string }>(options: DayLogOptions<T>): Promise<DayLog<T>> {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { RetentionSettings } from '../contracts/settings.js';
+import type { RetentionSettings, Settings } from '../contracts/settings.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { Clock } from '../util/clock.js';
@@ -16,8 +16,8 @@ const DAY_MS = 86_400_000;
 
 export interface RetentionDeps {
   clock: Clock;
-  /** Read at every run so settings changes apply without a restart. */
-  retention: () => z.infer<typeof RetentionSettings>;
+  /** At start; changes arrive through `onSettingsChanged` and apply from the next run. */
+  retention: z.infer<typeof RetentionSettings>;
   crops: CropStore;
   /** Logs pruned by `visitDays` (visits, visit events…), whole days at a time. */
   dayLogs: readonly PrunableLog[];
@@ -30,7 +30,7 @@ export interface RetentionDeps {
   forgetPerson: (personId: string) => Promise<void>;
   /** How often the job runs by itself; default daily. */
   intervalMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
 
 export interface RetentionReport {
@@ -51,9 +51,15 @@ export class RetentionJob implements Feature {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<RetentionReport> | null = null;
   private readonly log: Logger;
+  private retention: z.infer<typeof RetentionSettings>;
 
   constructor(private readonly deps: RetentionDeps) {
-    this.log = deps.logger ?? createLogger('retention');
+    this.log = deps.log ?? createLogger('retention');
+    this.retention = deps.retention;
+  }
+
+  onSettingsChanged(next: Settings): void {
+    this.retention = next.retention;
   }
 
   async start(): Promise<void> {
@@ -83,7 +89,7 @@ export class RetentionJob implements Feature {
 
   private async run(): Promise<RetentionReport> {
     const now = this.deps.clock.now();
-    const r = this.deps.retention();
+    const r = this.retention;
     const report: RetentionReport = {
       at: new Date(now).toISOString(),
       unknownCropsDeleted: 0,

@@ -1,6 +1,5 @@
-import {
-  ClaimResponse, ErrorBody, UploadResponse, type ClaimRequestInput, type UploadBatch,
-} from '../contracts/sync.js';
+import { ClaimResponse, UploadResponse, type ClaimRequestInput, type UploadBatch } from '../contracts/sync.js';
+import { ErrorBody } from '../contracts/errors.js';
 import { err, ok, type Result } from '../util/result.js';
 
 /**

@@ -8,15 +8,15 @@ import type { EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger } from '../util/log.js';
 import { Backoff } from '../util/backoff.js';
-
-/** Cloud retries: 1 s doubling to 5 min, with full jitter. */
-export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
 import { CloudClient, type SyncError } from './client.js';
 import { CredentialStore, type CloudCredentials } from './credentials.js';
 import { collectHeartbeat } from './heartbeat.js';
 import { cameraStatusItem, heartbeatItem, visitItem } from './items.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
 import type { SiteNameSync } from './site-name.js';
+
+/** Cloud retries: 1 s doubling to 5 min, with full jitter. */
+export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
 
 /** Where to sync to: from the set-up API's stored settings, or balena's CLOUD_URL / CLAIM_CODE. */
 export interface CloudTarget {

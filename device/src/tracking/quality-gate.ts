@@ -1,4 +1,5 @@
-import type { FaceQuality, TrackedFace } from './types.js';
+import type { FaceQuality } from '../frame/face.js';
+import type { TrackedFace } from './types.js';
 
 /** The size/blur floor (Settings.recognition.minFaceSize / minSharpness). */
 export interface QualityGate {

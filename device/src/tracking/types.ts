@@ -1,18 +1,7 @@
 import type { Box } from '../contracts/live.js';
 import type { Gender } from '../contracts/visit.js';
-import type { CropSource } from '../store/crop-store.js';
-
-/** Per-face quality as the face engine reports it. */
-export interface FaceQuality {
-  /** Face width in pixels in the analysis frame. */
-  size: number;
-  /** Laplacian variance (higher = sharper). */
-  sharpness: number;
-  /** 0..1, 1 = frontal. */
-  frontal: number;
-  /** 0..1 composite used to rank shots. */
-  score: number;
-}
+import type { CropSource } from '../frame/face-crop.js';
+import type { FaceQuality } from '../frame/face.js';
 
 /**
  * The part of the engine's per-face analysis that tracking and identity use. The engine's face object
@@ -23,7 +12,7 @@ export interface TrackedFace {
   /** Detection score 0..1. */
   score: number;
   quality: FaceQuality;
-  /** 128-D descriptor; absent when the pipeline skipped describing this face. */
+  /** EMBEDDING_LENGTH-D descriptor; absent when the pipeline skipped describing this face. */
   embedding?: Float32Array;
   age?: number | null;
   gender?: { value: Gender; confidence: number } | null;

@@ -4,7 +4,7 @@
  * embedder. Measured: gender right on 57/58 identity photos, plausible ages.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import { AGE_GENDER_SIZE, extractAgeGenderCrop } from './align.js';
 import { ScratchBuffer } from './scratch.js';
 import type { Affine } from './warp.js';

@@ -9,7 +9,7 @@
  *   and distances are rotation-invariant, so upright faces get exactly the plain chip. `RollPolicy` says when.
  * - The age/gender crop (§7.6) is the 68-point bounding box grown 10% per side, squared about its centre.
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import { eyesAndMouth, rollAngle, type Point } from './landmarks.js';
 import { frontalScore } from './quality.js';
 import { applyAffine, invertAffine, rectToSize, warpInto, type Affine } from './warp.js';

@@ -1,5 +1,5 @@
 /** Draw detections on a copy of a frame (CLI `detect --out`): a box per face and its 68 landmarks. */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import type { Point } from './landmarks.js';
 

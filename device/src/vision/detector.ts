@@ -5,7 +5,7 @@
  * score-sorted hard NMS at IoU 0.4. Optional tiling finds faces too small for the 320×240 view of a large frame.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { ScratchBuffer } from './scratch.js';
 import { rectToSize, warpInto } from './warp.js';

@@ -4,12 +4,12 @@
  * distance (similarity.ts). The batch dimension is dynamic, so every face of a frame goes through in one run.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
+import { EMBEDDING_LENGTH } from '../frame/face.js';
 import { CHIP_SIZE, extractChip } from './align.js';
 import { ScratchBuffer } from './scratch.js';
 import type { Affine } from './warp.js';
 
-export const DESCRIPTOR_LENGTH = 128;
 const CHIP_VALUES = CHIP_SIZE * CHIP_SIZE * 3;
 
 export class FaceEmbedder {
@@ -34,6 +34,6 @@ export class FaceEmbedder {
   async embedChips(chips: Float32Array, n: number): Promise<Float32Array[]> {
     const out = await this.session.run({ [this.inputName]: new ort.Tensor('float32', chips, [n, CHIP_SIZE, CHIP_SIZE, 3]) });
     const v = out[this.outputName].data as Float32Array;
-    return Array.from({ length: n }, (_, i) => v.slice(i * DESCRIPTOR_LENGTH, (i + 1) * DESCRIPTOR_LENGTH));
+    return Array.from({ length: n }, (_, i) => v.slice(i * EMBEDDING_LENGTH, (i + 1) * EMBEDDING_LENGTH));
   }
 }

@@ -8,7 +8,7 @@
  * `detect()` every frame, `locate()` (landmarks + quality, ~1 ms per face) to judge faces, and `describe()` only for
  * faces worth a descriptor. Per-stage times of the last call are kept in `lastTimings`.
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { createLogger } from '../util/log.js';
 import { AgeGenderModel, type Gender } from './age-gender.js';
@@ -18,7 +18,8 @@ import { FaceEmbedder } from './embedder.js';
 import { checkFrame, decodeImage, isRgbFrame, padFrame, rotateFrame, type DecodeOptions, type ImageInput } from './image.js';
 import { LandmarkModel, rollAngle, type Point } from './landmarks.js';
 import { loadModels, type ModelSet } from './model-registry.js';
-import { measureQuality, SHARPNESS_CHIP, type FaceQuality } from './quality.js';
+import { measureQuality, SHARPNESS_CHIP } from './quality.js';
+import type { FaceQuality } from '../frame/face.js';
 import { applyAffine, type Affine } from './warp.js';
 
 const log = createLogger('vision');

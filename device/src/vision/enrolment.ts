@@ -8,7 +8,7 @@ import { extname, join } from 'node:path';
 import { z } from 'zod';
 import { Gallery } from '../identity/gallery.js';
 import { err, ok, type Result } from '../util/result.js';
-import { DESCRIPTOR_LENGTH } from './embedder.js';
+import { EMBEDDING_LENGTH as DESCRIPTOR_LENGTH } from '../frame/face.js';
 import type { FaceAnalysis, FaceEngine } from './engine.js';
 import { ImageDecodeError } from './image.js';
 import { canIdentify } from './quality.js';

@@ -6,7 +6,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import sharp from 'sharp';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import { err, ok, type Result } from '../util/result.js';
 import { warpInto, type Affine } from './warp.js';
 

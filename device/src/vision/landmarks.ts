@@ -4,7 +4,7 @@
  * are fractions of that crop.
  */
 import * as ort from 'onnxruntime-node';
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Box } from '../contracts/live.js';
 import { rectToSize, warpInto } from './warp.js';
 

@@ -9,29 +9,20 @@
  * - frontal: 0..1 yaw symmetry from the landmarks (nose tip to either jaw side, smaller over larger).
  * - score: the detector's face probability.
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 import type { Point } from './landmarks.js';
 import { warpInto, type Affine } from './warp.js';
+import type { FaceQuality } from '../frame/face.js';
 
-export interface FaceQuality {
-  /** Face width in pixels. */
-  size: number;
-  /** Laplacian variance of the 64×64 gray face chip (0–255 scale); below 40 is too blurred to identify. */
-  sharpness: number;
-  /** 1 = frontal, → 0 as the head turns to profile. */
-  frontal: number;
-  /** Combined 0..1: how much an identity decision from this face can be trusted. */
-  score: number;
-}
 
 /** Faces narrower than this carry no usable identity. */
 export const MIN_IDENTITY_FACE_PX = 36;
 /** From this width on, size no longer limits identification. */
 export const GOOD_FACE_PX = 72;
 /**
- * Blurrier than this (Laplacian variance of the 64×64 chip) carries no usable identity. 30, not the 40 first
- * chosen: on the clip the per-frame names (bench:faces video) are the same at 30 and 40, and at 40 a
- * three-quarter-profile face hovering at 29–44 waited 0.9 s for its second usable shot (bench:pipeline latency).
+ * Blurrier than this (Laplacian variance of the 64×64 chip) carries no usable identity. On the clip the per-frame
+ * names (bench:faces video) are the same at 30 and at 40, while at 40 a three-quarter-profile face hovering at
+ * 29–44 waits 0.9 s for its second usable shot (bench:pipeline latency): 30 names as well, sooner.
  */
 export const MIN_IDENTITY_SHARPNESS = 30;
 /** Laplacian variance at which sharpness no longer limits identification. */

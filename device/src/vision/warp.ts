@@ -3,7 +3,7 @@
  * into the float tensor layout a model wants. Resizing a region, cropping a face and rotating a chip upright are all
  * affine maps, so every model input is produced here (plain JS, no intermediate images: this is the hot path).
  */
-import type { RgbFrame } from '../camera/frame.js';
+import type { RgbFrame } from '../frame/frame.js';
 
 /** Output pixel (u, v) samples the source at (a·u + b·v + c, d·u + e·v + f); pixel centres are integers. */
 export interface Affine {

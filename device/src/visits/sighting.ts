@@ -1,17 +1,12 @@
 import { z } from 'zod';
-import type { RgbFrame } from '../camera/frame.js';
 import { Box } from '../contracts/live.js';
 import { Gender } from '../contracts/visit.js';
-
-const isFrame = (v: unknown): v is RgbFrame => {
-  const f = v as RgbFrame;
-  return !!f && f.data instanceof Uint8Array && Number.isInteger(f.width) && Number.isInteger(f.height) && Number.isInteger(f.stride);
-};
+import { isCropSource, type CropSource } from '../frame/face-crop.js';
 
 /**
  * A decided sighting: the tracker has settled who a face is (per track, never per frame) and
  * hands it to the visit tracker. `crop` is the face to keep as the visit's picture if it is the
- * best so far: a frame region (encoded to JPEG here) or an already-encoded JPEG.
+ * best so far: a face crop of a frame (encoded to JPEG only when kept) or an already-encoded JPEG.
  */
 export const Sighting = z.object({
   personId: z.string().min(1).max(64),
@@ -24,7 +19,7 @@ export const Sighting = z.object({
   /** Face quality (higher is better); picks the visit's best crop. */
   quality: z.number().finite().min(0),
   crop: z
-    .union([z.instanceof(Buffer), z.object({ frame: z.custom<RgbFrame>(isFrame, 'frame must be an RgbFrame'), box: Box })])
+    .custom<CropSource>((v) => isCropSource(v) && ('jpeg' in v || Box.safeParse(v.box).success), 'crop must be { jpeg } or { frame, box }')
     .optional(),
 });
 export type Sighting = z.infer<typeof Sighting>;

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../util/clock.js';
 import { OpenVisitIds, OpenVisitIndex } from './open-visit-index.js';
 import { PersonEntry, PersonStats } from './person-stats.js';
 import { VisitQuery } from './visit-query.js';
-import { VisitTracker } from './visit-tracker.js';
+import { VisitTracker, type VisitSettings } from './visit-tracker.js';
 
 export interface VisitModule {
   stats: PersonStats;
@@ -15,13 +15,14 @@ export interface VisitModule {
 /**
  * Wires the visits module onto an open store: per-person counters (`person-stats/`, sharded), the open
  * visits index (`open-visits.json`), the tracker (a Feature: start/stop it) and the query side for
- * HTTP, sharing one settings source.
+ * HTTP, which reads the site's timezone from the tracker.
  */
 export async function openVisitModule(
   store: ApplianceStore,
   deps: {
     bus: EventBus;
-    settings: () => { visitGapMinutes: number; timezone: string };
+    /** At start; the tracker (a Feature) hears changes, and the query reads the timezone from it. */
+    settings: VisitSettings;
     clock?: Clock;
     updateIntervalMs?: number;
     tickMs?: number;
@@ -44,7 +45,7 @@ export async function openVisitModule(
   const query = new VisitQuery({
     visits: store.visits,
     live: () => tracker.openVisits(),
-    timezone: () => deps.settings().timezone,
+    timezone: () => tracker.timezone,
     personSpan: (id) => stats.span(id),
   });
   return { stats, tracker, query };

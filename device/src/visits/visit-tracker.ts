@@ -1,4 +1,5 @@
 import type { Counts } from '../contracts/live.js';
+import type { Settings } from '../contracts/settings.js';
 import type { Visit, VisitEvent, VisitEventType } from '../contracts/visit.js';
 import type { EventBus } from '../events.js';
 import type { Clock } from '../util/clock.js';
@@ -30,8 +31,8 @@ export interface VisitTrackerDeps {
   crops: CropStore;
   bus: EventBus;
   clock: Clock;
-  /** Read on every use so settings changes apply live. */
-  settings: () => { visitGapMinutes: number; timezone: string };
+  /** At start; changes arrive through `onSettingsChanged`. */
+  settings: VisitSettings;
   /**
    * At most one `update` event (and visit write) per visit per this many ms; due updates go out on
    * the next tick, batched into one write per day file. Default 10 s.
@@ -41,8 +42,15 @@ export interface VisitTrackerDeps {
   tickMs?: number;
   /** Without `openIndex`: how far back `start()` looks for visits left open. Default 3 days. */
   resumeWindowMs?: number;
-  logger?: Logger;
+  log?: Logger;
 }
+
+/** What of the settings visits depend on. */
+export interface VisitSettings {
+  visitGapMinutes: number;
+  timezone: string;
+}
+export const visitSettingsOf = (s: Settings): VisitSettings => ({ visitGapMinutes: s.visitGapMinutes, timezone: s.site.timezone });
 
 export type TrackerError = { code: 'invalid-sighting'; message: string } | { code: 'stopped'; message: string };
 
@@ -65,16 +73,29 @@ export class VisitTracker implements Feature {
   private running = false;
   private readonly log: Logger;
 
+  private settings: VisitSettings;
+
   constructor(private readonly deps: VisitTrackerDeps) {
-    this.log = deps.logger ?? createLogger('visits');
+    this.log = deps.log ?? createLogger('visits');
+    this.settings = { ...deps.settings };
+  }
+
+  /** A new visit gap applies to the next sighting and tick; a new timezone to the next day count and query. */
+  onSettingsChanged(next: Settings): void {
+    this.settings = visitSettingsOf(next);
+  }
+
+  /** The site's timezone now (the query side reads it for day boundaries). */
+  get timezone(): string {
+    return this.settings.timezone;
   }
 
   private get gapMs(): number {
-    return this.deps.settings().visitGapMinutes * 60_000;
+    return this.settings.visitGapMinutes * 60_000;
   }
 
   private get tz(): string {
-    return this.deps.settings().timezone;
+    return this.settings.timezone;
   }
 
   async start(): Promise<void> {
@@ -210,8 +231,7 @@ export class VisitTracker implements Feature {
   private async maybeBetterCrop(ov: OpenVisit, s: Sighting): Promise<void> {
     if (!s.crop || s.quality <= ov.bestQuality) return;
     try {
-      const source = Buffer.isBuffer(s.crop) ? { jpeg: s.crop } : s.crop;
-      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, source);
+      const ref = await this.deps.crops.save({ kind: s.kind, personId: s.personId, at: s.at }, s.crop);
       ov.setBestCrop(ref.id, s.quality);
     } catch (e) {
       // A bad crop never costs the visit itself.

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { RgbFrame } from '../../camera/frame.js';
+import type { RgbFrame } from '../../frame/frame.js';
 import type { FaceEvent } from '../../contracts/live.js';
 import { overlaySvg } from './overlay.js';
 

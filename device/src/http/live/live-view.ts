@@ -1,15 +1,11 @@
 import type { Response } from 'express';
-import type { CameraFrame } from '../../camera/frame.js';
+import type { CameraFrame, FrameFeed } from '../../frame/frame.js';
 import type { FaceEvent } from '../../contracts/live.js';
 import type { EventBus } from '../../events.js';
 import type { Feature } from '../../util/feature.js';
 import { createLogger, type Logger } from '../../util/log.js';
 import { encodeAnnotated } from './encode.js';
 
-/** Where frames come from (the camera manager's frame listener API). Returns an unsubscribe function. */
-export interface FrameFeed {
-  onFrame(listener: (frame: CameraFrame) => void): () => void;
-}
 
 export interface LiveViewOptions {
   /** Most frames per second encoded per camera (shared by all of its clients). */

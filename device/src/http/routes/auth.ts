@@ -1,5 +1,5 @@
 import { LoginRequest, MeView, Ok, SessionView } from '../../contracts/http.js';
-import { rolePermissions } from '../../accounts/roles.js';
+import { rolePermissions } from '../../contracts/roles.js';
 import { clearSessionCookies, readCookies, SESSION_COOKIE, setSessionCookies } from '../../util/cookies.js';
 import { HttpError } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';

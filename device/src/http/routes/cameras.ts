@@ -1,4 +1,5 @@
 import { CameraConfig } from '../../contracts/camera.js';
+import { redactUrl } from '../../camera/source-spec.js';
 import { CameraIdParams, CameraList, CameraUpdate, CameraView, ConnectionTestResult } from '../../contracts/http.js';
 import { notFound, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
@@ -90,9 +91,4 @@ export function cameraRoutes(deps: HttpDeps): AnyRoute[] {
 
 function notFoundCamera(id: string): never {
   throw notFound(`camera ${id}`);
-}
-
-/** Camera URLs may carry credentials; the audit log must not. */
-export function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@]*)@/, '//***@');
 }

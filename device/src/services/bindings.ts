@@ -16,11 +16,11 @@ import type { LocalReport } from '../contracts/http.js';
 import type { CameraManager } from '../camera/manager.js';
 import type { PlatformFacts } from '../camera/platform.js';
 import { testConnection } from '../camera/test-connection.js';
-import type { CameraRuntime, CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from './services.js';
+import type { CameraRuntime, CropService, CustomerService, MqttAccountService, ReviewService, ServiceError, StaffService, VisitService } from '../http/services.js';
 
 /**
- * Adapters from the real modules to the HTTP service interfaces (services.ts). The composition
- * root builds these and passes them to createHttpApp.
+ * Adapters from the real modules to the interfaces the HTTP routes sit on (http/services.ts). The
+ * composition root builds these and passes them to createHttpApp.
  */
 
 const mqttError = (e: MqttAccountError): ServiceError =>
@@ -30,7 +30,7 @@ const mqttError = (e: MqttAccountError): ServiceError =>
       ? { code: 'not_found', message: e.message }
       : { code: 'invalid', message: e.message, details: e.issues };
 
-/** MQTT broker accounts (helper F1's JsonMqttAccountStore). */
+/** MQTT broker accounts (the broker's JsonMqttAccountStore). */
 export function bindMqttAccounts(store: JsonMqttAccountStore): MqttAccountService {
   return {
     async list() {
@@ -52,7 +52,7 @@ export function bindCrops(crops: CropStore): CropService {
   return { read: (id) => crops.read(id) };
 }
 
-// ---- identity (helper D's IdentityService) + the face engine -----------------------------------------
+// ---- identity (IdentityService) + the face engine ----------------------------------------------------
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -172,7 +172,7 @@ export function bindIdentity(
   return { staff, customers, review };
 }
 
-// ---- visits (helper E's VisitQuery) --------------------------------------------------------------------
+// ---- visits (the visits module's VisitQuery) -----------------------------------------------------------
 
 /** Visits list, CSV export and local reports on the visits module's query side. */
 export function bindVisits(query: VisitQuery): VisitService {
@@ -211,7 +211,7 @@ export function withEmptyFlag(r: VisitReport): LocalReport {
   };
 }
 
-// ---- cameras (helper C's CameraManager and testConnection) ---------------------------------------------
+// ---- cameras (CameraManager and testConnection) ---------------------------------------------------------
 
 /** Live camera stats and the "test connection" probe for the camera routes and health. */
 export function bindCameraRuntime(manager: Pick<CameraManager, 'stats'>, facts: PlatformFacts): CameraRuntime {

@@ -1,6 +1,6 @@
 import { CameraConfig } from '../contracts/camera.js';
 import { err, ok } from '../util/result.js';
-import type { CameraRuntime, CameraService, ServiceResult, SettingsService } from './services.js';
+import type { CameraRuntime, CameraService, ServiceResult, SettingsService } from '../http/services.js';
 import type { z } from 'zod';
 import type { CameraUpdate, CameraView, ConnectionTestResult } from '../contracts/http.js';
 

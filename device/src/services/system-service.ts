@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { repoRoot } from '../util/paths.js';
-import type { SystemService } from './services.js';
+import type { SystemService } from '../http/services.js';
 
 export function appVersion(): string {
   try {

@@ -22,3 +22,8 @@ export interface CameraFrame extends RgbFrame {
    */
   release?: () => void;
 }
+
+/** Where frames come from: the camera manager's frame listener API (pipeline, live view). Returns the unsubscribe. */
+export interface FrameFeed {
+  onFrame(listener: (frame: CameraFrame) => void): () => void;
+}

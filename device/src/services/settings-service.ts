@@ -1,7 +1,7 @@
 import { Settings, restartRequired } from '../contracts/settings.js';
 import type { JsonDocument } from '../store/json-document.js';
 import { err, ok } from '../util/result.js';
-import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from './services.js';
+import type { ServiceError, ServiceResult, SettingsPatchInput, SettingsService, SettingsUpdate } from '../http/services.js';
 
 type Json = unknown;
 const isPlainObject = (v: Json): v is Record<string, Json> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,9 +27,10 @@ export function needsRestart(paths: string[]): string[] {
   return paths.filter((p) => restartRequired.some((r) => p === r || p.startsWith(r + '.')));
 }
 
-export type SettingsListener = (next: Settings, changed: string[]) => void;
+/** Hears an accepted change: the new and the previous settings, and the dotted paths that differ. */
+export type SettingsListener = (next: Settings, prev: Settings, changed: string[]) => void;
 
-/** Settings kept in a validated JSON document; listeners (camera manager, MQTT…) hear live changes. */
+/** Settings kept in a validated JSON document; the composition root listens and hands each change to the features. */
 export class DocumentSettingsService implements SettingsService {
   private readonly listeners = new Set<SettingsListener>();
 
@@ -51,6 +52,7 @@ export class DocumentSettingsService implements SettingsService {
    */
   async update(patch: SettingsPatchInput): ServiceResult<SettingsUpdate> {
     let changed: string[] = [];
+    let prev: Settings | null = null;
     try {
       const next = await this.doc.update((current) => {
         const p = typeof patch === 'function' ? patch(current) : ok(patch);
@@ -63,9 +65,10 @@ export class DocumentSettingsService implements SettingsService {
             details: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
           });
         changed = changedPaths(current, parsed.data);
+        prev = current;
         return parsed.data;
       });
-      if (changed.length) for (const l of this.listeners) l(next, changed);
+      if (changed.length && prev) for (const l of this.listeners) l(next, prev, changed);
       return ok({ settings: next, changed, restartRequired: needsRestart(changed) });
     } catch (e) {
       if (e instanceof Refused) return err(e.error);

@@ -1,10 +1,27 @@
-import type { RgbFrame } from '../camera/frame.js';
 import type { Box } from '../contracts/live.js';
+import type { RgbFrame } from './frame.js';
 
 /** A face cut out of its frame with some context, and the face box inside that cut. */
 export interface FaceCrop {
   frame: RgbFrame;
   box: Box;
+}
+
+/**
+ * Where a face's picture can come from: an encoded JPEG (an uploaded photo) or a face crop of a camera frame
+ * (encoded only if it is kept). Tracks, identity samples, review items, sightings and the crop store share it.
+ */
+export type CropSource = { jpeg: Buffer } | FaceCrop;
+
+export function isRgbFrame(v: unknown): v is RgbFrame {
+  const f = v as RgbFrame;
+  return !!f && f.data instanceof Uint8Array && Number.isInteger(f.width) && Number.isInteger(f.height) && Number.isInteger(f.stride);
+}
+
+export function isCropSource(v: unknown): v is CropSource {
+  if (typeof v !== 'object' || v === null) return false;
+  if ('jpeg' in v) return Buffer.isBuffer(v.jpeg);
+  return 'frame' in v && 'box' in v && isRgbFrame(v.frame) && typeof v.box === 'object' && v.box !== null;
 }
 
 /**

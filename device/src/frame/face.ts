@@ -1,0 +1,16 @@
+/** What every layer knows about a face found in a frame, below vision/, tracking/, identity/ and store/. */
+
+/** Length of a face embedding (face-api's ResNet descriptor); galleries, stores and files all use it. */
+export const EMBEDDING_LENGTH = 128;
+
+/** Per-face quality as the face engine measures it (vision/quality.ts) and tracking and identity judge it. */
+export interface FaceQuality {
+  /** Face width in pixels in the analysis frame. */
+  size: number;
+  /** Laplacian variance of the 64×64 gray face chip (0–255 scale; higher = sharper). */
+  sharpness: number;
+  /** 1 = frontal, → 0 as the head turns to profile. */
+  frontal: number;
+  /** Combined 0..1: how much an identity decision from this face can be trusted; ranks a track's shots. */
+  score: number;
+}
