@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** One entry per web page. HQ's page (cloud-sync) adds its own line here. */
-const pages = [{ name: 'appliance', src: 'ui/appliance', out: 'dist/ui' }];
+const pages = [
+  { name: 'appliance', src: 'ui/appliance', out: 'dist/ui' },
+  { name: 'hq', src: 'ui/hq', out: 'dist/ui-hq' },
+];
 
 execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'ui', 'tsconfig.json')], {
   cwd: root,

@@ -2,17 +2,13 @@ import { z } from 'zod';
 import { ClaimRequest, type ClaimResponse } from '../../device/src/contracts/sync.js';
 import type { Db, Queryable } from './db/types.js';
 import { HttpError } from '../../device/src/util/http-errors.js';
-import { ROLES, type UserPrincipal } from './auth.js';
+import type { UserPrincipal } from './auth.js';
+import { SiteCreate } from '../../device/src/contracts/hq.js';
 import { hashToken, newClaimCode, newId, newToken } from './tokens.js';
+import { issueInvite } from './people/people.js';
 
 /** Organisation, site, user, claim-code and device management: the domain operations behind the admin API and CLI. */
 
-export const NewSite = z.object({ name: z.string().trim().min(1).max(120), timezone: z.string().min(1).max(64) });
-export const NewUser = z.object({
-  email: z.string().trim().toLowerCase().email().max(200),
-  role: z.enum(ROLES as [string, ...string[]]),
-  siteIds: z.array(z.string()).max(1000).default([]),
-});
 export const NewClaimCode = z.object({ ttlMinutes: z.number().int().min(5).max(7 * 24 * 60).default(24 * 60) });
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -21,57 +17,38 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   return r.data;
 }
 
-async function assertTimezone(q: Queryable, tz: string): Promise<void> {
+export async function assertTimezone(q: Queryable, tz: string): Promise<void> {
   const r = await q.query<{ n: number }>('select count(*)::int as n from pg_timezone_names where name = $1', [tz]);
   if (!r.rows[0]?.n) throw new HttpError(400, 'invalid_timezone', `unknown time zone ${tz}`);
 }
 
+/** The CLI's first admin: an API token and an invite code to set a password on the page, both shown once. */
 export async function createOrganisationWithAdmin(db: Db, orgName: string, email: string) {
   const name = z.string().trim().min(1).max(120).parse(orgName);
   const mail = z.string().trim().toLowerCase().email().parse(email);
   const orgId = newId('org');
   const userId = newId('usr');
   const token = newToken('u');
-  await db.tx(async (q) => {
+  const invite = await db.tx(async (q) => {
     await q.query('insert into organisations(id, name) values ($1, $2)', [orgId, name]);
     await q.query(`insert into users(id, org_id, email, role, token_hash) values ($1, $2, $3, 'org_admin', $4)`, [userId, orgId, mail, hashToken(token)]);
+    await q.query('delete from setup_codes');
+    return issueInvite(q, userId);
   });
-  return { orgId, userId, email: mail, token };
-}
-
-export async function countUsers(db: Db): Promise<number> {
-  return (await db.query<{ n: number }>('select count(*)::int as n from users')).rows[0].n;
+  return { orgId, userId, email: mail, token, invite };
 }
 
 export async function createSite(db: Db, user: UserPrincipal, body: unknown) {
-  const s = parse(NewSite, body);
+  const s = parse(SiteCreate, body);
   await assertTimezone(db, s.timezone);
   const id = newId('site');
-  await db.query('insert into sites(id, org_id, name, timezone) values ($1, $2, $3, $4)', [id, user.orgId, s.name, s.timezone]);
-  return { id, name: s.name, timezone: s.timezone };
+  await db.query('insert into sites(id, org_id, name, timezone, region) values ($1, $2, $3, $4, $5)', [id, user.orgId, s.name, s.timezone, s.region || null]);
+  return { id, name: s.name, timezone: s.timezone, region: s.region || null };
 }
 
 export async function listSites(db: Db, user: UserPrincipal) {
-  const r = await db.query('select id, name, timezone from sites where id = any($1::text[]) order by name, id', [user.siteIds]);
+  const r = await db.query('select id, name, timezone, region from sites where id = any($1::text[]) order by name, id', [user.siteIds]);
   return r.rows;
-}
-
-export async function createUser(db: Db, admin: UserPrincipal, body: unknown) {
-  const u = parse(NewUser, body);
-  const own = new Set(admin.siteIds);
-  for (const s of u.siteIds) if (!own.has(s)) throw new HttpError(404, 'site_not_found', `site ${s} not found`);
-  if (u.role === 'regional_manager' && u.siteIds.length === 0) throw new HttpError(400, 'invalid_request', 'a regional manager needs siteIds');
-  const id = newId('usr');
-  const token = newToken('u');
-  await db.tx(async (q) => {
-    const dup = await q.query('select 1 from users where org_id = $1 and lower(email) = $2', [admin.orgId, u.email]);
-    if (dup.rows.length) throw new HttpError(409, 'email_taken', `${u.email} already exists in this organisation`);
-    await q.query('insert into users(id, org_id, email, role, token_hash) values ($1, $2, $3, $4, $5)', [id, admin.orgId, u.email, u.role, hashToken(token)]);
-    if (u.role === 'regional_manager') {
-      await q.query('insert into user_sites(user_id, site_id) select $1, unnest($2::text[])', [id, u.siteIds]);
-    }
-  });
-  return { id, email: u.email, role: u.role, siteIds: u.role === 'regional_manager' ? u.siteIds : [], token };
 }
 
 export async function createClaimCode(db: Db, admin: UserPrincipal, siteId: string, body: unknown) {
@@ -97,7 +74,7 @@ export async function claimDevice(db: Db, body: unknown): Promise<ClaimResponse>
   return db.tx(async (q) => {
     const used = await q.query<{ site_id: string }>(
       `update claim_codes set used_at = now(), used_by_device = $2
-       where code = $1 and used_at is null and expires_at > now() returning site_id`,
+       where code = $1 and used_at is null and revoked_at is null and expires_at > now() returning site_id`,
       [req.claimCode, deviceId],
     );
     const siteId = used.rows[0]?.site_id;

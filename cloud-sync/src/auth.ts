@@ -2,6 +2,9 @@ import type { NextFunction, Request, Response } from 'express';
 import type { Db } from './db/types.js';
 import { HttpError } from '../../device/src/util/http-errors.js';
 import { hashToken } from './tokens.js';
+import { CSRF_HEADER, readCookies } from '../../device/src/util/cookies.js';
+import { safeEqual } from '../../device/src/util/passwords.js';
+import { findSession, HQ_COOKIES } from './people/sessions.js';
 
 export type Role = 'org_admin' | 'analyst' | 'regional_manager';
 export const ROLES: readonly Role[] = ['org_admin', 'analyst', 'regional_manager'];
@@ -13,6 +16,8 @@ export interface UserPrincipal {
   role: Role;
   /** Every site this user may see: the whole organisation, or a regional manager's list. */
   siteIds: string[];
+  /** How the request proved who it is: cookie sessions need the CSRF header on writes, bearer tokens don't. */
+  via?: 'token' | 'session';
 }
 
 export interface DevicePrincipal {
@@ -31,10 +36,10 @@ function bearer(req: Request): string {
   return m[1];
 }
 
-export async function findUser(db: Db, token: string): Promise<UserPrincipal | null> {
+async function principal(db: Db, where: string, value: string): Promise<UserPrincipal | null> {
   const u = await db.query<{ id: string; org_id: string; email: string; role: Role }>(
-    'select id, org_id, email, role from users where token_hash = $1 and revoked_at is null',
-    [hashToken(token)],
+    `select id, org_id, email, role from users where ${where} and disabled_at is null`,
+    [value],
   );
   const row = u.rows[0];
   if (!row) return null;
@@ -48,6 +53,35 @@ export async function findUser(db: Db, token: string): Promise<UserPrincipal | n
   return { id: row.id, orgId: row.org_id, email: row.email, role: row.role, siteIds: sites.rows.map((s) => s.id) };
 }
 
+/** An API token's person (unrevoked token, person not disabled). */
+export async function findUser(db: Db, token: string): Promise<UserPrincipal | null> {
+  const p = await principal(db, 'token_hash = $1 and revoked_at is null', hashToken(token));
+  return p && { ...p, via: 'token' };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * A signed-in person from the HQ session cookie. Writes need the double-submit CSRF check: the
+ * X-CSRF-Token header, the CSRF cookie and the session's own token must agree.
+ */
+async function sessionUser(db: Db, req: Request): Promise<UserPrincipal | null> {
+  const cookies = readCookies(req);
+  const sid = cookies.get(HQ_COOKIES.session);
+  if (!sid) return null;
+  const session = await findSession(db, sid);
+  if (!session) return null;
+  if (!SAFE_METHODS.has(req.method)) {
+    const header = req.get(CSRF_HEADER) ?? '';
+    const cookie = cookies.get(HQ_COOKIES.csrf) ?? '';
+    if (!header || !safeEqual(header, cookie) || !safeEqual(header, session.csrfToken)) {
+      throw new HttpError(403, 'csrf_failed', `missing or wrong ${CSRF_HEADER} header`);
+    }
+  }
+  const p = await principal(db, 'id = $1', session.userId);
+  return p && { ...p, via: 'session' };
+}
+
 export async function findDevice(db: Db, token: string): Promise<DevicePrincipal | null> {
   const r = await db.query<{ id: string; site_id: string; org_id: string; timezone: string; claimed_at: Date }>(
     `select d.id, d.site_id, s.org_id, s.timezone, d.claimed_at from devices d join sites s on s.id = d.site_id
@@ -58,18 +92,31 @@ export async function findDevice(db: Db, token: string): Promise<DevicePrincipal
   return row ? { id: row.id, siteId: row.site_id, orgId: row.org_id, timezone: row.timezone, claimedAt: new Date(row.claimed_at) } : null;
 }
 
-/** Express middleware: a valid, unrevoked bearer token of the given kind → res.locals[slot]. */
-function requireToken<P>(db: Db, find: (db: Db, token: string) => Promise<P | null>, slot: 'user' | 'device') {
+/** Express middleware: a valid, unrevoked device bearer token → res.locals.device. */
+export function requireDevice(db: Db) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const principal = await find(db, bearer(req));
-    if (!principal) throw new HttpError(401, 'invalid_token', `unknown or revoked ${slot} token`);
-    res.locals[slot] = principal;
+    const device = await findDevice(db, bearer(req));
+    if (!device) throw new HttpError(401, 'invalid_token', 'unknown or revoked device token');
+    res.locals.device = device;
     next();
   };
 }
 
-export const requireUser = (db: Db) => requireToken(db, findUser, 'user');
-export const requireDevice = (db: Db) => requireToken(db, findDevice, 'device');
+/** Express middleware: a person by API token (integrations) or by the HQ session cookie (the page). */
+export function requireUser(db: Db) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    let user: UserPrincipal | null;
+    if (req.headers.authorization !== undefined) {
+      user = await findUser(db, bearer(req));
+      if (!user) throw new HttpError(401, 'invalid_token', 'unknown or revoked user token');
+    } else {
+      user = await sessionUser(db, req);
+      if (!user) throw new HttpError(401, 'unauthenticated', 'sign in or send an API token');
+    }
+    res.locals.user = user;
+    next();
+  };
+}
 
 export function userOf(res: Response): UserPrincipal {
   return res.locals.user as UserPrincipal;

@@ -87,7 +87,7 @@ export async function ingestBatch(
   const valid = { visits, heartbeats, cameras, footfall, forgets };
   const applied = new Set<number>();
   try {
-    for (const i of await applyItems(db, partitions, device, valid)) applied.add(i);
+    for (const i of await applyItems(db, partitions, device, valid, now)) applied.add(i);
   } catch (e) {
     if (!isDataError(e)) throw e;
     // Something in the batch could not be stored though it validated: apply item by item, so the good
@@ -95,7 +95,7 @@ export async function ingestBatch(
     for (const group of [visits, heartbeats, cameras, footfall, forgets] as Indexed<SyncItem>[][]) {
       for (const one of group) {
         try {
-          for (const i of await applyItems(db, partitions, device, byKind([one]))) applied.add(i);
+          for (const i of await applyItems(db, partitions, device, byKind([one]), now)) applied.add(i);
         } catch (e1) {
           if (!isDataError(e1)) throw e1;
           results[one.index] = { index: one.index, key: one.item.key, status: 'rejected', error: { code: 'unstorable', message: (e1 as Error).message } };
@@ -110,7 +110,39 @@ export async function ingestBatch(
     }
   }
   const count = (s: ItemResult['status']) => results.filter((r) => r.status === s).length;
-  return { batchId: env.data.batchId, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results };
+  const site = await siteAsKnown(db, device.siteId);
+  return { batchId: env.data.batchId, applied: count('applied'), duplicate: count('duplicate'), rejected: count('rejected'), results, site };
+}
+
+const newestHeartbeat = (items: Indexed<HeartbeatItem>[]) => items.reduce((a, b) => (Date.parse(b.item.at) > Date.parse(a.item.at) ? b : a));
+
+/**
+ * What a box says about its site: a rename made on the box later than the cloud's last rename wins
+ * (a stamp in the future counts as now); staff names are replaced wholesale, or forgotten when the box
+ * does not share them.
+ */
+async function applySiteFacts(q: Queryable, device: DevicePrincipal, hb: HeartbeatItem['payload'], now: number): Promise<void> {
+  const renamed = hb.site?.nameChangedAt ? new Date(Math.min(Date.parse(hb.site.nameChangedAt), now)) : null;
+  if (hb.site && renamed) {
+    await q.query(
+      `update sites set name = $2, name_changed_at = $3 where id = $1 and name_changed_at < $3 and name <> $2`,
+      [device.siteId, hb.site.name, renamed],
+    );
+  }
+  await q.query('delete from staff_names where site_id = $1', [device.siteId]);
+  if (hb.staffNames?.length) {
+    await q.query(
+      `insert into staff_names(site_id, person_id, display_name) select $1, r.person_id, r.display_name
+       from jsonb_to_recordset($2::jsonb) as r(person_id text, display_name text) on conflict do nothing`,
+      [device.siteId, JSON.stringify(hb.staffNames.map((s) => ({ person_id: s.personId, display_name: s.displayName })))],
+    );
+  }
+}
+
+async function siteAsKnown(q: Queryable, siteId: string): Promise<UploadResponse['site']> {
+  const r = await q.query<{ name: string; timezone: string; name_changed_at: Date }>('select name, timezone, name_changed_at from sites where id = $1', [siteId]);
+  const s = r.rows[0];
+  return { id: siteId, name: s.name, timezone: s.timezone, nameChangedAt: s.name_changed_at.toISOString() };
 }
 
 interface ValidItems {
@@ -134,20 +166,25 @@ function byKind(items: Indexed<SyncItem>[]): ValidItems {
 }
 
 /** Applies valid items in one transaction; returns the indexes that changed the cloud state. */
-async function applyItems(db: Db, partitions: VisitPartitions, device: DevicePrincipal, items: ValidItems): Promise<number[]> {
+async function applyItems(db: Db, partitions: VisitPartitions, device: DevicePrincipal, items: ValidItems, now: number): Promise<number[]> {
   // Within one batch keep only the newest state per visit / camera: one statement may touch a row once.
   const latestVisit = keepLatest(items.visits, (v) => v.item.payload.visit.id, (a, b) => rankAbove(visitRank(a.item), visitRank(b.item)));
   const latestCamera = keepLatest(items.cameras, (c) => c.item.payload.cameraId, (a, b) => Date.parse(a.item.at) > Date.parse(b.item.at));
   await partitions.ensure(latestVisit.map((v) => new Date(v.item.payload.visit.arrivedAt)));
   const applied: number[] = [];
   await db.tx(async (q) => {
-    applied.push(...(await upsertVisits(q, device, latestVisit)));
+    const visitsApplied = await upsertVisits(q, device, latestVisit);
+    applied.push(...visitsApplied);
     applied.push(...(await insertHeartbeats(q, device, items.heartbeats)));
     applied.push(...(await upsertCameraStatus(q, device, latestCamera)));
     applied.push(...(await upsertFootfall(q, device, items.footfall)));
     // Last: a visit in this same batch that still names the person is renamed too.
     applied.push(...(await forgetPersons(q, device, items.forgets)));
-    await q.query('update devices set last_seen_at = now() where id = $1', [device.id]);
+    await q.query(
+      'update devices set last_seen_at = now(), last_visit_at = case when $2 then now() else last_visit_at end where id = $1',
+      [device.id, visitsApplied.length > 0],
+    );
+    if (items.heartbeats.length) await applySiteFacts(q, device, newestHeartbeat(items.heartbeats).item.payload, now);
   });
   return applied;
 }
@@ -313,14 +350,16 @@ async function upsertVisits(q: Queryable, device: DevicePrincipal, incoming: Ind
 
 async function insertHeartbeats(q: Queryable, device: DevicePrincipal, items: Indexed<HeartbeatItem>[]): Promise<number[]> {
   if (items.length === 0) return [];
-  const rows = items.map(({ item }) => ({ item_key: item.key, at: item.at, payload: item.payload }));
+  // Staff names are kept only in staff_names (and only while shared), never in the heartbeat history.
+  const stored = (p: HeartbeatItem['payload']) => ({ ...p, staffNames: undefined });
+  const rows = items.map(({ item }) => ({ item_key: item.key, at: item.at, payload: stored(item.payload) }));
   const r = await q.query<{ item_key: string }>(
     `insert into heartbeats (device_id, item_key, at, payload)
      select $1, r.item_key, r.at, r.payload from jsonb_to_recordset($2::jsonb) as r(item_key text, at timestamptz, payload jsonb)
      on conflict do nothing returning item_key`,
     [device.id, JSON.stringify(rows)],
   );
-  const latest = items.reduce((a, b) => (Date.parse(b.item.at) > Date.parse(a.item.at) ? b : a));
+  const latest = newestHeartbeat(items);
   await q.query(
     `update devices set
        last_heartbeat = case when last_heartbeat_device_at is null or $2::timestamptz >= last_heartbeat_device_at then $3::jsonb else last_heartbeat end,
@@ -328,7 +367,7 @@ async function insertHeartbeats(q: Queryable, device: DevicePrincipal, items: In
        last_heartbeat_device_at = greatest(last_heartbeat_device_at, $2::timestamptz),
        last_heartbeat_at = now()
      where id = $1`,
-    [device.id, latest.item.at, JSON.stringify(latest.item.payload), JSON.stringify(latest.item.payload.versions)],
+    [device.id, latest.item.at, JSON.stringify(stored(latest.item.payload)), JSON.stringify(latest.item.payload.versions)],
   );
   const fresh = new Set(r.rows.map((x) => x.item_key));
   return items.filter((x) => fresh.has(x.item.key)).map((x) => x.index);

@@ -42,6 +42,7 @@ import { redactUrlSecrets } from './secrets/redaction.js';
 import { systemClock } from './util/clock.js';
 import { RetentionJob } from './store/retention-job.js';
 import { cloudTargetFromEnv, SyncService } from './sync/sync-service.js';
+import { SiteNameSync } from './sync/site-name.js';
 import type { Feature } from './util/feature.js';
 import { createLogger, type Logger } from './util/log.js';
 import { dataDir } from './util/paths.js';
@@ -73,6 +74,8 @@ export interface ApplianceOptions {
   provider?: ExecutionProviderChoice;
   env?: NodeJS.ProcessEnv;
   log?: Logger;
+  /** Heartbeats to cloud-sync (default every 60 s; tests use less). */
+  heartbeatIntervalMs?: number;
   /** How a restart is done (restart button, restore); default: SIGTERM to this process for the supervisor to restart. */
   restart?: (reason: string) => void;
   /** The built web page's folder (default dist/ui). */
@@ -295,11 +298,23 @@ export class Appliance {
         return claim ? { url: claim.url, claimCode: claim.claimCode } : cloudTargetFromEnv(env);
       },
       versions: { app: appVersion(), node: process.versions.node, models: Object.fromEntries(models.ids.map((id) => [id, models.get(id).manifest.sha256.slice(0, 12)])) },
-      deviceName: current().site.name || hostname(),
+      // The box's own label in the fleet; the site's name travels apart (siteName) and follows renames.
+      deviceName: hostname(),
+      heartbeatIntervalMs: opts.heartbeatIntervalMs,
       balenaUuid: env.BALENA_DEVICE_UUID ?? null,
       updateLock,
       balena: () => balenaReport.report(),
       footfall: () => footfall.counter.counts(),
+      siteName: new SiteNameSync(
+        join(dir, 'sync', 'site-name.json'),
+        () => current().site.name,
+        async (name) => {
+          const r = await settings.update({ site: { ...current().site, name } });
+          if (!r.ok) throw new Error(r.error.message);
+        },
+      ),
+      staffNames: () =>
+        current().cloud.shareStaffNames ? identity.people.listStaff().map((s) => ({ personId: s.id, displayName: s.name })) : null,
     });
 
     // Start order: consumers of events before producers, cameras last (frames need the pipeline).

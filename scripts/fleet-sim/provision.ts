@@ -1,6 +1,8 @@
 import type { SimDevice } from './generate.js';
 
 const TIMEZONES = ['Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'UTC', 'Australia/Sydney'];
+/** Regions for HQ's fleet filter, one per site in turn. */
+const REGIONS = ['North', 'South', 'East', 'West'];
 
 async function post(url: string, token: string | null, body: unknown): Promise<any> {
   const res = await fetch(url, {
@@ -20,7 +22,7 @@ export async function provisionFleet(baseUrl: string, adminToken: string, sites:
   const worker = async () => {
     while (next < sites) {
       const i = next++;
-      const site = await post(`${baseUrl}/api/sites`, adminToken, { name: `Sim shop ${i + 1}`, timezone: TIMEZONES[i % TIMEZONES.length] });
+      const site = await post(`${baseUrl}/api/sites`, adminToken, { name: `Sim shop ${i + 1}`, timezone: TIMEZONES[i % TIMEZONES.length], region: REGIONS[i % REGIONS.length] });
       for (let d = 0; d < devicesPerSite; d++) {
         const code = await post(`${baseUrl}/api/sites/${site.id}/claim-codes`, adminToken, {});
         const claim = await post(`${baseUrl}/api/claim`, null, { claimCode: code.code, deviceName: `sim-${i + 1}-${d + 1}` });

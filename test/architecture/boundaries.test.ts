@@ -21,7 +21,7 @@ test('contracts/ is a leaf: it imports only contracts/ and zod', () => {
 });
 
 /** What cloud-sync may take from the appliance: the contracts and a small shared utility set. */
-const sharedUtils = ['log', 'paths', 'feature', 'csv', 'http-errors', 'client-fault'].map((n) => `device/src/util/${n}.ts`);
+const sharedUtils = ['log', 'paths', 'feature', 'csv', 'http-errors', 'client-fault', 'backoff', 'clock', 'passwords', 'login-limiter', 'cookies', 'setup-code', 'static-ui'].map((n) => `device/src/util/${n}.ts`);
 const allowedFromDevice = (path: string) => path.startsWith('device/src/contracts/') || sharedUtils.includes(path);
 
 test('cloud-sync imports from device/ only the contracts and the shared utilities', () => {

@@ -2,7 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { BalenaFleet, balenaFleetConfig } from '../../cloud-sync/src/balena/balena-fleet.js';
 import { CloudServer } from '../../cloud-sync/src/server.js';
-import { createUser } from '../../cloud-sync/src/admin.js';
+import { invitePerson } from '../../cloud-sync/src/people/people.js';
 import { api, makeTestDb, newOrg, startCloud, type TestDb } from '../cloud/harness.js';
 import { BalenaApiStandIn } from './balena-api-stand-in.js';
 
@@ -44,7 +44,7 @@ describe('cloud-sync with balena-sdk', () => {
     url = `http://127.0.0.1:${cloud.port}`;
     for (const name of ['A', 'B']) site[name] = (await api(url, 'POST', '/api/sites', admin, { name: `Shop ${name}`, timezone: 'Europe/Berlin' })).body.id;
     const me = await api(url, 'GET', '/api/me', admin);
-    viewer = (await createUser(t.db, me.body, { email: 'analyst@acme.example', role: 'analyst' })).token;
+    viewer = (await invitePerson(t.db, me.body, { email: 'analyst@acme.example', role: 'analyst' })).token!;
     device.a1 = (await claim(site.A, 'A door', UUID.a1)).deviceId;
     device.a2 = (await claim(site.A, 'A till', UUID.a2)).deviceId;
     device.b1 = (await claim(site.B, 'B door', UUID.b1)).deviceId;

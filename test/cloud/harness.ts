@@ -6,7 +6,7 @@ import pg from 'pg';
 import { openPglite } from '../../cloud-sync/src/db/pglite.js';
 import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
 import type { Db } from '../../cloud-sync/src/db/types.js';
-import { CloudServer } from '../../cloud-sync/src/server.js';
+import { CloudServer, type CloudServerOptions } from '../../cloud-sync/src/server.js';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
 import { migrate } from '../../cloud-sync/src/db/migrate.js';
 
@@ -61,8 +61,8 @@ export async function makeTestDb(kind: DbKind): Promise<TestDb> {
   };
 }
 
-export async function startCloud(db: Db): Promise<{ server: CloudServer; url: string }> {
-  const server = new CloudServer({ db, port: 0, rollupIntervalMs: 3_600_000 });
+export async function startCloud(db: Db, opts: Partial<CloudServerOptions> = {}): Promise<{ server: CloudServer; url: string }> {
+  const server = new CloudServer({ db, port: 0, rollupIntervalMs: 3_600_000, ...opts });
   await server.start();
   return { server, url: `http://127.0.0.1:${server.port}` };
 }

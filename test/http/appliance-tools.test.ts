@@ -16,8 +16,8 @@ import { createLogger, type Logger } from '../../device/src/util/log.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
 import { until } from '../mqtt/until.js';
 import { ADMIN, Client, setupCodeFrom } from './harness.js';
-import { SESSION_COOKIE } from '../../device/src/http/cookies.js';
-import { sha256 } from '../../device/src/accounts/passwords.js';
+import { SESSION_COOKIE } from '../../device/src/util/cookies.js';
+import { sha256 } from '../../device/src/util/passwords.js';
 
 const clip = join(facesDataDir(), 'video', 'hamilton.mp4');
 const linPhoto = join(facesDataDir(), 'identities', 'lin_manuel_miranda', '1.png');

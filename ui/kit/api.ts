@@ -5,8 +5,21 @@
  */
 import type { ErrorBody } from './contracts.js';
 
-export const API_BASE = '/api/v1';
-const CSRF_COOKIE = 'cva_csrf';
+/** Where the page's API lives and how it names its CSRF cookie: the appliance's by default; HQ's page sets its own. */
+export interface ApiConfig {
+  base: string;
+  csrfCookie: string;
+  /** What "no answer" says (which server did not answer). */
+  offlineMessage: string;
+}
+const config: ApiConfig = {
+  base: '/api/v1',
+  csrfCookie: 'cva_csrf',
+  offlineMessage: 'the appliance did not answer (is it restarting, or is the network down?)',
+};
+export function configureApi(c: Partial<ApiConfig>): void {
+  Object.assign(config, c);
+}
 const CSRF_HEADER = 'X-CSRF-Token';
 
 export type Query = Record<string, string | number | boolean | undefined | null>;
@@ -32,7 +45,7 @@ export function onUnauthenticated(fn: () => void): () => void {
 function csrfToken(): string {
   for (const part of document.cookie.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === CSRF_COOKIE) return decodeURIComponent(v.join('='));
+    if (k === config.csrfCookie) return decodeURIComponent(v.join('='));
   }
   return '';
 }
@@ -42,7 +55,7 @@ export function apiUrl(path: string, query?: Query): string {
   const qs = new URLSearchParams();
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') qs.set(k, String(v));
   const s = qs.toString();
-  return `${API_BASE}${path}${s ? `?${s}` : ''}`;
+  return `${config.base}${path}${s ? `?${s}` : ''}`;
 }
 
 /** The API's message, with each invalid field named (validation errors carry `details: [{path, message}]`). */
@@ -78,7 +91,7 @@ async function call<T>(method: string, path: string, body?: unknown, query?: Que
   try {
     res = await fetch(apiUrl(path, query), { method, headers, body: payload, credentials: 'same-origin' });
   } catch {
-    throw new ApiError(0, 'offline', 'the appliance did not answer (is it restarting, or is the network down?)');
+    throw new ApiError(0, 'offline', config.offlineMessage);
   }
   if (!res.ok) {
     const err = await errorOf(res);

@@ -2,9 +2,10 @@ import { csvField } from '../../../device/src/util/csv.js';
 import type { Writable } from 'node:stream';
 import type { Db } from '../db/types.js';
 import type { ReportRange } from './range.js';
+import { IN_PERIOD } from './queries.js';
 
 export const CSV_COLUMNS = [
-  'site_id', 'site_name', 'visit_id', 'person_id', 'kind', 'arrived_local', 'departed_local', 'dwell_seconds',
+  'site_id', 'site_name', 'visit_id', 'person_id', 'kind', 'arrived_local', 'departed_local', 'timezone', 'dwell_seconds',
   'visit_number', 'returning', 'age_median', 'gender', 'cameras', 'status',
 ] as const;
 const PAGE = 5000;
@@ -29,9 +30,9 @@ export async function streamVisitsCsv(db: Db, r: ReportRange, out: Writable): Pr
          from sites where id = any($1::text[]))
        select v.site_id, b.name as site_name, v.visit_id, v.person_id, v.kind, v.arrived_at,
          to_char(v.arrived_at at time zone b.tz, 'YYYY-MM-DD HH24:MI:SS') as arrived_local,
-         to_char(v.departed_at at time zone b.tz, 'YYYY-MM-DD HH24:MI:SS') as departed_local,
+         to_char(v.departed_at at time zone b.tz, 'YYYY-MM-DD HH24:MI:SS') as departed_local, b.tz as timezone,
          v.dwell_seconds, v.visit_number, v.is_returning as returning, v.age_median, v.gender, array_to_string(v.cameras, ' ') as cameras, v.status
-       from b join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+       from b join visits v on ${IN_PERIOD}
        where $4::text is null or (v.site_id, v.arrived_at, v.visit_id) > ($4::text, $5::timestamptz, $6::text)
        order by v.site_id, v.arrived_at, v.visit_id limit ${PAGE}`,
       [r.siteIds, r.from, r.to, after?.[0] ?? null, after?.[1] ?? null, after?.[2] ?? null],

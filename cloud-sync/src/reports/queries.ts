@@ -12,7 +12,15 @@ const BOUNDS = `b as (
          ($2::date::timestamp at time zone timezone) as lo,
          (($3::date + 1)::timestamp at time zone timezone) as hi
   from sites where id = any($1::text[]))`;
-const JOIN_VISITS = `b join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi`;
+/**
+ * Each site's own local bounds, plus the same period widened to every time zone (a day either side) as
+ * plain UTC constants and the site list on the index's leading column: the planner then prunes the month
+ * partitions and uses the (site_id, arrived_at) index instead of scanning every month of every site.
+ */
+export const IN_PERIOD = `v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+  and v.site_id = any($1::text[])
+  and v.arrived_at >= ($2::date - 1)::timestamp at time zone 'UTC' and v.arrived_at < ($3::date + 2)::timestamp at time zone 'UTC'`;
+const JOIN_VISITS = `b join visits v on ${IN_PERIOD}`;
 const params = (r: ReportRange) => [r.siteIds, r.from, r.to];
 
 const BUCKET_FORMAT: Record<Granularity, string> = {
@@ -123,7 +131,7 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
        count(v.visit_id) filter (where v.kind = 'unidentified')::int as unid,
        (percentile_cont(0.5) within group (order by v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as median,
        (avg(v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as mean
-     from b left join visits v on v.site_id = b.site_id and v.arrived_at >= b.lo and v.arrived_at < b.hi
+     from b left join visits v on ${IN_PERIOD}
      group by b.site_id, b.name, b.tz order by b.name, b.site_id`,
     params(r),
   );
@@ -140,38 +148,45 @@ export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary
 /** Dwell histogram bounds in seconds; the last bin is open-ended. */
 export const DWELL_BINS = [0, 60, 300, 900, 1800, 3600] as const;
 
+/** Dwell histogram and median of closed customer visits, in one pass over the period's rows. */
 export async function dwellDistribution(db: Db, r: ReportRange) {
-  const res = await db.query<{ bin: number; n: number }>(
-    `with ${BOUNDS}
-     select width_bucket(v.dwell_seconds, $4::float8[]) as bin, count(*)::int as n
-     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed' group by 1 order by 1`,
-    [...params(r), DWELL_BINS],
+  const res = await db.query<{ counts: number[] | null; m: number | null }>(
+    `with ${BOUNDS}, x as (
+       select width_bucket(v.dwell_seconds, $4::float8[]) as bin, v.dwell_seconds
+       from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed')
+     select array(select count(x.bin)::int from generate_series(1, $5::int) g left join x on x.bin = g group by g order by g) as counts,
+       (select (percentile_cont(0.5) within group (order by dwell_seconds))::float8 from x) as m`,
+    [...params(r), DWELL_BINS, DWELL_BINS.length],
   );
-  const counts = new Map(res.rows.map((x) => [x.bin, x.n]));
-  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts.get(i + 1) ?? 0 }));
-  const median = await db.query<{ m: number | null }>(
-    `with ${BOUNDS} select (percentile_cont(0.5) within group (order by v.dwell_seconds))::float8 as m
-     from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed'`,
-    params(r),
-  );
-  return { bins, medianSeconds: median.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
+  const counts = res.rows[0]?.counts ?? [];
+  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts[i] ?? 0 }));
+  return { bins, medianSeconds: res.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
 }
 
-/** Staff presence per person and local day: summed visit durations (open visits count up to last sighting). */
+/**
+ * Staff presence per person and local day: summed visit durations (open visits count up to last sighting).
+ * `displayName` is set only for sites whose box shares staff names with HQ (off by default).
+ */
 export async function staffAttendance(db: Db, r: ReportRange) {
-  const res = await db.query<{ site_id: string; person_id: string; day: string; visits: number; seconds: number; first_in: string; last_out: string }>(
-    `with ${BOUNDS}
+  const res = await db.query<{ site_id: string; site_name: string; tz: string; person_id: string; display_name: string | null; day: string; visits: number; seconds: number; first_in: string; last_out: string }>(
+    `with ${BOUNDS}, a as (
      select v.site_id, v.person_id, to_char(v.arrived_at at time zone b.tz, 'YYYY-MM-DD') as day, count(*)::int as visits,
        sum(extract(epoch from coalesce(v.departed_at, v.last_seen_at) - v.arrived_at))::float8 as seconds,
        to_char(min(v.arrived_at at time zone b.tz), 'HH24:MI') as first_in,
        to_char(max(coalesce(v.departed_at, v.last_seen_at) at time zone b.tz), 'HH24:MI') as last_out
      from ${JOIN_VISITS} where v.kind = 'staff'
-     group by 1, 2, 3 order by 1, 2, 3`,
+     group by 1, 2, 3)
+     select a.*, b.name as site_name, b.tz, n.display_name from a join b on b.site_id = a.site_id
+     left join staff_names n on n.site_id = a.site_id and n.person_id = a.person_id
+     order by b.name, a.site_id, a.day, coalesce(n.display_name, a.person_id)`,
     params(r),
   );
   return res.rows.map((x) => ({
     siteId: x.site_id,
+    siteName: x.site_name,
+    timezone: x.tz,
     personId: x.person_id,
+    displayName: x.display_name,
     day: x.day,
     visits: x.visits,
     hours: Math.round((x.seconds / 3600) * 100) / 100,

@@ -4,7 +4,7 @@ import { Role } from '../contracts/roles.js';
 import type { Actor } from './actor.js';
 import type { JsonDocument } from '../store/json-document.js';
 import type { AccountsPersistence } from './persistence.js';
-import { decoyHash, hashPassword, randomSecret, sha256, safeEqual, verifyPassword } from './passwords.js';
+import { decoyHash, hashPassword, randomSecret, sha256, safeEqual, verifyPassword } from '../util/passwords.js';
 import { systemClock, type Clock } from '../util/clock.js';
 import { err, ok, type Result } from '../util/result.js';
 

@@ -1,6 +1,6 @@
 import { AccountsStore } from './accounts-store.js';
 import { SessionStore, type SessionLimits } from './sessions.js';
-import { LoginLimiter, defaultLoginLimits, type LoginLimits } from './login-limiter.js';
+import { LoginLimiter, defaultLoginLimits, type LoginLimits } from '../util/login-limiter.js';
 import { SetupGate, CloudClaimStore, type CloudClaim } from './setup.js';
 import { AuditLog } from './audit.js';
 import { loadDeviceId } from './device-identity.js';

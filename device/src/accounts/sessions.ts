@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { randomSecret, sha256 } from './passwords.js';
+import { randomSecret, sha256 } from '../util/passwords.js';
 import type { AccountsPersistence } from './persistence.js';
 import type { JsonDocument } from '../store/json-document.js';
 import { systemClock, type Clock } from '../util/clock.js';

@@ -1,17 +1,9 @@
-import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { JsonDocument } from '../store/json-document.js';
 import type { AccountsPersistence } from './persistence.js';
-import { safeEqual } from './passwords.js';
+import { safeEqual } from '../util/passwords.js';
+import { generateSetupCode, normaliseSetupCode } from '../util/setup-code.js';
 import type { Logger } from '../util/log.js';
-
-/** Crockford-style alphabet: no 0/O/1/I/L confusion when typed from a log line. */
-const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
-
-export function generateSetupCode(): string {
-  const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]);
-  return `${chars.slice(0, 4).join('')}-${chars.slice(4, 8).join('')}-${chars.slice(8).join('')}`;
-}
 
 /**
  * The one-time set-up code. There is no default password: while no user exists, a code is generated
@@ -47,7 +39,7 @@ export class SetupGate {
    */
   claim(candidate: string): 'ok' | 'wrong-code' | 'busy' | 'done' {
     if (!this.needsSetup()) return 'done';
-    if (!this.code || !safeEqual(candidate.trim().toUpperCase(), this.code)) return 'wrong-code';
+    if (!this.code || !safeEqual(normaliseSetupCode(candidate), this.code)) return 'wrong-code';
     if (this.busy) return 'busy';
     this.busy = true;
     return 'ok';

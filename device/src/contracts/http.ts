@@ -339,3 +339,6 @@ export const HealthReport = z.object({
 export type HealthReport = z.infer<typeof HealthReport>;
 
 export const LiveQuery = z.object({ fps: z.coerce.number().min(0.2).max(30).optional() });
+
+/** The password rule of every account, on the appliance and in HQ (cloud-sync). */
+export { password as NewPassword };

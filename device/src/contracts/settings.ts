@@ -92,6 +92,8 @@ export const Settings = z.object({
     .object({
       /** Where cloud-sync runs; the claim code itself is kept apart (accounts' cloud-claim document). */
       url: z.string().url().nullable().default(null),
+      /** Staff names stay on the box unless the owner turns this on: HQ's staff attendance then shows them. */
+      shareStaffNames: z.boolean().default(false),
     })
     .prefault({}),
 });

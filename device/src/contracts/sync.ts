@@ -81,6 +81,9 @@ export const OutboxBacklog = z.object({
 });
 export type OutboxBacklog = z.infer<typeof OutboxBacklog>;
 
+export const SiteName = z.object({ name: z.string().min(1).max(120), nameChangedAt: IsoTime.nullable() });
+export type SiteName = z.infer<typeof SiteName>;
+
 export const Heartbeat = z.object({
   uptimeSeconds: z.number().min(0),
   versions: Versions,
@@ -104,6 +107,16 @@ export const Heartbeat = z.object({
       captureRateToday: z.number().min(0).max(1).nullable(),
     })
     .optional(),
+  /**
+   * The site name as set on the box, and when it was last renamed there (null: never renamed on the box).
+   * The cloud keeps the later of its own rename and this one; the answer's `site` brings HQ's back.
+   */
+  site: SiteName.optional(),
+  /**
+   * Staff display names, only when the box's owner chose to share them (setting `cloud.shareStaffNames`);
+   * null or absent means "not shared" and the cloud forgets any names it had for the site.
+   */
+  staffNames: z.array(z.object({ personId: z.string().min(1).max(64), displayName: z.string().min(1).max(80) })).max(1000).nullable().optional(),
 });
 export type Heartbeat = z.infer<typeof Heartbeat>;
 
@@ -163,6 +176,8 @@ export const UploadResponse = z.object({
   duplicate: z.number().int(),
   rejected: z.number().int(),
   results: z.array(ItemResult),
+  /** The site as HQ knows it now (name and when it was last renamed anywhere, timezone): the box adopts a later rename. */
+  site: z.object({ id: z.string(), name: z.string(), timezone: z.string(), nameChangedAt: IsoTime }).optional(),
 });
 export type UploadResponse = z.infer<typeof UploadResponse>;
 

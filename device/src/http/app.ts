@@ -22,7 +22,7 @@ import { placementRoutes } from './routes/placement.js';
 import { enrolmentRoutes } from './routes/enrolment.js';
 import { forgetRoutes } from './routes/forget.js';
 import { backupRoutes } from './routes/backup.js';
-import { mountStaticUi } from './static-ui.js';
+import { mountStaticUi } from '../util/static-ui.js';
 import { balenaRoutes } from './routes/balena.js';
 import { z } from 'zod';
 

@@ -2,8 +2,8 @@ import type { Request } from 'express';
 import type { Accounts } from '../accounts/accounts.js';
 import type { Actor } from '../accounts/actor.js';
 import { can } from '../contracts/roles.js';
-import { safeEqual } from '../accounts/passwords.js';
-import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, readCookies } from './cookies.js';
+import { safeEqual } from '../util/passwords.js';
+import { CSRF_COOKIE, CSRF_HEADER, SESSION_COOKIE, readCookies } from '../util/cookies.js';
 import { HttpError } from './errors.js';
 import type { Access } from './route.js';
 

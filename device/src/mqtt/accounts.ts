@@ -4,7 +4,7 @@ import { dataDir } from '../util/paths.js';
 import { err, ok, type Result } from '../util/result.js';
 import { openDocument, type JsonDocument } from '../store/json-document.js';
 import type { DeepReadonly } from '../store/freeze.js';
-import { decoyHash, hashPassword, verifyPassword } from '../accounts/passwords.js';
+import { decoyHash, hashPassword, verifyPassword } from '../util/passwords.js';
 import { isValidTopicFilter } from './topic-filter.js';
 
 /** Appliance MQTT accounts: who may connect to the broker, with which role and write grants. */

@@ -9,7 +9,7 @@ import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { MqttAccountStore, MqttPrincipal } from './accounts.js';
 import { TopicAcl } from './acl.js';
-import { defaultLoginLimits, LoginLimiter, type LoginLimits } from '../accounts/login-limiter.js';
+import { defaultLoginLimits, LoginLimiter, type LoginLimits } from '../util/login-limiter.js';
 import { PacketSizeGuard } from './packet-size-guard.js';
 import { deliverOutOfOrderMessages } from './delivery-order-fix.js';
 import { attachWebSocket } from './websocket.js';

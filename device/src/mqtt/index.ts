@@ -21,4 +21,4 @@ export { MqttPublisher, type HealthProvider, type InfoProvider } from './publish
 export { HomeAssistantDiscovery, discoveryMessages, DEFAULT_DISCOVERY_PREFIX } from './discovery.js';
 export { UpstreamBridge, type UpstreamBridgeConfig, type UpstreamBridgeStats } from './upstream-bridge.js';
 export { attachWebSocket } from './websocket.js';
-export { hashPassword, verifyPassword } from '../accounts/passwords.js';
+export { hashPassword, verifyPassword } from '../util/passwords.js';

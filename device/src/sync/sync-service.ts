@@ -15,6 +15,7 @@ import { collectHeartbeat } from './heartbeat.js';
 import { cameraStatusItem, footfallItem, forgetItem, heartbeatItem, visitItem, withoutPerson } from './items.js';
 import type { FootfallCounts, FootfallHour } from '../contracts/footfall.js';
 import { Outbox, type OutboxOptions } from './outbox.js';
+import type { SiteNameSync } from './site-name.js';
 
 /** Cloud retries: 1 s doubling to 5 min, with full jitter. */
 export const CLOUD_BACKOFF = { baseMs: 1_000, maxMs: 5 * 60_000, jitter: 'full' } as const;
@@ -71,6 +72,10 @@ export interface SyncServiceOptions {
   updateLock?: { hold<T>(reason: string, fn: () => Promise<T>): Promise<T> };
   /** Update lock and supervisor view, sent in every heartbeat. */
   balena?: () => BalenaReport | null;
+  /** Keeps the site name in step with HQ (heartbeats carry the box's, upload answers bring HQ's). */
+  siteName?: SiteNameSync;
+  /** Staff display names when the owner shares them with HQ (setting cloud.shareStaffNames), else null. */
+  staffNames?: () => Array<{ personId: string; displayName: string }> | null;
 }
 
 /**
@@ -185,6 +190,8 @@ export class SyncService implements Feature {
       });
       const f = this.opts.footfall?.();
       if (f) payload.footfall = { entriesToday: f.entriesToday, exitsToday: f.exitsToday, occupancyNow: f.occupancyNow, captureRateToday: f.captureRateToday };
+      payload.site = this.opts.siteName?.current();
+      payload.staffNames = this.opts.staffNames?.() ?? null;
       this.enqueue(() => heartbeatItem(new Date().toISOString(), payload));
     } catch (e) {
       this.log.warn('heartbeat not collected', { error: String(e) });
@@ -300,6 +307,13 @@ export class SyncService implements Feature {
     this.st.rejectedItems += r.value.rejected;
     this.st.duplicateItems += r.value.duplicate;
     outbox.ack(items.length);
+    if (r.value.site && this.opts.siteName) {
+      const site = r.value.site;
+      await this.opts.siteName
+        .adopt(site)
+        .then((renamed) => renamed && this.log.info(`site renamed in HQ: now "${site.name}"`))
+        .catch((e) => this.log.warn('could not adopt the site name from HQ', { error: String(e) }));
+    }
     this.backoff.reset();
     this.backingOff = false;
     this.st.lastError = null;

@@ -12,18 +12,20 @@ export interface BackoffOptions {
   random?: () => number;
 }
 
+/** The retry ceiling after `attempt` failures (0-based), before any jitter: for callers that store the count. */
+export function backoffCeiling(opts: BackoffOptions, attempt: number): number {
+  // The exponent is bounded so a box offline for weeks never overflows to Infinity.
+  return Math.min(opts.maxMs, opts.baseMs * (opts.factor ?? 2) ** Math.min(attempt, 60));
+}
+
 export class Backoff {
   private attempt = 0;
-  private readonly factor: number;
 
-  constructor(private readonly opts: BackoffOptions) {
-    this.factor = opts.factor ?? 2;
-  }
+  constructor(private readonly opts: BackoffOptions) {}
 
   /** Delay before the next retry; each call grows the following one until the cap. */
   next(): number {
-    // The exponent is bounded so a box offline for weeks never overflows to Infinity.
-    const ceiling = Math.min(this.opts.maxMs, this.opts.baseMs * this.factor ** Math.min(this.attempt, 60));
+    const ceiling = backoffCeiling(this.opts, this.attempt);
     this.attempt++;
     return this.opts.jitter === 'full' ? Math.floor((this.opts.random ?? Math.random)() * ceiling) : ceiling;
   }

@@ -19,6 +19,8 @@ export interface ChartProps {
   x: number[];
   xLabels?: string[];
   time?: boolean;
+  /** With `time`: draw the time axis in this IANA zone (e.g. a site's) instead of the browser's. */
+  timeZone?: string;
   series: ChartSeries[];
   height?: number;
   fill?: boolean;

@@ -37,6 +37,7 @@ function options(p: ChartProps, width: number): uPlot.Options {
     height: p.height ?? 220,
     legend: { show: false },
     cursor: { drag: { x: false, y: false } },
+    ...(p.time && p.timeZone ? { tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1e3), p.timeZone!) } : {}),
     scales: {
       x: { time: p.time ?? false, range: p.kind === 'bars' && !p.time ? (_u, min, max) => [min - 0.5, max + 0.5] : undefined },
       y: { range: (_u, _min, max) => [0, p.yMax ?? Math.max(1, max * 1.1)] },

@@ -1,6 +1,6 @@
 import { LoginRequest, MeView, Ok, SessionView } from '../../contracts/http.js';
 import { rolePermissions } from '../../contracts/roles.js';
-import { clearSessionCookies, readCookies, SESSION_COOKIE, setSessionCookies } from '../cookies.js';
+import { clearSessionCookies, readCookies, SESSION_COOKIE, setSessionCookies } from '../../util/cookies.js';
 import { HttpError } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import type { HttpDeps } from '../deps.js';

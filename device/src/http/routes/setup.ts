@@ -1,5 +1,5 @@
 import { CloudClaimInput, CloudStatus, SessionView, SetupRequest, SetupStatus, SiteUpdate, SettingsUpdateView } from '../../contracts/http.js';
-import { setSessionCookies } from '../cookies.js';
+import { setSessionCookies } from '../../util/cookies.js';
 import { redactSettings } from '../../secrets/redaction.js';
 import { HttpError, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import express, { type Express, type Request, type Response, type NextFunction } from 'express';
-import { repoRoot } from '../util/paths.js';
+import { repoRoot } from './paths.js';
 
 /** Where `npm run build` (scripts/build-ui.mjs) puts the appliance's web page. */
 export const defaultUiDir = (): string => resolve(repoRoot, 'dist', 'ui');

@@ -1,0 +1,3 @@
+import { hqSuite } from './hq-suite.js';
+
+hqSuite('postgres');
