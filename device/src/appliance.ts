@@ -249,6 +249,7 @@ export class Appliance {
       counts: () =>
         countBackup({ dataDir: dir, staff: () => identity.people.listStaff(), customers: () => identity.people.listCustomers(), crops: () => store.crops.list(), cameras: () => current().cameras.length }),
       requestRestart: restart,
+      guard: (reason, fn) => updateLock.hold(reason, fn),
     });
     const http = createHttpApp({
       accounts,

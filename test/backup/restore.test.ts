@@ -99,3 +99,40 @@ test('an archive with recomputed checksums but a document that does not validate
     await rm(b, { recursive: true, force: true });
   }
 });
+
+test('the backup download and a restore upload run under the guard (balena update lock): held until each ends', async () => {
+  const { ApplianceBackup } = await import('../../device/src/services/backup-service.js');
+  const a = await dataDir('a');
+  const b = await dataDir('b');
+  const held: string[] = [];
+  const open = new Set<string>();
+  const guard = async <T>(reason: string, fn: () => Promise<T>): Promise<T> => {
+    held.push(reason);
+    open.add(reason);
+    try {
+      return await fn();
+    } finally {
+      open.delete(reason);
+    }
+  };
+  try {
+    const source = new ApplianceBackup({ dataDir: a, deviceId: 'dev-a', appVersion: '1', counts: () => counts, requestRestart: () => {}, guard });
+    const { stream } = source.archive();
+    assert.deepEqual(held, ['backup']);
+    assert.ok(open.has('backup'), 'held while the archive is being read');
+    const archive = await buffer(stream);
+    await new Promise((r) => setImmediate(r));
+    assert.ok(!open.has('backup'), 'released once the download ended');
+
+    const target = new ApplianceBackup({ dataDir: b, deviceId: 'dev-b', appVersion: '1', counts: () => counts, requestRestart: () => {}, restartDelayMs: 60_000, guard });
+    const r = await target.restore(Readable.from([archive]), archive.length);
+    assert.ok(r.ok, 'the restore was staged');
+    assert.deepEqual(held, ['backup', 'restore']);
+    assert.equal(open.size, 0);
+    const bad = await target.restore(Readable.from([Buffer.from('not an archive')]), 14);
+    assert.equal(bad.ok, false);
+  } finally {
+    await rm(a, { recursive: true, force: true });
+    await rm(b, { recursive: true, force: true });
+  }
+});
