@@ -36,7 +36,7 @@ describe('rough edges', () => {
   });
 
   it('`npm run faces -- detect` prints only JSON on stdout, logs included at info level (| jq works)', async () => {
-    const cli = join(repoRoot, 'dist', 'device', 'src', 'vision', 'cli.js');
+    const cli = join(repoRoot, 'dist', 'device', 'src', 'faces-cli.js');
     const out = await new Promise<{ stdout: string; stderr: string }>((resolve, reject) =>
       execFile(process.execPath, [cli, 'detect', join(facesDataDir(), 'scenes', 'kit_with_rose.jpg')], { env: { ...process.env, LOG_LEVEL: 'info' }, timeout: 120_000 }, (e, stdout, stderr) =>
         e ? reject(e) : resolve({ stdout, stderr }),
