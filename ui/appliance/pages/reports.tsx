@@ -54,6 +54,7 @@ function ReportBody({ r }: { r: LocalReport }) {
         <Stat label={S.reports.medianDwell} value={fmt.duration(r.dwell.medianSeconds)} />
         <Stat label={S.reports.staffVisits} value={fmt.number(r.staff.visits)} />
       </div>
+      <Recognised v={r.visitors} />
       <div class="grid wide">
         <Card>
           <Chart
@@ -99,6 +100,27 @@ function ReportBody({ r }: { r: LocalReport }) {
         </Card>
       </div>
     </>
+  );
+}
+
+/** Identified (customer + staff) against unidentified visitors, and the share the box recognised. */
+function Recognised({ v }: { v: LocalReport['visitors'] }) {
+  const total = v.identified + v.unidentified;
+  return (
+    <Card title={S.reports.recognised}>
+      <p class="small muted">{S.reports.recognisedIntro}</p>
+      {total === 0 ? (
+        <p class="muted">{S.reports.noVisitors}</p>
+      ) : (
+        <div class="stats recognised">
+          <Stat label={S.reports.identified} value={fmt.number(v.identified)} />
+          <Stat label={S.reports.customers} value={fmt.number(v.customer)} />
+          <Stat label={S.reports.staff} value={fmt.number(v.staff)} />
+          <Stat label={S.reports.unidentified} value={fmt.number(v.unidentified)} />
+          <Stat label={S.reports.shareRecognised} value={fmt.percent((100 * v.identified) / total)} />
+        </div>
+      )}
+    </Card>
   );
 }
 
