@@ -7,7 +7,8 @@ import { Card, Page, Stat } from '../../kit/components/layout.js';
 import { Chart, Heatmap } from '../../kit/charts/chart.js';
 import { useApi } from '../../kit/hooks.js';
 import { fmt } from '../../kit/strings.js';
-import type { LocalReport } from '../../kit/contracts.js';
+import type { CameraList, LocalReport } from '../../kit/contracts.js';
+import { countsPersons, FootfallReportCard } from '../footfall.js';
 import { dayToIso, siteDay } from '../dates.js';
 import { S } from '../strings.js';
 
@@ -16,7 +17,9 @@ const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 export default function Reports() {
   const [from, setFrom] = useState(siteDay(6));
   const [to, setTo] = useState(siteDay(0));
-  const report = useApi(() => api.get<LocalReport>('/reports/local', { from: dayToIso(from), to: dayToIso(to, true) }), [from, to]);
+  const range = { from: dayToIso(from), to: dayToIso(to, true) };
+  const report = useApi(() => api.get<LocalReport>('/reports/local', range), [from, to]);
+  const cameras = useApi(() => api.get<CameraList>('/cameras'));
   const preset = (days: number) => {
     setFrom(siteDay(days - 1));
     setTo(siteDay(0));
@@ -37,6 +40,7 @@ export default function Reports() {
       <Async resource={report} isEmpty={(r) => r.empty} empty={S.reports.empty}>
         {(r) => <ReportBody r={r} />}
       </Async>
+      {cameras.data && <FootfallReportCard range={range} counting={countsPersons(cameras.data)} />}
     </Page>
   );
 }

@@ -1,0 +1,79 @@
+// Footfall on the appliance's page, in Debian's chromium against a real appliance watching the shared clip: no
+// tile and an explained empty report while no camera counts persons; once the camera analyses both faces and
+// persons with a zone over the frame, the Overview's tile and the Reports page's in/out figures equal the API.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { adminApi, ApplianceProcess, launchBrowser, newContext, screenshot, seriousViolations, setUpByApi, signIn, until } from './harness.js';
+
+describe('footfall on the appliance page, in a real browser', () => {
+  let app: ApplianceProcess;
+  let browser: Browser;
+  let call: Awaited<ReturnType<typeof adminApi>>;
+  let page: Page;
+
+  before(async () => {
+    app = await ApplianceProcess.start({ camera: true });
+    await setUpByApi(app);
+    call = await adminApi(app);
+    browser = await launchBrowser();
+    page = await (await newContext(browser, app)).newPage();
+    await signIn(page);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const statOf = (scope: ReturnType<Page['locator']>, label: string) =>
+    scope.locator('.stat', { has: page.locator('.label', { hasText: new RegExp(`^${label}$`) }) }).locator('.value');
+  const pct = (r: number | null) => (r === null ? '—' : `${Math.round(100 * r)} %`);
+
+  it('shows no footfall tile and an explained empty report while no camera counts persons', { timeout: 120_000 }, async () => {
+    assert.equal((await call('GET', '/cameras/door')).body.config.analyse, 'faces');
+    await page.goto('/');
+    await page.locator('.live img').first().waitFor({ timeout: 60_000 });
+    assert.equal(await page.getByRole('region', { name: 'Footfall' }).count(), 0);
+    await page.goto('/reports');
+    const card = page.getByRole('region', { name: 'Footfall (people counted in and out)' });
+    await card.getByText('No camera counts people.', { exact: false }).waitFor({ timeout: 60_000 });
+  });
+
+  it('counts people once the camera analyses persons: the tile and the report equal the API', { timeout: 300_000 }, async () => {
+    const zones = [{ id: 'floor', name: 'Floor', polygon: [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }, { x: 0, y: 1 }] }];
+    const patched = await call('PATCH', '/cameras/door', { analyse: 'both', zones });
+    assert.equal(patched.status, 200, JSON.stringify(patched.body));
+    await until('people counted', async () => (await call('GET', '/footfall')).body.entriesToday > 0, 240_000);
+
+    await page.goto('/');
+    const tile = page.getByRole('region', { name: 'Footfall' });
+    await tile.locator('.stat').first().waitFor({ timeout: 60_000 });
+    await until('the tile equals GET /footfall', async () => {
+      await page.reload();
+      await tile.locator('.stat').first().waitFor({ timeout: 30_000 });
+      const c = (await call('GET', '/footfall')).body;
+      const shown = [await statOf(tile, 'People in today').innerText(), await statOf(tile, 'People inside now').innerText(), await statOf(tile, 'Faces captured of those entering').innerText()];
+      return JSON.stringify(shown) === JSON.stringify([c.entriesToday.toLocaleString('en-US'), c.occupancyNow.toLocaleString('en-US'), pct(c.captureRateToday)]);
+    }, 90_000);
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, 'overview-footfall');
+
+    await page.goto('/reports');
+    await page.getByRole('button', { name: 'Today' }).click();
+    const card = page.getByRole('region', { name: 'Footfall (people counted in and out)' });
+    await card.locator('.chart canvas').waitFor({ timeout: 60_000 });
+    await card.getByText('People in and out by hour').first().waitFor();
+    await until('the report card equals GET /reports/footfall', async () => {
+      await page.getByRole('button', { name: 'Today' }).click();
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      const from = await page.getByLabel('From').inputValue();
+      const day = 24 * 3600_000;
+      const r = (await call('GET', `/reports/footfall?from=${new Date(Date.now() - 2 * day).toISOString()}&to=${new Date(Date.now() + day).toISOString()}`)).body;
+      const today = r.byDay.find((d: { date: string }) => d.date === from);
+      if (!today) return false;
+      return (await statOf(card, 'In').innerText()) === today.entries.toLocaleString('en-US') && (await statOf(card, 'Out').innerText()) === today.exits.toLocaleString('en-US');
+    }, 90_000);
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, 'reports-footfall');
+  });
+});
