@@ -76,4 +76,43 @@ describe('footfall on the appliance page, in a real browser', () => {
     assert.deepEqual(await seriousViolations(page), []);
     await screenshot(page, 'reports-footfall');
   });
+
+  it("edits the camera's analysis, counting lines and zones on its page, drawn over the snapshot", { timeout: 180_000 }, async () => {
+    await page.goto('/cameras/door');
+    const editor = page.getByRole('form', { name: 'Counting people (footfall)' });
+    await editor.waitFor({ timeout: 60_000 });
+    const drawing = page.getByRole('img', { name: /Counting lines/ });
+    assert.equal(await drawing.locator('polygon').count(), 1, 'the zone set by the previous test is drawn');
+    await editor.getByLabel('What this camera analyses').selectOption('persons');
+    await editor.getByRole('button', { name: 'Add line' }).click();
+    const line = editor.getByRole('group', { name: 'Line 1' });
+    await line.getByLabel('Name').fill('Entrance');
+    await line.getByLabel('Points (x,y …)').fill('0.1,0.6 0.9,0.6');
+    await line.getByLabel('Inside is on the').selectOption('left');
+    await until('the line is drawn', async () => (await drawing.locator('polyline').getAttribute('points')) === '0.1,0.6 0.9,0.6', 10_000);
+    await editor.getByRole('button', { name: 'Save counting' }).click();
+    await page.getByText('Counting saved.').waitFor();
+    let config = (await call('GET', '/cameras/door')).body.config;
+    assert.equal(config.analyse, 'persons');
+    assert.deepEqual(config.lines, [{ id: 'line-1', name: 'Entrance', points: [{ x: 0.1, y: 0.6 }, { x: 0.9, y: 0.6 }], inSide: 'left', door: null }]);
+    assert.equal(config.zones.length, 1);
+    await page.locator('.counting-preview img').evaluate((img: HTMLImageElement) => img.decode().catch(() => undefined));
+    assert.deepEqual(await seriousViolations(page), []);
+    await screenshot(page, 'camera-counting');
+
+    // A point outside the frame is refused where it was typed, and nothing changes.
+    await editor.getByRole('group', { name: 'Zone 1' }).getByLabel('Corners (x,y …)').fill('0,0 1.5,0 1,1');
+    await editor.getByRole('button', { name: 'Save counting' }).click();
+    await editor.getByRole('alert').waitFor();
+    assert.match(await editor.getByRole('alert').innerText(), /zones/);
+    assert.deepEqual((await call('GET', '/cameras/door')).body.config.zones, config.zones);
+
+    // Removing the zone saves the camera without it.
+    await editor.getByRole('button', { name: 'Remove zone' }).click();
+    await editor.getByRole('button', { name: 'Save counting' }).click();
+    await until('the zone is gone', async () => (await call('GET', '/cameras/door')).body.config.zones.length === 0, 30_000);
+    config = (await call('GET', '/cameras/door')).body.config;
+    assert.equal(config.lines.length, 1);
+    assert.equal(await drawing.locator('polygon').count(), 0);
+  });
 });
