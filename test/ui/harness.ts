@@ -172,6 +172,35 @@ export async function signIn(page: Page, username = ADMIN.username, password = A
   await page.getByRole('navigation', { name: 'main' }).waitFor({ timeout: 30_000 });
 }
 
+/** A set-up appliance, its admin API and a browser page signed in as the admin; `close()` ends both. */
+export async function signedInAppliance(opts: ApplianceProcessOptions = {}): Promise<{
+  app: ApplianceProcess;
+  browser: Browser;
+  call: Awaited<ReturnType<typeof adminApi>>;
+  page: Page;
+  close: () => Promise<void>;
+}> {
+  const app = await ApplianceProcess.start(opts);
+  const browser = await launchBrowser().catch(async (e) => {
+    await app.close();
+    throw e;
+  });
+  const close = async () => {
+    await browser.close();
+    await app.close();
+  };
+  try {
+    await setUpByApi(app);
+    const call = await adminApi(app);
+    const page = await (await newContext(browser, app)).newPage();
+    await signIn(page);
+    return { app, browser, call, page, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}
+
 export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(screensDir, { recursive: true });
   const path = join(screensDir, `${name}.png`);

@@ -9,6 +9,7 @@ import type * as Live from '../../device/src/contracts/live.js';
 import type * as VisitC from '../../device/src/contracts/visit.js';
 import type * as Cam from '../../device/src/contracts/camera.js';
 import type * as SettingsC from '../../device/src/contracts/settings.js';
+import type * as FootfallC from '../../device/src/contracts/footfall.js';
 
 type Of<T extends z.ZodType> = z.infer<T>;
 type In<T extends z.ZodType> = z.input<T>;
@@ -69,3 +70,5 @@ export type PlacementReport = Of<typeof Placement.PlacementReport>;
 export type RestoreStatus = Of<typeof Backup.RestoreStatus>;
 export type BackupCounts = Of<typeof Backup.BackupCounts>;
 export type CloudStatus = Of<typeof Http.CloudStatus>;
+export type FootfallCounts = Of<typeof FootfallC.FootfallCounts>;
+export type FootfallReport = Of<typeof FootfallC.FootfallReport>;

@@ -10,8 +10,11 @@ import { CameraState } from './overview.js';
 import { decoderLabel } from './cameras.js';
 import { S } from '../strings.js';
 import { PlacementCard } from '../tools/placement-card.js';
+import { CountingEditor } from '../cameras/counting-editor.js';
+import { useCan } from '../../kit/session.js';
 
 export default function CameraDetail({ id }: { id: string }) {
+  const can = useCan();
   const camera = useApi(() => api.get<CameraView>(`/cameras/${encodeURIComponent(id)}`), [id]);
   useInterval(camera.reload, 5000);
   const name = camera.data?.config.name ?? id;
@@ -41,6 +44,7 @@ export default function CameraDetail({ id }: { id: string }) {
                 <dd>{c.stats?.lastError ?? '—'}</dd>
               </dl>
             </Card>
+            {can('cameras.write') && <CountingEditor key={c.config.id} camera={c.config} onSaved={camera.reload} />}
             <PlacementCard cameraId={c.config.id} />
           </div>
         )}

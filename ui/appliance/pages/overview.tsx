@@ -9,6 +9,7 @@ import { fmt } from '../../kit/strings.js';
 import type { CameraList, LocalReport, VisitPage } from '../../kit/contracts.js';
 import { feedEntryOf, useLiveShop, type FeedEntry } from '../live-feed.js';
 import { startOfLocalDay } from '../dates.js';
+import { countsPersons, FootfallTile } from '../footfall.js';
 import { S } from '../strings.js';
 
 export default function Overview() {
@@ -30,6 +31,7 @@ export default function Overview() {
         <Stat label={S.overview.returningToday} value={fmt.number(r?.customers.returningVisits)} />
         <Stat label={S.overview.medianDwell} value={fmt.duration(r?.dwell.medianSeconds)} />
       </div>
+      {countsPersons(cameras.data) && <FootfallTile />}
       <div class="overview-grid">
         <Card title={S.overview.cameras}>
           <Async

@@ -7,7 +7,8 @@ import { Card, Page, Stat } from '../../kit/components/layout.js';
 import { Chart, Heatmap } from '../../kit/charts/chart.js';
 import { useApi } from '../../kit/hooks.js';
 import { fmt } from '../../kit/strings.js';
-import type { LocalReport } from '../../kit/contracts.js';
+import type { CameraList, LocalReport } from '../../kit/contracts.js';
+import { countsPersons, FootfallReportCard } from '../footfall.js';
 import { dayToIso, siteDay } from '../dates.js';
 import { S } from '../strings.js';
 
@@ -16,7 +17,9 @@ const HOURS = Array.from({ length: 24 }, (_, h) => String(h).padStart(2, '0'));
 export default function Reports() {
   const [from, setFrom] = useState(siteDay(6));
   const [to, setTo] = useState(siteDay(0));
-  const report = useApi(() => api.get<LocalReport>('/reports/local', { from: dayToIso(from), to: dayToIso(to, true) }), [from, to]);
+  const range = { from: dayToIso(from), to: dayToIso(to, true) };
+  const report = useApi(() => api.get<LocalReport>('/reports/local', range), [from, to]);
+  const cameras = useApi(() => api.get<CameraList>('/cameras'));
   const preset = (days: number) => {
     setFrom(siteDay(days - 1));
     setTo(siteDay(0));
@@ -37,6 +40,7 @@ export default function Reports() {
       <Async resource={report} isEmpty={(r) => r.empty} empty={S.reports.empty}>
         {(r) => <ReportBody r={r} />}
       </Async>
+      {cameras.data && <FootfallReportCard range={range} counting={countsPersons(cameras.data)} />}
     </Page>
   );
 }
@@ -54,6 +58,7 @@ function ReportBody({ r }: { r: LocalReport }) {
         <Stat label={S.reports.medianDwell} value={fmt.duration(r.dwell.medianSeconds)} />
         <Stat label={S.reports.staffVisits} value={fmt.number(r.staff.visits)} />
       </div>
+      <Recognised v={r.visitors} />
       <div class="grid wide">
         <Card>
           <Chart
@@ -99,6 +104,27 @@ function ReportBody({ r }: { r: LocalReport }) {
         </Card>
       </div>
     </>
+  );
+}
+
+/** Identified (customer + staff) against unidentified visitors, and the share the box recognised. */
+function Recognised({ v }: { v: LocalReport['visitors'] }) {
+  const total = v.identified + v.unidentified;
+  return (
+    <Card title={S.reports.recognised}>
+      <p class="small muted">{S.reports.recognisedIntro}</p>
+      {total === 0 ? (
+        <p class="muted">{S.reports.noVisitors}</p>
+      ) : (
+        <div class="stats recognised">
+          <Stat label={S.reports.identified} value={fmt.number(v.identified)} />
+          <Stat label={S.reports.customers} value={fmt.number(v.customer)} />
+          <Stat label={S.reports.staff} value={fmt.number(v.staff)} />
+          <Stat label={S.reports.unidentified} value={fmt.number(v.unidentified)} />
+          <Stat label={S.reports.shareRecognised} value={fmt.percent((100 * v.identified) / total)} />
+        </div>
+      )}
+    </Card>
   );
 }
 

@@ -19,7 +19,7 @@ export default function Visits() {
   const can = useCan();
   const [from, setFrom] = useState(siteDay(6));
   const [to, setTo] = useState(siteDay(0));
-  const [kind, setKind] = useState<'all' | 'customer' | 'staff'>('all');
+  const [kind, setKind] = useState<'all' | 'customer' | 'staff' | 'unidentified'>('all');
   const [returning, setReturning] = useState<'all' | 'new' | 'returning'>('all');
   const [status, setStatus] = useState<'all' | 'open' | 'closed'>('all');
   const [camera, setCamera] = useState('');
@@ -82,7 +82,7 @@ export default function Visits() {
                     label: S.visits.person,
                     render: (v) => (
                       <>
-                        <span class="nowrap">{v.personId}</span> {v.kind === 'staff' ? <Badge>{S.visits.kinds.staff}</Badge> : <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>}
+                        <span class="nowrap">{v.personId}</span> <KindBadge v={v} />
                       </>
                     ),
                   },
@@ -102,4 +102,16 @@ export default function Visits() {
       </Card>
     </Page>
   );
+}
+
+/** Staff, unidentified (explained on hover), or a customer's new/returning visit. */
+function KindBadge({ v }: { v: Visit }) {
+  if (v.kind === 'staff') return <Badge>{S.visits.kinds.staff}</Badge>;
+  if (v.kind === 'unidentified')
+    return (
+      <span title={S.visits.unidentifiedHint}>
+        <Badge kind="warn">{S.visits.unidentifiedVisit}</Badge>
+      </span>
+    );
+  return <Badge kind={v.returning ? 'ok' : undefined}>{v.returning ? S.visits.returningVisit : S.visits.newVisit}</Badge>;
 }
