@@ -55,6 +55,8 @@ describe('visitors the box recognised, in a real browser', () => {
   it('the Visits page filters unidentified visits and labels them', { timeout: 120_000 }, async () => {
     await page.goto('/visits');
     const who = page.getByLabel('Who');
+    // The page renders its filters once the lazy route has loaded: wait for them, never read too early.
+    await who.locator('option').last().waitFor({ state: 'attached' });
     const options = await who.locator('option').allInnerTexts();
     assert.deepEqual(options, ['Everyone', 'Customers', 'Staff', 'Unidentified']);
     await who.selectOption('unidentified');
