@@ -1,17 +1,12 @@
 import { z } from 'zod';
 import { IsoTime } from './visit.js';
+import { ReviewItem } from './http.js';
 
 /**
  * The review queue grouped so a person can keep up with it: items about the same suggested person form one group,
  * items with no suggestion are grouped by face similarity. A whole group is acted on at once.
  */
-export const ReviewGroupItem = z.object({
-  id: z.string(),
-  createdAt: IsoTime,
-  cameraId: z.string(),
-  trackId: z.string(),
-  cropId: z.string().nullable(),
-  reason: z.enum(['grey-zone', 'small-margin']),
+export const ReviewGroupItem = ReviewItem.pick({ id: true, createdAt: true, cameraId: true, trackId: true, cropId: true, reason: true }).extend({
   /** Distance to the group's suggested person (null for groups of unknown faces). */
   distance: z.number().nullable(),
 });
