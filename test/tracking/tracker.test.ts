@@ -82,8 +82,13 @@ test('a track survives a short occlusion and ends after the budget', async () =>
   assert.equal(ended[0].trackId, first);
   const [later] = tr.update(1300, [face(102, 100)]);
   assert.notEqual(later, first);
-  // tick() ends tracks when frames stop coming altogether.
-  tr.tick(5000);
+  // A slow box (the next analysed frame two seconds later) is no evidence the person left: the track goes on.
+  const [slow] = tr.update(3300, [face(103, 100)]);
+  assert.equal(slow, later);
+  // tick() ends tracks when frames stop coming altogether, after the stall budget.
+  tr.tick(4500);
+  assert.equal(tr.activeTracks, 1);
+  tr.tick(9000);
   await tr.idle();
   assert.equal(tr.activeTracks, 0);
   assert.equal(events.filter((e) => e.type === 'ended').length, 2);

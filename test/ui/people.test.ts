@@ -35,8 +35,8 @@ async function recognise(app: ApplianceProcess, file: string, type = 'image/png'
 
 /**
  * A second shop camera made from Obama's photos at test time: an HTTP MJPEG stream (as cheap IP cameras serve)
- * showing each photo for two seconds, letterboxed to 640×480, in a loop. The clip's audience shot shows him too
- * small to recognise; this is the customer walking up to the counter.
+ * showing each photo for five seconds (a customer standing at the counter), letterboxed to 640×480, in a loop.
+ * The clip's audience shot shows him too small to recognise; this is the customer walking up to the counter.
  */
 async function photoCamera(photos: string[]): Promise<{ url: string; close: () => Promise<void> }> {
   const frames = await Promise.all(photos.map((f) => sharp(f).resize(640, 480, { fit: 'contain', background: '#000' }).jpeg().toBuffer()));
@@ -47,7 +47,7 @@ async function photoCamera(photos: string[]): Promise<{ url: string; close: () =
     streams.add(res);
     let n = 0;
     const timer = setInterval(() => {
-      const jpg = frames[Math.floor(n++ / 20) % frames.length];
+      const jpg = frames[Math.floor(n++ / 50) % frames.length];
       res.write(`--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${jpg.length}\r\n\r\n`);
       res.write(jpg);
       res.write('\r\n');
@@ -180,7 +180,7 @@ describe('people pages, placement check and backup/restore in a real browser', (
   // Skipped: passes alone (4 s) but times out waiting for the customer record when the other browser suites ran
   // first in the same run (seen twice after the HQ merge); the cause is not found yet. Run it alone with
   // TEST_FILTER=ui/people. The same flows are covered over HTTP in test/http/review-groups.test.ts.
-  it("finds Obama's anonymous customer by photo, splits a sample off, merges, and forgets, saying what is removed", { timeout: 400_000, skip: 'order-dependent time-out under investigation; passes alone' }, async () => {
+  it("finds Obama's anonymous customer by photo, splits a sample off, merges, and forgets, saying what is removed", { timeout: 400_000 }, async () => {
     const counter = await photoCamera(OBAMA);
     cleanups.push(counter.close);
     const added = await call('POST', '/cameras', { id: 'counter', name: 'Counter', url: counter.url, analysisFps: 5, analysisWidth: 640 });
@@ -197,7 +197,10 @@ describe('people pages, placement check and backup/restore in a real browser', (
         return obama !== '';
       },
       240_000,
-    );
+    ).catch((e: Error) => {
+      // What the counter camera's tracks came to, so a failure here says why.
+      throw new Error(`${e.message}\n${app.lines.filter((l) => /counter|track|customer|unidentified/i.test(l)).slice(-40).join('\n')}`);
+    });
     await page.goto('/customers');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
     await page.locator('.face-tile').first().waitFor({ timeout: 30_000 });

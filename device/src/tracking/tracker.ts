@@ -13,8 +13,14 @@ const log = createLogger('tracker');
 export interface TrackerOptions extends DescribePolicyOptions {
   /** Occlusion budget: a track ends after this many frames without a match … */
   maxMissedFrames: number;
-  /** … or after this long unseen, whichever comes first. */
+  /**
+   * … or after this long unseen, once at least one analysed frame missed it: a busy box analysing a frame every two
+   * seconds has no evidence the person left, and ending the track there would split every person into
+   * one-frame tracks that never decide.
+   */
   maxMissedMs: number;
+  /** With no analysed frame at all (camera stalled, box overloaded) a track still ends after this long. */
+  maxStallMs: number;
   /** Once decided, the track is re-evaluated after this many new best shots. */
   redecideEvery: number;
   /**
@@ -39,6 +45,7 @@ export const defaultTrackerOptions: TrackerOptions = {
   minGoodFaces: 2,
   maxMissedFrames: 15,
   maxMissedMs: 1500,
+  maxStallMs: 5000,
   redecideEvery: 5,
   maxAppearanceDistance: 0.6,
   verifyEveryMs: 1000,
@@ -231,7 +238,8 @@ export class FaceTracker<F extends TrackedFace = TrackedFace> {
   }
 
   private stale(l: Live<F>, at: number): boolean {
-    return l.track.missedFrames > this.opts.maxMissedFrames || at - l.track.lastSeenAt > this.opts.maxMissedMs;
+    const unseenMs = at - l.track.lastSeenAt;
+    return l.track.missedFrames > this.opts.maxMissedFrames || (l.track.missedFrames > 0 && unseenMs > this.opts.maxMissedMs) || unseenMs > this.opts.maxStallMs;
   }
 
   private expire(at: number): void {
