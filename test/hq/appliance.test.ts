@@ -83,9 +83,10 @@ describe('HQ with a real appliance, on PGlite', { timeout: 600_000 }, () => {
     await page.getByLabel('Search').fill('Corner');
     await page.getByRole('link', { name: box.name }).click();
     await page.getByRole('heading', { name: `Device ${box.name}` }).waitFor();
-    const row = page.getByRole('row').filter({ hasText: 'door' });
-    await row.getByText('running').waitFor();
-    const fps = Number(/(\d+\.\d)/.exec((await row.locator('td.num').textContent())!)![1]);
+    // The camera's row, not a visit row that also names the door camera.
+    const row = page.getByRole('row').filter({ hasText: 'door' }).filter({ hasText: 'running' });
+    await row.waitFor();
+    const fps = Number(/(\d+\.\d)/.exec((await row.locator('td[data-label="Analysed fps"]').textContent())!)![1]);
     assert.ok(fps > 0, `analysed fps ${fps}`);
     await until('two minutes of heartbeat history', async () => (await admin.call('GET', `/api/fleet/devices/${box.deviceId}?hours=1`)).body.history.points.length >= 2, 150_000);
     await page.getByLabel('History').selectOption('1');
