@@ -17,6 +17,22 @@ execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 
   cwd: root,
   stdio: 'inherit',
 });
+/**
+ * Each page's index.html names only its title and entry module; what every page's HTML shell holds besides
+ * is added here, so that it is written once. The bundle's script and stylesheet go into the head (vite), and
+ * the CSP forbids inline script and style, so these are plain tags.
+ */
+const sharedHtml = {
+  name: 'cva-shared-html',
+  transformIndexHtml: () => [
+    { tag: 'meta', attrs: { charset: 'utf-8' }, injectTo: 'head-prepend' },
+    { tag: 'meta', attrs: { name: 'viewport', content: 'width=device-width, initial-scale=1' }, injectTo: 'head-prepend' },
+    { tag: 'meta', attrs: { name: 'color-scheme', content: 'light dark' }, injectTo: 'head-prepend' },
+    { tag: 'link', attrs: { rel: 'icon', href: 'data:,' }, injectTo: 'head' },
+    { tag: 'div', attrs: { id: 'app' }, injectTo: 'body-prepend' },
+    { tag: 'noscript', children: 'This page needs JavaScript.', injectTo: 'body-prepend' },
+  ],
+};
 const { build } = await import('vite');
 const { default: preact } = await import('@preact/preset-vite');
 for (const page of pages) {
@@ -26,7 +42,7 @@ for (const page of pages) {
     base: '/',
     configFile: false,
     logLevel: process.argv.includes('--verbose') ? 'info' : 'warn',
-    plugins: [preact({ devToolsInProd: false, prefreshEnabled: false })],
+    plugins: [sharedHtml, preact({ devToolsInProd: false, prefreshEnabled: false })],
     build: {
       outDir: join(root, page.out),
       emptyOutDir: true,

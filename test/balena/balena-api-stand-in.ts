@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bodyText, replies } from './stand-in-http.js';
 
 /**
  * balena's cloud API cannot be reached from these machines, so this local HTTP server stands in for
@@ -93,19 +94,11 @@ export class BalenaApiStandIn {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let raw = '';
-    for await (const c of req) raw += c;
+    const raw = await bodyText(req);
     const body = raw ? JSON.parse(raw) : null;
     const url = decodeURIComponent(req.url ?? '/');
     this.requests.push({ method: req.method ?? 'GET', url, body });
-    const json = (status: number, b: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(b));
-    };
-    const text = (status: number, t: string) => {
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(t);
-    };
+    const { json, text } = replies(res);
     if (req.headers.authorization !== `Bearer ${this.apiKey}`) return text(401, 'Unauthorized');
     const [path, query = ''] = url.split('?');
     const params = new Map<string, string>();

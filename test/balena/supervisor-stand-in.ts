@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { bodyText, replies } from './stand-in-http.js';
 
 /**
  * The balena supervisor cannot run on these machines, so this local HTTP server stands in for it,
@@ -71,8 +72,7 @@ export class SupervisorStandIn {
 
   private async answer(req: IncomingMessage, res: import('node:http').ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
-    let raw = '';
-    for await (const c of req) raw += c;
+    const raw = await bodyText(req);
     let body: unknown = null;
     try {
       body = raw ? JSON.parse(raw) : null;
@@ -81,14 +81,7 @@ export class SupervisorStandIn {
     }
     const call = { method: req.method ?? 'GET', path: url.pathname, apikey: url.searchParams.get('apikey'), body };
     this.calls.push(call);
-    const json = (status: number, b: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(b));
-    };
-    const text = (status: number, t: string) => {
-      res.writeHead(status, { 'content-type': 'text/plain' });
-      res.end(t);
-    };
+    const { json, text } = replies(res);
     if (call.apikey !== this.apiKey) return text(401, 'Unauthorized');
     const s = this.state;
     const route = `${call.method} ${call.path}`;

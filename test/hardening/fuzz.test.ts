@@ -13,18 +13,9 @@ import { Appliance } from '../../device/src/appliance.js';
 import { createLogger, type Logger } from '../../device/src/util/log.js';
 import { Client, setupCodeFrom } from '../http/harness.js';
 import { until } from '../mqtt/until.js';
+import { rng as prng } from '../../scripts/bench/search.js';
 
-/** Deterministic pseudo-random numbers (mulberry32): a failing run can be replayed with its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The generator's seed (deterministic mulberry32): a failing run can be replayed with FUZZ_SEED. */
 const SEED = Number(process.env.FUZZ_SEED ?? 20261206);
 
 /** Keeps info lines (the set-up code is among them) and every error line (an unhandled request error is a finding). */

@@ -3,14 +3,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { FaceEngine } from '../../device/src/vision/engine.js';
 import { decodeImage } from '../../device/src/vision/image.js';
 import { MAX_IMAGE_PIXELS } from '../../device/src/vision/image-limits.js';
-import { Identity } from '../../device/src/identity/identity.js';
-import { bindIdentity } from '../../device/src/services/bindings.js';
-import { Client, setUpAdmin, startHarness, type Harness } from '../http/harness.js';
+import { Client, setUpAdmin, type Harness } from '../http/harness.js';
+import { startIdentityHarness } from '../http/identity-harness.js';
 
 /** A real decompression bomb: a valid greyscale PNG of side × side black pixels (a few hundred KB on disk). */
 function pngBomb(side: number): Buffer {
@@ -33,26 +30,13 @@ function pngBomb(side: number): Buffer {
 describe('image bombs and upload bursts', () => {
   let h: Harness;
   let admin: Client;
-  let engine: FaceEngine;
-  let identity: Identity;
   const bomb = pngBomb(10_900);
 
   before(async () => {
-    engine = await FaceEngine.create({ ageGender: false });
-    h = await startHarness({
-      late: async (hh) => {
-        identity = new Identity({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
-        await identity.start();
-        return bindIdentity(identity.people, engine);
-      },
-    });
+    h = await startIdentityHarness();
     admin = await setUpAdmin(h);
   });
-  after(async () => {
-    await h.close();
-    await identity.stop();
-    await engine.release();
-  });
+  after(() => h.close());
 
   it('a 10,900 × 10,900 PNG is refused from its header (over the 40 MP cap)', async () => {
     assert.ok(bomb.length < 1_000_000, `the bomb is small on disk (${bomb.length} bytes)`);

@@ -3,12 +3,12 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { FaceEngine } from '../../device/src/vision/engine.js';
-import { Identity } from '../../device/src/identity/identity.js';
-import { bindIdentity } from '../../device/src/services/bindings.js';
+import type { FaceEngine } from '../../device/src/vision/engine.js';
+import type { Identity } from '../../device/src/identity/identity.js';
 import type { TrackSummary } from '../../device/src/tracking/types.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
-import { Client, setUpAdmin, startHarness, userClient, type Harness } from './harness.js';
+import { Client, setUpAdmin, userClient } from './harness.js';
+import { startIdentityHarness, type IdentityHarness } from './identity-harness.js';
 
 const photo = (who: string, n: number) => join(facesDataDir(), 'identities', who, `${n}.png`);
 
@@ -19,7 +19,7 @@ async function form(field: string, files: { name: string; data: Buffer; type?: s
 }
 
 describe('staff, customers and review on the real identity service and face engine', () => {
-  let h: Harness;
+  let h: IdentityHarness;
   let admin: Client;
   let engine: FaceEngine;
   let identity: Identity;
@@ -39,22 +39,11 @@ describe('staff, customers and review on the real identity service and face engi
   }
 
   before(async () => {
-    engine = await FaceEngine.create({ ageGender: false });
-    h = await startHarness({
-      deps: {},
-      late: async (hh) => {
-        identity = new Identity({ dir: join(hh.dir, 'identity'), crops: hh.store.crops });
-        await identity.start();
-        return bindIdentity(identity.people, engine);
-      },
-    });
+    h = await startIdentityHarness();
+    ({ engine, identity } = h);
     admin = await setUpAdmin(h);
   });
-  after(async () => {
-    await h.close();
-    await identity.stop();
-    await engine.release();
-  });
+  after(() => h.close());
 
   it('creates a staff member and enrols real photos with feedback per photo', async () => {
     const created = await admin.json('POST', '/api/v1/staff', { name: 'Penny' });

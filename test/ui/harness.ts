@@ -3,6 +3,7 @@
  * as a camera when asked), and Debian's chromium driven by playwright-core. Screenshots go to the
  * git-ignored test-output/ui-screens/ (docs/ui-screens/ holds the copies shown in docs/ui.md).
  */
+import { after, before } from 'node:test';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -172,14 +173,16 @@ export async function signIn(page: Page, username = ADMIN.username, password = A
   await page.getByRole('navigation', { name: 'main' }).waitFor({ timeout: 30_000 });
 }
 
-/** A set-up appliance, its admin API and a browser page signed in as the admin; `close()` ends both. */
-export async function signedInAppliance(opts: ApplianceProcessOptions = {}): Promise<{
+export interface SignedInAppliance {
   app: ApplianceProcess;
   browser: Browser;
   call: Awaited<ReturnType<typeof adminApi>>;
   page: Page;
   close: () => Promise<void>;
-}> {
+}
+
+/** A set-up appliance, its admin API and a browser page signed in as the admin; `close()` ends both. */
+export async function signedInAppliance(opts: ApplianceProcessOptions = {}): Promise<SignedInAppliance> {
   const app = await ApplianceProcess.start(opts);
   const browser = await launchBrowser().catch(async (e) => {
     await app.close();
@@ -199,6 +202,16 @@ export async function signedInAppliance(opts: ApplianceProcessOptions = {}): Pro
     await close();
     throw e;
   }
+}
+
+/** A suite's signed-in appliance: filled in before its tests, closed after them. */
+export function signedInSuite(opts: ApplianceProcessOptions = {}): SignedInAppliance {
+  const suite = {} as SignedInAppliance;
+  before(async () => {
+    Object.assign(suite, await signedInAppliance(opts));
+  });
+  after(() => suite.close?.());
+  return suite;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -4,16 +4,8 @@
  * To add a page: write ui/appliance/pages/<name>.tsx with a default export, add a line here.
  */
 import { lazy } from 'preact-iso';
-import type { ComponentType } from 'preact';
+import type { PageRoute } from '../kit/page-frame.js';
 import { S } from './strings.js';
-
-export interface PageRoute {
-  path: string;
-  /** The nav entry; routes without one (details pages) are reached by links. */
-  label?: string;
-  permission: string;
-  component: ComponentType<any> & { preload?: () => Promise<unknown> };
-}
 
 /** Starts loading the page the address points at while the session is being checked (one round trip less). */
 export function preloadRoute(path: string): void {

@@ -2,10 +2,8 @@
  * The wire shapes HQ's page uses, inferred from the zod contracts (device/src/contracts/hq.ts and the
  * report answers of cloud-sync). Type-only imports: no schema code reaches the bundle.
  */
-import type { z } from 'zod';
+import type { Of } from '../kit/wire.js';
 import type * as Hq from '../../device/src/contracts/hq.js';
-
-type Of<T extends z.ZodType> = z.infer<T>;
 
 export type HqRole = Of<typeof Hq.HqRole>;
 export type MeView = Of<typeof Hq.MeView>;

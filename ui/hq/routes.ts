@@ -3,15 +3,8 @@
  * To add a page: write ui/hq/pages/<name>.tsx with a default export, add a line here.
  */
 import { lazy } from 'preact-iso';
-import type { ComponentType } from 'preact';
+import type { PageRoute } from '../kit/page-frame.js';
 import { S } from './strings.js';
-
-export interface PageRoute {
-  path: string;
-  label?: string;
-  permission: string;
-  component: ComponentType<any>;
-}
 
 export const routes: PageRoute[] = [
   { path: '/', label: S.nav.fleet, permission: 'fleet.read', component: lazy(() => import('./pages/fleet.js')) },

@@ -1,9 +1,10 @@
 /** Sign-in, first run and accepting an invite: the three ways into HQ before a session exists. */
 import { useState } from 'preact/hooks';
+import type { ComponentChildren } from 'preact';
 import { api, ApiError } from './api.js';
 import { Button, Form, TextField } from '../kit/components/forms.js';
 import { Note } from '../kit/components/feedback.js';
-import { useAction } from '../kit/hooks.js';
+import { useAction, type Action } from '../kit/hooks.js';
 import { S } from './strings.js';
 
 function explain(e: ApiError | null): ApiError | null {
@@ -13,13 +14,25 @@ function explain(e: ApiError | null): ApiError | null {
   return e;
 }
 
-function Centre({ title, intro, children }: { title: string; intro: string; children: preact.ComponentChildren }) {
+/** The one card of a way in: title, intro, an optional note, the form's fields and its submit button. */
+function EntryCard({ words, action, note, children }: {
+  words: { title: string; intro: string; submit: string };
+  action: Action<[], void>;
+  note?: ComponentChildren;
+  children: ComponentChildren;
+}) {
   return (
     <div class="centre">
       <main class="card" id="main">
-        <h1>{title}</h1>
-        <p class="muted">{intro}</p>
-        {children}
+        <h1>{words.title}</h1>
+        <p class="muted">{words.intro}</p>
+        {note}
+        <Form onSubmit={() => void action.run()} error={explain(action.error)} label={words.title}>
+          {children}
+          <div class="form-actions">
+            <Button kind="primary" type="submit" busy={action.busy}>{words.submit}</Button>
+          </div>
+        </Form>
       </main>
     </div>
   );
@@ -33,16 +46,10 @@ export function SignIn({ expired, onSignedIn }: { expired: boolean; onSignedIn: 
     onSignedIn();
   });
   return (
-    <Centre title={S.signIn.title} intro={S.signIn.intro}>
-      {expired && <Note kind="warn">{S.signIn.expired}</Note>}
-      <Form onSubmit={() => void run.run()} error={explain(run.error)} label={S.signIn.title}>
-        <TextField label={S.signIn.email} type="email" value={email} onValue={setEmail} autoComplete="username" autoCapitalize="none" required />
-        <TextField label={S.signIn.password} type="password" value={password} onValue={setPassword} autoComplete="current-password" required />
-        <div class="form-actions">
-          <Button kind="primary" type="submit" busy={run.busy}>{S.signIn.submit}</Button>
-        </div>
-      </Form>
-    </Centre>
+    <EntryCard words={S.signIn} action={run} note={expired && <Note kind="warn">{S.signIn.expired}</Note>}>
+      <TextField label={S.signIn.email} type="email" value={email} onValue={setEmail} autoComplete="username" autoCapitalize="none" required />
+      <TextField label={S.signIn.password} type="password" value={password} onValue={setPassword} autoComplete="current-password" required />
+    </EntryCard>
   );
 }
 
@@ -56,17 +63,12 @@ export function FirstRun({ onSignedIn }: { onSignedIn: () => void }) {
     onSignedIn();
   });
   return (
-    <Centre title={S.firstRun.title} intro={S.firstRun.intro}>
-      <Form onSubmit={() => void run.run()} error={explain(run.error)} label={S.firstRun.title}>
-        <TextField label={S.firstRun.code} hint={S.firstRun.codeHint} value={setupCode} onValue={setCode} autoComplete="off" autoCapitalize="characters" required />
-        <TextField label={S.firstRun.organisation} value={organisation} onValue={setOrg} autoComplete="organization" required />
-        <TextField label={S.firstRun.email} type="email" value={email} onValue={setEmail} autoComplete="username" required />
-        <TextField label={S.firstRun.password} hint={S.firstRun.passwordHint} type="password" value={password} onValue={setPassword} autoComplete="new-password" required minLength={10} />
-        <div class="form-actions">
-          <Button kind="primary" type="submit" busy={run.busy}>{S.firstRun.submit}</Button>
-        </div>
-      </Form>
-    </Centre>
+    <EntryCard words={S.firstRun} action={run}>
+      <TextField label={S.firstRun.code} hint={S.firstRun.codeHint} value={setupCode} onValue={setCode} autoComplete="off" autoCapitalize="characters" required />
+      <TextField label={S.firstRun.organisation} value={organisation} onValue={setOrg} autoComplete="organization" required />
+      <TextField label={S.firstRun.email} type="email" value={email} onValue={setEmail} autoComplete="username" required />
+      <TextField label={S.firstRun.password} hint={S.firstRun.passwordHint} type="password" value={password} onValue={setPassword} autoComplete="new-password" required minLength={10} />
+    </EntryCard>
   );
 }
 
@@ -78,13 +80,8 @@ export function AcceptInvite({ code }: { code: string }) {
     location.assign('/');
   });
   return (
-    <Centre title={S.invite.title} intro={S.invite.intro}>
-      <Form onSubmit={() => void run.run()} error={explain(run.error)} label={S.invite.title}>
-        <TextField label={S.invite.password} hint={S.invite.passwordHint} type="password" value={password} onValue={setPassword} autoComplete="new-password" required minLength={10} />
-        <div class="form-actions">
-          <Button kind="primary" type="submit" busy={run.busy}>{S.invite.submit}</Button>
-        </div>
-      </Form>
-    </Centre>
+    <EntryCard words={S.invite} action={run}>
+      <TextField label={S.invite.password} hint={S.invite.passwordHint} type="password" value={password} onValue={setPassword} autoComplete="new-password" required minLength={10} />
+    </EntryCard>
   );
 }

@@ -2,7 +2,7 @@
  * The wire shapes the pages use, inferred from the server's zod contracts (device/src/contracts/).
  * Type-only imports: no schema code reaches the browser bundle, and no shape is written twice.
  */
-import type { z } from 'zod';
+import type { In, Of } from './wire.js';
 import type * as Http from '../../device/src/contracts/http.js';
 import type * as Errors from '../../device/src/contracts/errors.js';
 import type * as Live from '../../device/src/contracts/live.js';
@@ -10,9 +10,6 @@ import type * as VisitC from '../../device/src/contracts/visit.js';
 import type * as Cam from '../../device/src/contracts/camera.js';
 import type * as SettingsC from '../../device/src/contracts/settings.js';
 import type * as FootfallC from '../../device/src/contracts/footfall.js';
-
-type Of<T extends z.ZodType> = z.infer<T>;
-type In<T extends z.ZodType> = z.input<T>;
 
 export type ErrorBody = Of<typeof Errors.ErrorBody>;
 export type UserView = Of<typeof Http.UserView>;

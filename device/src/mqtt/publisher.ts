@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BridgeHealth, OFFLINE, ONLINE, mqttTopics, topicContract, type BridgeInfo, type MqttTopics, type TopicName } from '../contracts/mqtt.js';
-import type { EventBus } from '../events.js';
+import type { ApplianceEvents, EventBus } from '../events.js';
 import type { Feature } from '../util/feature.js';
 import { createLogger, type Logger } from '../util/log.js';
 import type { InternalBus } from './broker.js';
@@ -53,25 +53,19 @@ export class MqttPublisher implements Feature {
     await this.publishInfo();
     void this.publishHealth();
     const { events } = this.opts;
-    const onFace = (e: unknown) => void this.send('faces', this.topics.faces, e);
-    const onVisit = (e: unknown) => void this.send('visits', this.topics.visits, e);
-    const onCounts = (e: unknown) => void this.send('counts', this.topics.counts, e);
-    const onFootfall = (e: unknown) => void this.send('footfall', this.topics.footfall, e);
-    const onFootfallCounts = (e: unknown) => void this.send('footfallCounts', this.topics.footfallCounts, e);
-    const onCamera = (e: { cameraId: string }) => void this.send('cameraStatus', (stats) => this.topics.cameraStatus((stats as { cameraId: string }).cameraId), e);
-    events.on('face', onFace);
-    events.on('visit', onVisit);
-    events.on('counts', onCounts);
-    events.on('footfall', onFootfall);
-    events.on('footfallCounts', onFootfallCounts);
-    events.on('cameraStatus', onCamera);
+    const forward = (name: TopicName, topicOf: string | ((valid: unknown) => string)) => (e: unknown) => void this.send(name, topicOf, e);
+    // Each bus event this bridge publishes, with the topic it goes to.
+    const handlers: Array<[keyof ApplianceEvents, (e: unknown) => void]> = [
+      ['face', forward('faces', this.topics.faces)],
+      ['visit', forward('visits', this.topics.visits)],
+      ['counts', forward('counts', this.topics.counts)],
+      ['footfall', forward('footfall', this.topics.footfall)],
+      ['footfallCounts', forward('footfallCounts', this.topics.footfallCounts)],
+      ['cameraStatus', forward('cameraStatus', (stats) => this.topics.cameraStatus((stats as { cameraId: string }).cameraId))],
+    ];
+    for (const [event, handler] of handlers) events.on(event, handler);
     this.detach = () => {
-      events.off('face', onFace);
-      events.off('visit', onVisit);
-      events.off('counts', onCounts);
-      events.off('footfall', onFootfall);
-      events.off('footfallCounts', onFootfallCounts);
-      events.off('cameraStatus', onCamera);
+      for (const [event, handler] of handlers) events.off(event, handler);
     };
     this.timer = setInterval(() => void this.publishHealth(), this.opts.healthIntervalSeconds * 1000);
     this.timer.unref();

@@ -1,11 +1,8 @@
 /** Types of the people pages' API (staff, customers, review, enrolment), inferred from the server's zod contracts. */
-import type { z } from 'zod';
+import type { In, Of } from '../../kit/wire.js';
 import type * as Http from '../../../device/src/contracts/http.js';
 import type * as Capture from '../../../device/src/contracts/enrol-capture.js';
 import type * as Review from '../../../device/src/contracts/review-groups.js';
-
-type Of<T extends z.ZodType> = z.infer<T>;
-type In<T extends z.ZodType> = z.input<T>;
 
 export type ForgetPreview = Of<typeof Http.ForgetPreview>;
 export type SampleView = Of<typeof Http.SampleView>;

@@ -3,6 +3,7 @@ import { CaptureParams, CaptureShotParams, CaptureView, EnrolCaptureRequest, Enr
 import { notFound, unwrap } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
+import { JPEG_RESPONSE, sendPrivateJpeg } from '../private-jpeg.js';
 
 /** Enrol from a camera (capture, review shots, enrol the kept ones) and from faces the box already saw. */
 export function enrolmentRoutes(deps: HttpDeps): AnyRoute[] {
@@ -39,11 +40,9 @@ export function enrolmentRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'One shot of a capture (JPEG face crop)',
       access: 'staff.write',
       params: CaptureShotParams,
-      response: { contentType: 'image/jpeg', description: 'JPEG' },
+      response: JPEG_RESPONSE,
       async handle({ params, res }) {
-        const jpeg = captures().shot(params.id, params.shotId);
-        if (!jpeg) throw notFound(`shot ${params.shotId} of capture ${params.id}`);
-        res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
+        sendPrivateJpeg(res, captures().shot(params.id, params.shotId), () => notFound(`shot ${params.shotId} of capture ${params.id}`));
       },
     }),
     route({

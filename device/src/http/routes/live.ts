@@ -1,13 +1,8 @@
-import type { Response } from 'express';
 import { CameraIdParams, CropParams, LiveQuery } from '../../contracts/http.js';
 import { HttpError, notFound } from '../errors.js';
 import { route, type AnyRoute } from '../route.js';
 import { need, type HttpDeps } from '../deps.js';
-
-/** Faces are personal data: never kept by shared caches. */
-function sendPrivateJpeg(res: Response, jpeg: Buffer): void {
-  res.status(200).set({ 'Content-Type': 'image/jpeg', 'Cache-Control': 'private, no-store' }).send(jpeg);
-}
+import { JPEG_RESPONSE, sendPrivateJpeg } from '../private-jpeg.js';
 
 /** Face images and live pictures: signed-in users only, never cached by shared caches. */
 export function liveRoutes(deps: HttpDeps): AnyRoute[] {
@@ -40,12 +35,11 @@ export function liveRoutes(deps: HttpDeps): AnyRoute[] {
       summary: "The camera's latest frame as an annotated JPEG",
       access: 'live.view',
       params: CameraIdParams,
-      response: { contentType: 'image/jpeg', description: 'JPEG' },
+      response: JPEG_RESPONSE,
       async handle({ params, res }) {
         knownCamera(params.id);
         const jpeg = await need(deps.live, 'live view').snapshot(params.id);
-        if (!jpeg) throw new HttpError(503, 'unavailable', `camera ${params.id} has not delivered a frame yet`);
-        sendPrivateJpeg(res, jpeg);
+        sendPrivateJpeg(res, jpeg, () => new HttpError(503, 'unavailable', `camera ${params.id} has not delivered a frame yet`));
       },
     }),
     route({
@@ -66,11 +60,9 @@ export function liveRoutes(deps: HttpDeps): AnyRoute[] {
       summary: 'A stored face crop (JPEG)',
       access: 'faces.view',
       params: CropParams,
-      response: { contentType: 'image/jpeg', description: 'JPEG' },
+      response: JPEG_RESPONSE,
       async handle({ params, res }) {
-        const jpeg = await need(deps.crops, 'face crops').read(params.cropId);
-        if (!jpeg) throw notFound(`crop ${params.cropId}`);
-        sendPrivateJpeg(res, jpeg);
+        sendPrivateJpeg(res, await need(deps.crops, 'face crops').read(params.cropId), () => notFound(`crop ${params.cropId}`));
       },
     }),
   ];
