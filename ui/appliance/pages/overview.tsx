@@ -74,7 +74,8 @@ export function CameraState({ state }: { state: string }) {
 function Feed({ entries }: { entries: FeedEntry[] }) {
   if (entries.length === 0) return <Empty>{S.overview.feedEmpty}</Empty>;
   return (
-    <ul class="feed" aria-label={S.overview.feed}>
+    // Focusable: once arrivals overflow it scrolls, and keyboard users must be able to scroll it.
+    <ul class="feed" aria-label={S.overview.feed} tabIndex={0}>
       {entries.map((e) => (
         <li key={e.key}>
           <CropImage cropId={e.visit.bestCropId} alt={e.visit.personId} />
