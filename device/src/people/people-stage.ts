@@ -2,7 +2,7 @@
  * The pipeline's person step, per camera: detect people, track them, bind face tracks to the person holding the
  * face, and count them against the camera's lines and zones into the footfall counter. A face decision on a bound
  * face track gives the person track its identity (the counted entrant is then "captured"); a person who never
- * shows a face is still counted.
+ * shows a face is still counted. A counted entrant is one visit (person-visits.ts): its face's, or its own.
  */
 import type { CameraFrame } from '../frame/frame.js';
 import type { CameraConfig } from '../contracts/camera.js';
@@ -13,6 +13,7 @@ import { centerOf } from '../tracking/geometry.js';
 import { anchorOf, CameraCounting, type Crossing, type ZoneStay } from './camera-counting.js';
 import type { PersonDetection, PersonDetector } from './person-detector.js';
 import { PersonTracker, type PersonTrack, type PersonTrackerOptions } from './person-tracker.js';
+import { PersonVisits, type FaceVisit, type VisitorSink } from './person-visits.js';
 
 /** What the footfall counter takes from the people stage (FootfallCounter has it). */
 export type FootfallSink = Pick<FootfallCounter, 'record' | 'identified' | 'stayed' | 'occupancy'>;
@@ -41,6 +42,16 @@ export interface CameraPeopleStats {
   exits: number;
 }
 
+/** Visits of counted entrants, site-wide. */
+export interface PeopleVisitStats {
+  /** Entrants who joined the visit of one of their faces. */
+  joinedFaceVisit: number;
+  /** Entrants no face accounted for: an unidentified visit each. */
+  ownVisit: number;
+  /** Ended entrants waiting for a face track of theirs to end. */
+  waiting: number;
+}
+
 class CameraPeople {
   readonly tracker: PersonTracker;
   readonly counting: CameraCounting;
@@ -60,8 +71,24 @@ export class PeopleStage {
   private readonly cameras = new Map<string, CameraPeople>();
   /** Face track → the person track that held it. */
   private readonly faceOwner = new Map<string, PersonTrack>();
+  private visits: PersonVisits | null = null;
 
   constructor(private readonly deps: PeopleStageDeps) {}
+
+  /** Where counted entrants' visits go (the pipeline connects its sighting relay); without it, footfall only. */
+  connectVisits(sink: VisitorSink): void {
+    this.visits = new PersonVisits(sink);
+  }
+
+  /** A face track ended (or an ended one was decided late) and its sightings went to `visit`. */
+  faceEnded(faceTrackId: string, visit: FaceVisit | null): void {
+    this.visits?.faceEnded(faceTrackId, visit);
+  }
+
+  visitStats(): PeopleVisitStats {
+    const v = this.visits;
+    return { joinedFaceVisit: v?.joined ?? 0, ownVisit: v?.own ?? 0, waiting: v?.pending ?? 0 };
+  }
 
   /** What runs on a camera (faces only when the camera is unknown). */
   mode(cameraId: string): AnalysisMode {
@@ -163,6 +190,7 @@ export class PeopleStage {
       if (!best) continue;
       best.faceTrackIds.add(f.trackId);
       this.faceOwner.set(f.trackId, best);
+      this.visits?.held(best, f.trackId);
     }
   }
 
@@ -172,6 +200,7 @@ export class PeopleStage {
       const { crossings, stays } = cam.counting.end(t, Math.min(at, t.lastSeenAt));
       this.report(cam, crossings, stays);
       for (const f of t.faceTrackIds) if (this.faceOwner.get(f) === t) this.faceOwner.delete(f);
+      this.visits?.personEnded(t);
     }
   }
 
@@ -179,8 +208,10 @@ export class PeopleStage {
     for (const c of crossings) {
       const e = this.deps.footfall.record(c);
       if (!e.counted) continue;
-      if (c.direction === 'in') cam.entries++;
-      else cam.exits++;
+      if (c.direction === 'in') {
+        cam.entries++;
+        c.track.countedIn = true;
+      } else cam.exits++;
     }
     if (stays.length) this.deps.footfall.stayed(cam.tracker.cameraId, stays);
   }

@@ -114,10 +114,14 @@ export class AnalysisPipeline implements Feature {
     this.recognition = deps.recognition;
     this.log = deps.log ?? createLogger('pipeline');
     this.clock = deps.clock ?? systemClock;
-    this.relay = new SightingRelay(deps.visits, this.log);
-    this.decider = timedDecider(deps.decider, this.timings);
     const people = deps.people;
-    if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
+    this.relay = new SightingRelay(deps.visits, this.log, people ? (faceTrackId, visit) => people.faceEnded(faceTrackId, visit) : undefined);
+    this.decider = timedDecider(deps.decider, this.timings);
+    if (people) {
+      deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
+      // Counted entrants become visits through the same relay as faces (one visit per person).
+      people.connectVisits(this.relay);
+    }
   }
 
   /** Adds a watcher of analysed faces; returns its removal. */
