@@ -4,7 +4,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
-import { type adminApi, screenshot, seriousViolations, signedInAppliance, until } from './harness.js';
+import { join } from 'node:path';
+import { type adminApi, screensDir, screenshot, seriousViolations, signedInAppliance, until } from './harness.js';
 
 describe('footfall on the appliance page, in a real browser', () => {
   let call: Awaited<ReturnType<typeof adminApi>>;
@@ -128,7 +129,7 @@ describe('footfall on the appliance page, in a real browser', () => {
     await editor.getByRole('group', { name: 'Zone 2' }).waitFor();
     assert.ok(near(await pointsIn('Zone 2', 'Corners (x,y …)'), corners), 'the zone has the four clicked corners');
     assert.equal(await drawing.locator('polygon').count(), 2);
-    await page.locator('.counting-preview').screenshot({ path: 'test-output/ui-screens/camera-counting-drawing.png' });
+    await page.locator('.counting-preview').screenshot({ path: join(screensDir, 'camera-counting-drawing.png') });
 
     // Select the old whole-picture zone by clicking where only it is, and delete it.
     await inView();
