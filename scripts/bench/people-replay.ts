@@ -6,8 +6,9 @@
  */
 import { CameraConfig, type CameraConfigInput } from '../../device/src/contracts/camera.js';
 import type { FootfallCounts, FootfallEvent } from '../../device/src/contracts/footfall.js';
+import type { Visit } from '../../device/src/contracts/visit.js';
 import { FootfallCounter, FootfallData } from '../../device/src/footfall/footfall-counter.js';
-import { PeopleStage, type CameraPeopleStats } from '../../device/src/people/people-stage.js';
+import { PeopleStage, type CameraPeopleStats, type PeopleVisitStats } from '../../device/src/people/people-stage.js';
 import type { PersonDetector } from '../../device/src/people/person-detector.js';
 import type { FaceEngine } from '../../device/src/vision/engine.js';
 import type { RgbFrame } from '../../device/src/frame/frame.js';
@@ -25,6 +26,10 @@ export interface OneByOneReplay {
   samples: OccupancySample[];
   people: CameraPeopleStats[];
   counts: FootfallCounts;
+  /** Every visit the replay made (faces' and counted people's), as it stands at the end. */
+  visits: Visit[];
+  /** How counted entrants became visits. */
+  visitors: PeopleVisitStats;
   framesAnalysed: number;
   sceneChanges: number;
   wallMs: number;
@@ -81,13 +86,20 @@ export async function replayClip(engine: FaceEngine, detector: PersonDetector, c
     }
     // The clip ended: everyone still tracked is gone (at the clip's time, past the occlusion budget).
     for (const id of configs.keys()) stage.endTracks(id, last + 2000);
+    // And their faces: a counted person's visit is settled once the face tracks it held have ended.
+    for (const id of configs.keys()) await rig.pipeline.endTracks(id);
     await footfall.settled();
     const stats = rig.pipeline.stats();
+    const visits = new Map<string, Visit>();
+    for (const e of rig.visitEvents) visits.set(e.after.id, e.after);
+    for (const v of rig.visits.openVisits()) visits.set(v.id, v);
     return {
       events,
       samples,
       people: stage.stats(),
       counts: footfall.counts(),
+      visits: [...visits.values()],
+      visitors: stage.visitStats(),
       framesAnalysed: stats.cameras.reduce((n, c) => n + c.analysedFrames, 0),
       sceneChanges: stats.cameras.reduce((n, c) => n + c.sceneChanges, 0),
       wallMs: performance.now() - started,

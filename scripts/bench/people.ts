@@ -5,8 +5,8 @@
  *               (a zone around the floor): entries, exits, id switches (person tracks beyond one per person);
  *               `occupancy`: share of frames where the zone's occupancy (and the line's in − out) equals the
  *               CSV's, over all frames and leaving out ±1 s around each CSV change (read by eye to ±1 s), and the
- *               mean absolute error
- *   detector    person detector ms per frame at the clip's 768×432 (letterboxed to 256²; median, p90), and recall on
+ *               mean absolute error; `visits`: the visits each camera's counted people made (one per person)
+ *   detector    person detector ms per frame at the clip's 768×432 (letterboxed to 192×128; median, p90), and recall on
  *               every 5th frame: person frames (inside a CSV stay, ±1 s left out) with a person found, empty frames
  *               with one found (false positives)
  *   pipelineFps analysed frames per second per camera with faces and persons both on, 1 and 4 cameras, on
@@ -65,6 +65,7 @@ async function benchOneByOne(engine: FaceEngine, detector: PersonDetector) {
     line: { entries: count('line', 'in'), exits: count('line', 'out'), idSwitches: Math.max(0, started('line') - people.length), personTracks: started('line') },
     zone: { entries: count('zone', 'in'), exits: count('zone', 'out'), idSwitches: Math.max(0, started('zone') - people.length), personTracks: started('zone') },
     occupancy: { zone: occupancy((s) => s.byCamera.zone ?? 0), line: occupancy((s) => lineOccupancyAt(s.seconds)) },
+    visits: { line: r.visits.filter((v) => v.cameras.includes('line')).length, zone: r.visits.filter((v) => v.cameras.includes('zone')).length },
     framesAnalysed: r.framesAnalysed,
     replaySeconds: round(r.wallMs / 1000),
   };

@@ -10,7 +10,7 @@ import type { PersonTrack } from '../../device/src/people/person-tracker.js';
 import { setUpAdmin, startHarness, userClient, type Client, type Harness } from './harness.js';
 
 function track(id: string, personId: string | null = null): PersonTrack {
-  return { id, cameraId: 'door', box: { x: 0, y: 0, width: 10, height: 20 }, score: 0.6, velocity: { vx: 0, vy: 0 }, firstSeenAt: 0, lastSeenAt: 0, hits: 5, confirmed: true, faceTrackIds: new Set(), personId };
+  return { id, cameraId: 'door', box: { x: 0, y: 0, width: 10, height: 20 }, score: 0.6, velocity: { vx: 0, vy: 0 }, firstSeenAt: 0, lastSeenAt: 0, hits: 5, confirmed: true, faceTrackIds: new Set(), personId, countedIn: false };
 }
 
 describe('footfall over HTTP', () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { maxAbsDiff } from './max-abs-diff.js';
 import { loadModels, type ModelSet } from '../../device/src/vision/model-registry.js';
 import { decodeMovenet, MOVENET_INSTANCES, MOVENET_KEYPOINTS, MOVENET_ROW, type MovenetHeads } from '../../device/src/people/movenet-decode.js';
-import { inputShape, letterbox, PersonDetector } from '../../device/src/people/person-detector.js';
+import { DEFAULT_PERSON_INPUT, inputShape, letterbox, PersonDetector } from '../../device/src/people/person-detector.js';
 import { loadMovenetReference, type MovenetReference } from './movenet-tfjs-reference.js';
 import { oneByOneFrames } from '../people/one-by-one.js';
 
@@ -50,8 +50,8 @@ async function samples(): Promise<Sample[]> {
   for await (const { frame, index, seconds } of oneByOneFrames()) {
     if (!wanted.has(index)) continue;
     out.push(prepared(frame, { width: SIZE, height: SIZE, scale: SIZE / Math.max(frame.width, frame.height) }, seconds));
-    // The detector's own input for a 16:9 frame is not square (256×160): check that shape too.
-    if (seconds === 33) out.push(prepared(frame, inputShape(frame, SIZE), seconds));
+    // The detector's own input for a 16:9 frame is not square (192×128 at its default size): check that shape too.
+    if (seconds === 33) out.push(prepared(frame, inputShape(frame, DEFAULT_PERSON_INPUT), seconds));
     if (out.length === wanted.size + 1) break;
   }
   return out;

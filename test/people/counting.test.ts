@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 function track(id: string, confirmed = true): PersonTrack {
-  return { id, cameraId: 'cam', box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, velocity: { vx: 0, vy: 0 }, firstSeenAt: 0, lastSeenAt: 0, hits: 3, confirmed, faceTrackIds: new Set(), personId: null };
+  return { id, cameraId: 'cam', box: { x: 0, y: 0, width: 1, height: 1 }, score: 0.5, velocity: { vx: 0, vy: 0 }, firstSeenAt: 0, lastSeenAt: 0, hits: 3, confirmed, faceTrackIds: new Set(), personId: null, countedIn: false };
 }
 
 /** A horizontal door line at y = 0.5 from left to right; walking along it, "right" is down the image (y > 0.5). */

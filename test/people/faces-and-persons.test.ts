@@ -1,7 +1,8 @@
 /**
  * Faces and persons together on hamilton.mp4 (people whose faces are seen; Lin-Manuel Miranda enrolled as staff):
  * faces are bound to the person holding them, so counted people gain the identity of their face — the capture
- * rate is above zero — while every person is counted whether or not a face was decided.
+ * rate is above zero — while every person is counted whether or not a face was decided. A counted person with a
+ * face joins that face's visit: the visits are the faces-only run's, plus one per counted person no face covered.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -27,14 +28,16 @@ async function* everyThird() {
 let engine: FaceEngine;
 let models: ModelSet;
 let replay: OneByOneReplay;
+let facesOnly: OneByOneReplay;
 
 before(async () => {
   engine = await FaceEngine.create();
   models = await loadModels({ ids: ['movenet-multipose'] });
   const whole = { id: 'stage', name: 'Stage', polygon: [{ x: 0, y: 0 }, { x: 1, y: 0 }, { x: 1, y: 1 }, { x: 0, y: 1 }] };
-  replay = await replayClip(engine, new PersonDetector(models.get('movenet-multipose').session), [
-    { id: 'stage', name: 'Stage', url: `file://${HAMILTON}`, analyse: 'both', zones: [whole] },
-  ], everyThird(), FPS);
+  const detector = new PersonDetector(models.get('movenet-multipose').session);
+  const stage = { id: 'stage', name: 'Stage', url: `file://${HAMILTON}`, zones: [whole] };
+  replay = await replayClip(engine, detector, [{ ...stage, analyse: 'both' }], everyThird(), FPS);
+  facesOnly = await replayClip(engine, detector, [{ ...stage, analyse: 'faces' }], everyThird(), FPS);
 }, { timeout: 600_000 });
 after(async () => {
   await models?.release();
@@ -50,4 +53,18 @@ test('people on stage are counted, and those whose face was identified are captu
   assert.ok(replay.counts.captureRateToday! > 0 && replay.counts.captureRateToday! <= 1);
   const stage = replay.people.find((p) => p.cameraId === 'stage');
   assert.ok(stage && stage.personsSeen > 0);
+});
+
+test('visits stay one per person: a counted person with a face adds no visit to the faces-only run', (t) => {
+  const faceVisit = (v: { personId: string }) => !v.personId.startsWith('U-p-');
+  const describe = (vs: OneByOneReplay['visits']) => vs.filter(faceVisit).map((v) => `${v.kind} ${v.kind === 'unidentified' ? 'U' : v.personId}`).sort();
+  const own = replay.visits.filter((v) => !faceVisit(v));
+  t.diagnostic(`faces-only visits ${facesOnly.visits.length}; both: ${replay.visits.length} (${own.length} of counted people no face covered); entrants ${replay.counts.entriesToday}; visitors ${JSON.stringify(replay.visitors)}`);
+  assert.ok(facesOnly.visits.some((v) => v.kind === 'staff'), 'the staff member on stage has a visit');
+  assert.deepEqual(describe(replay.visits), describe(facesOnly.visits), 'the same face visits as with faces only: none doubled');
+  assert.ok(replay.visitors.joinedFaceVisit >= 1, 'some counted people joined their face’s visit');
+  assert.equal(own.length, replay.visitors.ownVisit);
+  assert.ok(own.every((v) => v.kind === 'unidentified'));
+  assert.equal(replay.visitors.joinedFaceVisit + replay.visitors.ownVisit, replay.counts.entriesToday, 'every entrant is in exactly one visit');
+  assert.equal(replay.visitors.waiting, 0);
 });

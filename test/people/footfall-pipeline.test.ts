@@ -78,3 +78,28 @@ test('the floor zone counts six in and six out, and its occupancy follows the CS
   const floor = replay.counts.zones.find((z) => z.zoneId === 'floor');
   assert.ok(floor?.meanDwellSeconds && floor.meanDwellSeconds > 8 && floor.meanDwellSeconds < 25, `mean dwell ${floor?.meanDwellSeconds}`);
 });
+
+test('each counted person is one unidentified visit; a second camera on the door adds none', () => {
+  const of = (cameraId: string) => replay.visits.filter((v) => v.cameras.includes(cameraId));
+  const door = of('door').sort((a, b) => a.arrivedAt.localeCompare(b.arrivedAt));
+  assert.equal(door.length, 6, `door visits: ${door.map((v) => `${v.personId} ${v.arrivedAt}`).join(', ')}`);
+  assert.ok(door.every((v) => v.kind === 'unidentified'), 'nobody was identified');
+  door.forEach((v, i) => {
+    const arrived = (Date.parse(v.arrivedAt) - replay.clipStart) / 1000;
+    if (v.personId.startsWith('U-p-door-')) {
+      // A visit of the person track itself: from when the person appeared.
+      assert.ok(Math.abs(arrived - people[i].entersS) <= 3, `visit ${i + 1} arrived at ${arrived} s, CSV ${people[i].entersS} s`);
+    } else {
+      // The face detector took something on this person's head for a face (a track of its own): the person joined
+      // that face's visit, which arrived when the "face" was first seen, during the person's stay.
+      assert.ok(arrived >= people[i].entersS - 3 && arrived <= people[i].leavesS, `visit ${i + 1} (${v.personId}) arrived at ${arrived} s`);
+    }
+    assert.ok(v.dwellSeconds >= 5, `visit ${i + 1} stayed ${v.dwellSeconds} s`);
+  });
+  assert.ok(door.filter((v) => v.personId.startsWith('U-p-door-')).length >= 4, 'most are visits of faceless person tracks');
+  assert.equal(of('door-b').length, 0, 'entries the door already counted make no second visit');
+  assert.equal(of('floor').length, 6, 'the floor camera (its own door) counts its six entrants');
+  assert.equal(replay.visitors.joinedFaceVisit + replay.visitors.ownVisit, 12, JSON.stringify(replay.visitors));
+  assert.equal(replay.visitors.waiting, 0);
+  assert.equal(replay.visits.length, 12, 'and no other visit');
+});

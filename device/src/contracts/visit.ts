@@ -33,14 +33,15 @@ export type Demographics = z.infer<typeof Demographics>;
 /**
  * Whose visit: staff (attendance), customer (an anonymous, returning-capable id), or unidentified: a real face
  * track (stable over frames, started by a confident detection) that was never good enough to identify, e.g. too
- * small or blurred. Unidentified visitors count as visitors; they never become customers or enter the gallery.
+ * small or blurred, or a person counted entering by their body whose face was never seen. Unidentified visitors
+ * count as visitors; they never become customers or enter the gallery.
  */
 export const VisitKind = z.enum(['staff', 'customer', 'unidentified']);
 export type VisitKind = z.infer<typeof VisitKind>;
 
 export const Visit = z.object({
   id: z.string().min(1).max(64),
-  /** `S-…` for staff, `C-000123` for customers, `U-…` (one per track) for unidentified visitors. Never a customer's name. */
+  /** `S-…` for staff, `C-000123` for customers, `U-…` (one per face or person track) for unidentified visitors. Never a customer's name. */
   personId: z.string().min(1).max(64),
   kind: VisitKind,
   arrivedAt: IsoTime,

@@ -2,17 +2,18 @@
  * The pipeline's person step, per camera: detect people, track them, bind face tracks to the person holding the
  * face, and count them against the camera's lines and zones into the footfall counter. A face decision on a bound
  * face track gives the person track its identity (the counted entrant is then "captured"); a person who never
- * shows a face is still counted.
+ * shows a face is still counted. A counted entrant is one visit (person-visits.ts): its face's, or its own.
  */
 import type { CameraFrame } from '../frame/frame.js';
 import type { CameraConfig } from '../contracts/camera.js';
 import type { AnalysisMode } from '../contracts/footfall.js';
 import type { Box } from '../contracts/live.js';
 import type { FootfallCounter } from '../footfall/footfall-counter.js';
-import { centerOf } from '../tracking/geometry.js';
+import { centerOf, predictBox } from '../tracking/geometry.js';
 import { anchorOf, CameraCounting, type Crossing, type ZoneStay } from './camera-counting.js';
 import type { PersonDetection, PersonDetector } from './person-detector.js';
 import { PersonTracker, type PersonTrack, type PersonTrackerOptions } from './person-tracker.js';
+import { PersonVisits, type FaceVisit, type VisitorSink } from './person-visits.js';
 
 /** What the footfall counter takes from the people stage (FootfallCounter has it). */
 export type FootfallSink = Pick<FootfallCounter, 'record' | 'identified' | 'stayed' | 'occupancy'>;
@@ -23,7 +24,18 @@ export interface PeopleStageDeps {
   camera: (cameraId: string) => CameraConfig | undefined;
   footfall: FootfallSink;
   tracker?: Partial<PersonTrackerOptions>;
+  /** Least time between two person detections on one camera (ms; default PERSON_DETECT_INTERVAL_MS, 0 = every frame). */
+  detectIntervalMs?: number;
 }
+
+/**
+ * The person detector runs on a camera's frame only when this long has passed since its last run there; frames
+ * between go on with the person tracks' predicted boxes (faces are still bound to them). People walk about 1.4 m/s:
+ * 5–6 looks a second move a person ~25 cm between looks, far less than a counting line's margin either side, and
+ * the clip's counts are exact at 5 looks a second (docs/footfall.md). At 10 analysed frames a second it halves the
+ * detector's cost; a slower camera (under 5.5 fps) is detected on every frame.
+ */
+export const PERSON_DETECT_INTERVAL_MS = 180;
 
 export interface FaceOnFrame {
   trackId: string;
@@ -41,6 +53,16 @@ export interface CameraPeopleStats {
   exits: number;
 }
 
+/** Visits of counted entrants, site-wide. */
+export interface PeopleVisitStats {
+  /** Entrants who joined the visit of one of their faces. */
+  joinedFaceVisit: number;
+  /** Entrants no face accounted for: an unidentified visit each. */
+  ownVisit: number;
+  /** Ended entrants waiting for a face track of theirs to end. */
+  waiting: number;
+}
+
 class CameraPeople {
   readonly tracker: PersonTracker;
   readonly counting: CameraCounting;
@@ -49,6 +71,8 @@ class CameraPeople {
   exits = 0;
   /** Person tracks on the latest analysed frame (live view). */
   latest: PersonTrack[] = [];
+  /** Time of the last person detection on this camera. */
+  detectedAt = -Infinity;
 
   constructor(cameraId: string, opts?: Partial<PersonTrackerOptions>) {
     this.tracker = new PersonTracker(cameraId, opts);
@@ -60,17 +84,50 @@ export class PeopleStage {
   private readonly cameras = new Map<string, CameraPeople>();
   /** Face track → the person track that held it. */
   private readonly faceOwner = new Map<string, PersonTrack>();
+  private visits: PersonVisits | null = null;
 
   constructor(private readonly deps: PeopleStageDeps) {}
+
+  /** Where counted entrants' visits go (the pipeline connects its sighting relay); without it, footfall only. */
+  connectVisits(sink: VisitorSink): void {
+    this.visits = new PersonVisits(sink);
+  }
+
+  /** A face track ended (or an ended one was decided late) and its sightings went to `visit`. */
+  faceEnded(faceTrackId: string, visit: FaceVisit | null): void {
+    this.visits?.faceEnded(faceTrackId, visit);
+  }
+
+  visitStats(): PeopleVisitStats {
+    const v = this.visits;
+    return { joinedFaceVisit: v?.joined ?? 0, ownVisit: v?.own ?? 0, waiting: v?.pending ?? 0 };
+  }
 
   /** What runs on a camera (faces only when the camera is unknown). */
   mode(cameraId: string): AnalysisMode {
     return this.deps.camera(cameraId)?.analyse ?? 'faces';
   }
 
+  /** Whether the person detector should look at this camera's frame at `at` (else `carry` the tracks over it). */
+  detectDue(cameraId: string, at: number): boolean {
+    const last = this.cameras.get(cameraId)?.detectedAt ?? -Infinity;
+    return at - last >= (this.deps.detectIntervalMs ?? PERSON_DETECT_INTERVAL_MS) || at < last;
+  }
+
   /** People on the frame (the detection step; `update` takes its result with the frame's faces). */
   detect(frame: CameraFrame): Promise<PersonDetection[]> {
     return this.deps.detector.detect(frame);
+  }
+
+  /**
+   * A frame between two person detections: the frame's faces are bound to the person tracks where their boxes are
+   * predicted to be now; tracks and counts wait for the next detection.
+   */
+  carry(cameraId: string, at: number, faces: readonly FaceOnFrame[]): void {
+    const cam = this.cameras.get(cameraId);
+    if (!cam || !faces.length) return;
+    const live = cam.tracker.active;
+    this.bind(live, faces, live.map((t) => predictBox(t.box, t.velocity, at - t.lastSeenAt)));
   }
 
   /** Tracks the frame's people, binds the frame's faces to them and counts. Returns the person tracks on this frame. */
@@ -79,9 +136,10 @@ export class PeopleStage {
     const config = this.deps.camera(frame.cameraId);
     cam.counting.configure({ lines: config?.lines ?? [], zones: config?.zones ?? [] });
     const { seen, ended } = cam.tracker.update(at, detections);
+    cam.detectedAt = at;
     cam.personsSeen += detections.length;
     this.finish(cam, ended, at);
-    this.bind(seen, faces);
+    this.bind(seen, faces, seen.map((t) => t.box));
     for (const t of seen) {
       const { crossings, stays } = cam.counting.observe(t, at, anchorOf(t.box, frame.width, frame.height));
       this.report(cam, crossings, stays);
@@ -151,18 +209,20 @@ export class PeopleStage {
    * A face belongs to the person whose box holds its centre in the upper half (the head end); among several
    * such boxes, the smallest (the nearest fit).
    */
-  private bind(people: readonly PersonTrack[], faces: readonly FaceOnFrame[]): void {
+  private bind(people: readonly PersonTrack[], faces: readonly FaceOnFrame[], boxes: readonly Box[]): void {
     for (const f of faces) {
       const c = centerOf(f.box);
       let best: PersonTrack | null = null;
-      for (const p of people) {
-        const b = p.box;
+      let bestArea = Infinity;
+      for (let i = 0; i < people.length; i++) {
+        const b = boxes[i];
         if (c.x < b.x || c.x > b.x + b.width || c.y < b.y || c.y > b.y + b.height / 2) continue;
-        if (!best || b.width * b.height < best.box.width * best.box.height) best = p;
+        if (b.width * b.height < bestArea) [best, bestArea] = [people[i], b.width * b.height];
       }
       if (!best) continue;
       best.faceTrackIds.add(f.trackId);
       this.faceOwner.set(f.trackId, best);
+      this.visits?.held(best, f.trackId);
     }
   }
 
@@ -172,6 +232,7 @@ export class PeopleStage {
       const { crossings, stays } = cam.counting.end(t, Math.min(at, t.lastSeenAt));
       this.report(cam, crossings, stays);
       for (const f of t.faceTrackIds) if (this.faceOwner.get(f) === t) this.faceOwner.delete(f);
+      this.visits?.personEnded(t);
     }
   }
 
@@ -179,8 +240,10 @@ export class PeopleStage {
     for (const c of crossings) {
       const e = this.deps.footfall.record(c);
       if (!e.counted) continue;
-      if (c.direction === 'in') cam.entries++;
-      else cam.exits++;
+      if (c.direction === 'in') {
+        cam.entries++;
+        c.track.countedIn = true;
+      } else cam.exits++;
     }
     if (stays.length) this.deps.footfall.stayed(cam.tracker.cameraId, stays);
   }

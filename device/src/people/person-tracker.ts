@@ -21,10 +21,12 @@ export interface PersonTrack {
   hits: number;
   /** Confirmed tracks are people; unconfirmed ones may still be noise (never counted). */
   confirmed: boolean;
-  /** Face tracks whose face this person's box held (bound by PersonFaceBinder). */
+  /** Face tracks whose face this person's box held (bound by the people stage). */
   faceTrackIds: Set<string>;
   /** The identity decided for one of those faces (S-… / C-…), once there is one. */
   personId: string | null;
+  /** A counted entry (a counted `in` crossing): the track is a visitor and gets a visit (person-visits.ts). */
+  countedIn: boolean;
 }
 
 export interface PersonTrackerOptions {
@@ -112,6 +114,7 @@ export class PersonTracker {
       confirmed: this.opts.confirmHits <= 1,
       faceTrackIds: new Set(),
       personId: null,
+      countedIn: false,
     };
     this.tracks.push(t);
     this.started++;

@@ -114,10 +114,14 @@ export class AnalysisPipeline implements Feature {
     this.recognition = deps.recognition;
     this.log = deps.log ?? createLogger('pipeline');
     this.clock = deps.clock ?? systemClock;
-    this.relay = new SightingRelay(deps.visits, this.log);
-    this.decider = timedDecider(deps.decider, this.timings);
     const people = deps.people;
-    if (people) deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
+    this.relay = new SightingRelay(deps.visits, this.log, people ? (faceTrackId, visit) => people.faceEnded(faceTrackId, visit) : undefined);
+    this.decider = timedDecider(deps.decider, this.timings);
+    if (people) {
+      deps.bus.on('face', (e) => people.faceDecided(e.trackId, e.personId));
+      // Counted entrants become visits through the same relay as faces (one visit per person).
+      people.connectVisits(this.relay);
+    }
   }
 
   /** Adds a watcher of analysed faces; returns its removal. */
@@ -282,9 +286,11 @@ export class AnalysisPipeline implements Feature {
     const mode = people?.mode(frame.cameraId) ?? 'faces';
     // Person detection runs while the face steps run (both mostly wait on onnxruntime's threads); the person
     // tracks are updated after the faces, which they bind.
-    const persons = people && mode !== 'faces' ? timed(() => people.detect(frame)) : null;
+    // Between two person detections (people.detectDue) the person tracks are carried over on their predictions.
+    const persons = people && mode !== 'faces' && people.detectDue(frame.cameraId, at) ? timed(() => people.detect(frame)) : null;
     const faces = mode === 'persons' ? [] : await this.analyseFaces(frame, at, cam, t0);
     if (mode === 'persons') cam.update(frame, at, []);
+    if (people && mode !== 'faces' && !persons) people.carry(frame.cameraId, at, faces);
     if (people && persons) {
       const { value, ms } = await persons;
       const tu = performance.now();

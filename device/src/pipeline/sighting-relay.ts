@@ -3,6 +3,7 @@ import type { IdentityDecision, TrackedFace, TrackSummary } from '../tracking/ty
 import type { Logger } from '../util/log.js';
 import type { Result } from '../util/result.js';
 import type { Sighting } from '../visits/sighting.js';
+import type { BodySeen, FaceVisit, VisitorSink } from '../people/person-visits.js';
 
 /** Where decided sightings go (the VisitTracker). */
 export interface SightingSink {
@@ -34,8 +35,10 @@ interface Relayed {
  * beats the best. Demographics are decided over the whole track and sent once, when it ends.
  * A real track that ends never identified (too small, too blurred, or never sure) becomes ONE visit of an
  * unidentified visitor (`U-<track id>`, from its first to its last frame): counted, never a customer.
+ * People counted by their bodies (person-visits.ts) join the visit of one of their faces, or become one
+ * unidentified visitor each; `faceVisit` tells the people stage where each ended face track's sightings went.
  */
-export class SightingRelay {
+export class SightingRelay implements VisitorSink {
   private readonly tracks = new Map<string, Relayed>();
   /** Ended tracks that became unidentified visitors: track id → the visitor's id. */
   private readonly unidentified = new Map<string, string>();
@@ -47,6 +50,7 @@ export class SightingRelay {
   constructor(
     private readonly sink: SightingSink,
     private readonly log: Logger,
+    private readonly faceVisit: (faceTrackId: string, visit: FaceVisit | null) => void = () => {},
   ) {}
 
   /** A track's decision was made or changed. */
@@ -97,25 +101,42 @@ export class SightingRelay {
   ended(trackId: string, summary?: TrackSummary<TrackedFace>): void {
     const relayed = this.tracks.get(trackId);
     this.tracks.delete(trackId);
-    if (!summary) return;
+    if (!summary) return this.faceVisit(trackId, relayed ? { personId: relayed.personId, kind: relayed.kind } : null);
     const demographics = { age: summary.ageMedian, gender: summary.gender, genderConfidence: summary.genderConfidence };
     if (relayed) {
       const { personId, kind } = relayed;
       if (summary.ageMedian !== null || summary.genderConfidence !== null) this.send({ personId, kind, cameraId: summary.cameraId, at: summary.lastSeenAt, ...demographics, quality: 0 });
-      return;
+      return this.faceVisit(trackId, { personId, kind });
     }
-    if (summary.detections < MIN_VISITOR_DETECTIONS) return;
+    if (summary.detections < MIN_VISITOR_DETECTIONS) return this.faceVisit(trackId, null);
     const base = { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const, cameraId: summary.cameraId, quality: 0 };
-    this.unidentified.set(summary.trackId, base.personId);
-    if (this.unidentified.size > MAX_REMEMBERED_UNIDENTIFIED) this.unidentified.delete(this.unidentified.keys().next().value!);
+    this.remember(summary.trackId, base.personId);
     this.send({ ...base, at: summary.firstSeenAt, age: null, gender: null });
     this.send({ ...base, at: summary.lastSeenAt, ...demographics });
+    this.faceVisit(trackId, { personId: base.personId, kind: base.kind });
+  }
+
+  /** A person seen by its body joins the visit of one of its faces, from its first to its last frame. */
+  joinVisit(visit: FaceVisit, body: BodySeen): void {
+    const base = { personId: visit.personId, kind: visit.kind, cameraId: body.cameraId, age: null, gender: null, quality: 0 };
+    this.send({ ...base, at: body.firstSeenAt });
+    if (body.lastSeenAt > body.firstSeenAt) this.send({ ...base, at: body.lastSeenAt });
+  }
+
+  /**
+   * A counted person no face accounted for: ONE unidentified visit. Its face tracks (too fleeting for a visit of
+   * their own) are remembered with it, so a late decision on one of them makes the visit that person's.
+   */
+  unidentifiedVisitor(visitorId: string, body: BodySeen, faceTrackIds: readonly string[]): void {
+    for (const f of faceTrackIds) this.remember(f, visitorId);
+    this.joinVisit({ personId: visitorId, kind: 'unidentified' }, body);
   }
 
   /**
    * A track that had already ended was decided (a customer formed from its lone face and a later track's): its
-   * unidentified visit, if it had one, becomes the person's (one visit, not an unidentified one and a customer
-   * one), then the person's sightings follow as for any decided track.
+   * unidentified visit, if it had one (its own, or that of the counted person who held it), becomes the person's
+   * (one visit, not an unidentified one and a customer one), then the person's sightings follow as for any decided
+   * track (and `ended` tells a person track still waiting for this face where its visit now is).
    */
   decidedAfterEnd(decision: IdentityDecision, summary: TrackSummary<TrackedFace>): void {
     const visitor = this.unidentified.get(summary.trackId);
@@ -137,6 +158,11 @@ export class SightingRelay {
   /** Resolves when every sighting handed over so far has been accepted or refused. */
   async settled(): Promise<void> {
     while (this.pending.size) await Promise.all([...this.pending]);
+  }
+
+  private remember(faceTrackId: string, visitorId: string): void {
+    this.unidentified.set(faceTrackId, visitorId);
+    if (this.unidentified.size > MAX_REMEMBERED_UNIDENTIFIED) this.unidentified.delete(this.unidentified.keys().next().value!);
   }
 
   private send(s: Sighting): void {
