@@ -186,11 +186,9 @@ export class FaceEngine {
    * turned by that roll; a more upright head keeps its plain points (upright faces are not changed at all).
    */
   private async uprightLandmarks(frame: RgbFrame, box: Box): Promise<Point[]> {
-    const plain = await this.landmarker.locate(frame, box);
-    if (this.uprightLandmarksDegrees === Infinity) return plain;
-    const views = [fivePointFit(plain)];
-    for (const turn of PROBE_TURNS) views.push(fivePointFit(await this.landmarker.locate(frame, box, turn)));
-    const [first, second] = rollCandidates(views);
+    if (this.uprightLandmarksDegrees === Infinity) return this.landmarker.locate(frame, box);
+    const [plain, ...turned] = await this.landmarker.locateViews(frame, box, [0, ...PROBE_TURNS]);
+    const [first, second] = rollCandidates([plain, ...turned].map(fivePointFit));
     let roll = first;
     // A head rolled far one way can also "look upright" to the landmark model in crops turned the other way, and
     // those views agree with each other too. When two such camps disagree, the detector decides: it scores an
