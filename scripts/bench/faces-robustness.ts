@@ -10,8 +10,9 @@
  * someone else AND within the same-person threshold: a wrong name), `noFace`, `unidentifiable` (found but below
  * the identity gate: counted as an unidentified visitor, never named) and `probes`. A roll key reports the worse
  * of its two signs. `staffAsCustomer`: faces of enrolled people, over all conditions, that would have minted a
- * customer: identifiable, and farther than the staff guard from every photo of their own person, so nothing
- * would hold them back as "plausibly staff".
+ * customer: identifiable, upright (a levelled head never mints one: identity/track-decider.ts), and farther than
+ * the staff guard from every photo of their own person, so nothing would hold them back as "plausibly staff".
+ * `heldBackLevelled`: faces that far from their own photos which only the levelled-head rule keeps from minting.
  */
 import sharp, { type Sharp } from 'sharp';
 import type { FaceEngine, FaceAnalysis } from '../../device/src/vision/engine.js';
@@ -35,6 +36,7 @@ export async function robustness(engine: FaceEngine, photos: CleanPhoto[], say: 
   for (const p of photos) counts.set(p.person, (counts.get(p.person) ?? 0) + 1);
   const probes = photos.filter((p) => p.face && (counts.get(p.person) ?? 0) >= 2);
   let staffAsCustomer = 0;
+  let heldBackLevelled = 0;
 
   const run = async (label: string, degrade: Degrade): Promise<Counts> => {
     const c: Counts = { rank1: 0, wrong: 0, noFace: 0, unidentifiable: 0, probes: probes.length };
@@ -61,7 +63,10 @@ export async function robustness(engine: FaceEngine, photos: CleanPhoto[], say: 
       }
       if (best?.person === probe.person) c.rank1++;
       else if (best && bestD <= SAME_PERSON_MAX_DISTANCE) c.wrong++;
-      if (ownD > defaultThresholds.staffGuard) staffAsCustomer++;
+      if (ownD > defaultThresholds.staffGuard) {
+        if (face.quality.levelled) heldBackLevelled++;
+        else staffAsCustomer++;
+      }
     }
     say(`robustness ${label}: ${JSON.stringify(c)}`);
     return c;
@@ -83,5 +88,5 @@ export async function robustness(engine: FaceEngine, photos: CleanPhoto[], say: 
   }
   const blur: Record<string, Counts> = {};
   for (const sigma of BLURS) blur[sigma] = await run(`blur ${sigma}`, (img) => img.blur(sigma));
-  return { roll, width, blur, staffAsCustomer, staffGuard: defaultThresholds.staffGuard };
+  return { roll, width, blur, staffAsCustomer, heldBackLevelled, staffGuard: defaultThresholds.staffGuard };
 }

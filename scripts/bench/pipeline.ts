@@ -12,7 +12,8 @@
  *   store      visit append rate / p99 and cold start with a year of visits (E's scripts/bench/store.ts)
  *   counting   {"<version>": {present, counted, unidentified, staffAsCustomers, customersPerPerson}}: hamilton.mp4
  *              and versions made harder with GStreamer (rotated 40°, downscaled to a third, blurred, all three),
- *              each played once through a fresh appliance (test/pipeline/hard-footage.ts); `--counting` runs only it
+ *              each played once through a fresh appliance (test/pipeline/hard-footage.ts); `--counting` runs only it,
+ *              `--counting rotated,degraded` only those versions
  * Every figure comes from real data and real components; nothing is simulated.
  */
 import { spawn } from 'node:child_process';
@@ -159,11 +160,11 @@ async function benchRss(counts = [1, 4], seconds = 10) {
 }
 
 /** People present vs counted, per version of the clip (see the header). */
-async function benchCounting(engine: FaceEngine) {
+async function benchCounting(engine: FaceEngine, versions = Object.keys(CLIP_VERSIONS) as ClipVersion[]) {
   const dir = await mkdtemp(join(tmpdir(), 'bench-counting-'));
   try {
     const out: Record<string, unknown> = {};
-    for (const version of Object.keys(CLIP_VERSIONS) as ClipVersion[]) {
+    for (const version of versions) {
       const c = await countClip(engine, await makeClip(version, dir));
       console.error(`[bench:pipeline] counting ${version}: ${JSON.stringify(c)}`);
       out[version] = {
@@ -185,7 +186,8 @@ async function benchCounting(engine: FaceEngine) {
 async function countingOnly(): Promise<void> {
   process.env.LOG_LEVEL ??= 'warn';
   const engine = await FaceEngine.create();
-  const counting = await benchCounting(engine);
+  const only = process.argv[3]?.split(',').filter((v): v is ClipVersion => Object.hasOwn(CLIP_VERSIONS, v));
+  const counting = await benchCounting(engine, only?.length ? only : undefined);
   await engine.release();
   console.log(JSON.stringify({ counting }));
 }

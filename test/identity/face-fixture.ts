@@ -6,6 +6,7 @@ import { after, before } from 'node:test';
 import sharp from 'sharp';
 import { FaceEngine, type FaceAnalysis } from '../../device/src/vision/engine.js';
 import { facesDataDir } from '../../device/src/util/paths.js';
+import { primaryFace } from '../../device/src/vision/primary-face.js';
 import { Track } from '../../device/src/tracking/track.js';
 import { shotWeight } from '../../device/src/tracking/quality-gate.js';
 import type { IdentityDecision, TrackSummary, TrackedFace } from '../../device/src/tracking/types.js';
@@ -20,12 +21,20 @@ export async function createEngine(): Promise<FaceEngine> {
   return FaceEngine.create({ ageGender: false });
 }
 
-/** The one face of an identity photo (optionally mirrored: the same person seen from the other side). */
-export async function faceOf(engine: FaceEngine, rel: string, mirrored = false): Promise<FaceAnalysis> {
-  const input = mirrored ? await sharp(photo(rel)).flop().png().toBuffer() : photo(rel);
-  const faces = await engine.analyze(input);
-  if (faces.length !== 1) throw new Error(`${rel}: expected one face, got ${faces.length}`);
-  return faces[0];
+/**
+ * The one face of an identity photo (optionally mirrored: the same person seen from the other side; optionally
+ * turned by `degrees`, clockwise: rotating the whole photo rolls the head, as bench:faces `robustness` does).
+ */
+export async function faceOf(engine: FaceEngine, rel: string, mirrored = false, degrees = 0): Promise<FaceAnalysis> {
+  // Turned exactly as bench:faces `robustness` turns its probes.
+  let img = degrees ? sharp(photo(rel)).rotate().flatten({ background: '#000' }) : sharp(photo(rel));
+  if (mirrored) img = img.flop();
+  if (degrees) img = img.rotate(degrees, { background: '#000' });
+  const faces = await engine.analyze(mirrored || degrees ? await img.png().toBuffer() : photo(rel));
+  // A turned photo's black corners can make a weak second box: its face is the primary one, as in the bench.
+  const face = degrees ? primaryFace(faces) : faces.length === 1 ? faces[0] : null;
+  if (!face) throw new Error(`${rel}: expected one face, got ${faces.length}`);
+  return face;
 }
 
 /** A track summary made by the real Track from real faces, as the tracker would hand it to identity. */
@@ -43,8 +52,8 @@ export function trackOf(cameraId: string, trackId: string, faces: FaceAnalysis[]
 export interface IdentityBench {
   engine(): FaceEngine;
   root(): string;
-  /** The face of an identity photo (`mirrored`: flipped, the same person seen from the other side), cached. */
-  face(rel: string, mirrored?: boolean): Promise<FaceAnalysis>;
+  /** The face of an identity photo (`mirrored`: flipped; `degrees`: the photo turned, rolling the head), cached. */
+  face(rel: string, mirrored?: boolean, degrees?: number): Promise<FaceAnalysis>;
 }
 
 /** Registers before/after hooks that create and release the engine and a temp folder named `prefix…`. */
@@ -67,11 +76,11 @@ export function identityBench(prefix: string): IdentityBench {
   return {
     engine: () => ready(engine, 'engine'),
     root: () => ready(root, 'temp folder'),
-    face(rel, mirrored = false) {
-      const key = `${rel}${mirrored ? '~m' : ''}`;
+    face(rel, mirrored = false, degrees = 0) {
+      const key = `${rel}${mirrored ? '~m' : ''}@${degrees}`;
       let f = cache.get(key);
       if (!f) {
-        f = faceOf(ready(engine, 'engine'), rel, mirrored);
+        f = faceOf(ready(engine, 'engine'), rel, mirrored, degrees);
         cache.set(key, f);
       }
       return f;

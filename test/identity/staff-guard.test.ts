@@ -187,3 +187,24 @@ test('staff are never customers: a customer whose faces turn out to be a new sta
   assert.deepEqual(svc.people.listCustomers().map((c) => c.id), [other.personId]);
   await svc.stop();
 });
+
+test('a levelled head never mints a customer: a track of tilted faces stays unidentified, the same person upright is minted', async () => {
+  // Why: a staff member's levelled head can land beyond every staff check (raj/4.png turned −40° lands 0.755 from
+  // Raj's other photos, bench:faces robustness), so only an upright face may start a new person. Here nobody is
+  // enrolled at all, so nothing but the tilt holds the track back.
+  const svc = await service();
+  const tilted = await Promise.all([bench.face('raj/4.png', false, -35), bench.face('raj/4.png', true, 40)]);
+  for (const f of tilted) assert.equal(f.quality.levelled, true, `levelled: ${JSON.stringify(f.quality)}`);
+  const track = trackOf('cam1', 'raj-tilted', tilted, 1000);
+  const running = await svc.decider.decide(track);
+  assert.equal(running.personId, null, JSON.stringify(running));
+  assert.equal(running.reason, 'insufficient', 'it keeps collecting, waiting for upright faces');
+  assert.equal(await finished(svc, track, running), null);
+  // Lone levelled faces never wait to pair either.
+  for (const [i, f] of tilted.entries()) assert.equal(await finished(svc, trackOf('cam1', `raj-lone-${i}`, [f], 5000 + i * 60_000), null), null);
+  assert.deepEqual(svc.people.listCustomers(), [], 'nobody was minted from tilted faces');
+  // The same person upright becomes a customer.
+  const upright = await svc.decider.decide(trackOf('cam1', 'raj-upright', await faces(['raj/4.png', 'raj/4.png~m']), 200_000));
+  assert.equal(upright.reason, 'new-customer', JSON.stringify(upright));
+  await svc.stop();
+});

@@ -40,8 +40,8 @@ const PEOPLE = [
 /** Lin's close-up shot (movie seconds): only Lin is on screen. */
 const LIN_CLOSE_UP = [3.58, 7.884] as const;
 /** hamilton.mp4's first frame is at 0.852 s on the movie timeline (its edit list), then 29.97 fps. */
-const CLIP_START_S = 0.852;
-const CLIP_FPS = 30000 / 1001;
+export const CLIP_START_S = 0.852;
+export const CLIP_FPS = 30000 / 1001;
 /** A visit counts for a person when it arrives within this of one of their windows (tracks start a frame or two late). */
 const SLACK_S = 0.5;
 

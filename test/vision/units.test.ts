@@ -91,15 +91,27 @@ describe('benchmark scoring', () => {
 });
 
 describe('roll vote', () => {
+  const rad = (d: number) => d * Math.PI / 180;
+  const deg = (r: number) => Math.round(r * 180 / Math.PI);
+  /** Views of equal fit: the vote is a head count. */
+  const even = (rolls: number[]) => rolls.map((r) => ({ roll: rad(r), misfit: 0.2 }));
   it('takes the roll most views agree on, the most upright on a tie', () => {
-    const rad = (d: number) => d * Math.PI / 180;
-    const deg = (r: number) => Math.round(r * 180 / Math.PI);
     // a head rolled -60°: the plain view and two wrong turns "see" an upright face, four views agree on about -60
-    assert.equal(deg(consensusRoll([-2, 5, -56, 27, -66, 69, -68].map(rad))), -63);
-    assert.equal(deg(consensusRoll([-7, -2, -7, 45, -10, 74, -48].map(rad))), -6);
-    assert.equal(deg(consensusRoll([30, -5].map(rad))), -5);
+    assert.equal(deg(consensusRoll(even([-2, 5, -56, 27, -66, 69, -68]))), -63);
+    assert.equal(deg(consensusRoll(even([-7, -2, -7, 45, -10, 74, -48]))), -6);
+    assert.equal(deg(consensusRoll(even([30, -5]))), -5);
     // two camps that each agree (a −60° head "looks upright" in crops turned the wrong way too): both are offered
-    assert.deepEqual(rollCandidates([-50, -11, -57, 48, -57, 55, -57].map(rad)).map(deg), [-55, 52]);
-    assert.deepEqual(rollCandidates([-7, -2, -7, 45, -10, 74, -48].map(rad)).map(deg), [-6]);
+    assert.deepEqual(rollCandidates(even([-50, -11, -57, 48, -57, 55, -57])).map(deg), [-55, 52]);
+    assert.deepEqual(rollCandidates(even([-7, -2, -7, 45, -10, 74, -48])).map(deg), [-6]);
+  });
+  it('weighs each view by how well its points fit a face: three clean views outvote four distorted ones', () => {
+    // raj/1.png turned −60° (bench:faces robustness): the plain view and the crops turned the wrong way agree on
+    // about 22°, but their points are distorted; the three crops turned toward the head agree on −59° and fit well
+    const rolls = [25, 27, -58, 16, -59, 20, -59];
+    const misfits = [0.248, 0.257, 0.088, 0.193, 0.056, 0.206, 0.041];
+    const views = rolls.map((r, i) => ({ roll: rad(r), misfit: misfits[i] }));
+    assert.deepEqual(rollCandidates(views).map(deg), [-59, 22]);
+    // views that fit nothing (misfit past the cap) fall back to a head count
+    assert.equal(deg(consensusRoll(rolls.map((r) => ({ roll: rad(r), misfit: 0.9 })))), 22);
   });
 });

@@ -209,11 +209,19 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
     };
   }
 
-  /** Nobody we know: a new customer, but only from at least two consistent samples of this track. */
+  /**
+   * Nobody we know: a new customer, but only from at least two consistent UPRIGHT samples of this track. A levelled
+   * head (rolled far enough that its chip was turned upright) still names someone known, but never starts a new
+   * person: its descriptor lands 0.70–0.76 from the person's own photos on bench:faces `robustness`, where a
+   * staff member's tilted head would pass every staff check and become a customer. Until two upright faces
+   * arrive the track keeps collecting ('insufficient'); if none do, it ends an unidentified visitor.
+   */
   private async newCustomerFromTrack(summary: Summary, verdict: Verdict): Promise<IdentityDecision> {
-    const split = robustSplit(summary.shots.map((s) => s.face.embedding), this.t.consistent);
+    const upright = summary.shots.filter((s) => !s.face.quality.levelled);
+    if (upright.length < this.minGoodFaces) return { ...undecided('insufficient'), runnerUp: pick(verdict.best) };
+    const split = robustSplit(upright.map((s) => s.face.embedding), this.t.consistent);
     if (split.inliers.length < this.minGoodFaces) return { ...undecided('inconsistent'), runnerUp: pick(verdict.best) };
-    const samples = split.inliers.slice(0, 3).map((i) => toSample(summary.shots[i]));
+    const samples = split.inliers.slice(0, 3).map((i) => toSample(upright[i]));
     const id = await this.records.customerBook.create(samples, summary.lastSeenAt);
     this.records.mints.record(summary.trackId, id);
     log.info('new customer', { personId: id, cameraId: summary.cameraId, trackId: summary.trackId, samples: samples.length });
@@ -225,6 +233,7 @@ export class IdentityTrackDecider implements TrackDecider<TrackedFace> {
     const nothing = { decision: null, earlier: null };
     const store = this.records.ready();
     const shot = summary.shots[0];
+    if (shot.face.quality.levelled) return nothing; // a levelled head never starts a new person (newCustomerFromTrack)
     const near = store.gallery.search(shot.face.embedding, new Set(summary.concurrentPersonIds)).best;
     if (near && near.distance <= this.t.unknown) return nothing; // near someone known: one face cannot decide that
     // Ambiguous with a staff member: one face can never rule the staff member out, so it never waits to pair.

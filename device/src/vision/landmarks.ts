@@ -21,21 +21,34 @@ export class LandmarkModel {
    * faces, and its points on a head tilted 40–60° are too poor to level the head by.
    */
   async locate(frame: RgbFrame, box: Box, roll = 0): Promise<Point[]> {
+    return (await this.locateViews(frame, box, [roll]))[0];
+  }
+
+  /**
+   * The face inside `box` measured on one crop per roll, in ONE run of the model (its file declares a batch of 1;
+   * the loader relaxes that, models/landmark68.json `relaxBatch`). Points per roll, as `locate` gives them.
+   */
+  async locateViews(frame: RgbFrame, box: Box, rolls: readonly number[]): Promise<Point[][]> {
     const crop = squareCrop(box, frame.width, frame.height);
     const cx = crop.x + crop.width / 2, cy = crop.y + crop.height / 2;
-    const input = new Float32Array(SIZE * SIZE);
-    warpInto(frame, rotateAbout(rectToSize(crop.x, crop.y, crop.width, crop.height, SIZE, SIZE), roll, cx, cy), SIZE, SIZE, input, 0, {
-      layout: 'gray', scale: 1 / 256, border: roll === 0 ? 'clamp' : 'zero',
+    const input = new Float32Array(rolls.length * SIZE * SIZE);
+    rolls.forEach((roll, k) => {
+      warpInto(frame, rotateAbout(rectToSize(crop.x, crop.y, crop.width, crop.height, SIZE, SIZE), roll, cx, cy), SIZE, SIZE, input, k * SIZE * SIZE, {
+        layout: 'gray', scale: 1 / 256, border: roll === 0 ? 'clamp' : 'zero',
+      });
     });
-    const out = await this.session.run({ input: new ort.Tensor('float32', input, [1, 1, SIZE, SIZE]) });
+    const out = await this.session.run({ input: new ort.Tensor('float32', input, [rolls.length, 1, SIZE, SIZE]) });
     const v = out.output.data as Float32Array;
-    const cos = Math.cos(roll), sin = Math.sin(roll);
-    const pts: Point[] = new Array(68);
-    for (let i = 0; i < 68; i++) {
-      const dx = v[2 * i] * crop.width + crop.x - cx, dy = v[2 * i + 1] * crop.height + crop.y - cy;
-      pts[i] = { x: cx + cos * dx - sin * dy, y: cy + sin * dx + cos * dy };
-    }
-    return pts;
+    return rolls.map((roll, k) => {
+      const cos = Math.cos(roll), sin = Math.sin(roll);
+      const o = k * 136;
+      const pts: Point[] = new Array(68);
+      for (let i = 0; i < 68; i++) {
+        const dx = v[o + 2 * i] * crop.width + crop.x - cx, dy = v[o + 2 * i + 1] * crop.height + crop.y - cy;
+        pts[i] = { x: cx + cos * dx - sin * dy, y: cy + sin * dx + cos * dy };
+      }
+      return pts;
+    });
   }
 }
 

@@ -70,6 +70,11 @@ export const ModelManifestSchema = z.object({
   outputs: z.array(TensorSpec).min(1),
   preprocessing: z.string().min(1),
   postprocessing: z.string().min(1),
+  /**
+   * Why the graph may run batches although its file declares a batch of 1 (every operator is per sample): the
+   * loader then declares the first dimension of its inputs and outputs dynamic, in memory, after verifying the file.
+   */
+  relaxBatch: z.string().min(1).optional(),
 });
 export type ModelManifest = z.infer<typeof ModelManifestSchema>;
 

@@ -3,8 +3,10 @@
  * per model on the chosen execution provider (CPU by default; CUDA/TensorRT only when the binding offers them,
  * otherwise CPU with the reason logged and exposed).
  */
+import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import * as ort from 'onnxruntime-node';
+import { withDynamicBatch } from './onnx-batch.js';
 import { createLogger, type Logger } from '../util/log.js';
 import { modelsDir as defaultModelsDir } from '../util/paths.js';
 import {
@@ -105,7 +107,10 @@ async function openSessions(manifests: ModelManifest[], dir: string, provider: s
     for (const manifest of manifests) {
       const path = modelFilePath(manifest, dir);
       const t0 = performance.now();
-      const session = await ort.InferenceSession.create(path, sessionOptions(provider, threads));
+      const options = sessionOptions(provider, threads);
+      const session = manifest.relaxBatch
+        ? await ort.InferenceSession.create(withDynamicBatch(await readFile(path)), options)
+        : await ort.InferenceSession.create(path, options);
       opened.push({ id: manifest.id, manifest, session, path, provider, loadMs: performance.now() - t0 });
     }
     return opened;

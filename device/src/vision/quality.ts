@@ -72,8 +72,8 @@ export function combinedQuality(size: number, sharpness: number, frontal: number
   return sizeScore * Math.sqrt(sharpScore) * Math.sqrt(clamp01(frontal)) * clamp01(detScore);
 }
 
-export function measureQuality(frame: RgbFrame, width: number, landmarks: Point[], chipMap64: Affine, detScore: number): FaceQuality {
+export function measureQuality(frame: RgbFrame, width: number, landmarks: Point[], chipMap64: Affine, detScore: number, levelled = false): FaceQuality {
   const sharpness = laplacianVariance(frame, chipMap64);
   const frontal = frontalScore(landmarks);
-  return { size: width, sharpness, frontal, score: combinedQuality(width, sharpness, frontal, detScore) };
+  return { size: width, sharpness, frontal, score: combinedQuality(width, sharpness, frontal, detScore), ...(levelled ? { levelled } : {}) };
 }
