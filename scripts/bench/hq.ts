@@ -5,48 +5,29 @@
  *   fleetRenderMs {p50,p95}  navigation → fleet of 1,000 devices on screen, Debian's chromium at 4× CPU throttling
  *   reportApiP95Ms           every call the Reports page makes (7-day default period, all sites), at STORED_VISITS
  *   bundleKbGzip             the whole built page (dist/ui-hq/assets), gzip; bundleInitialKbGzip: what the first load needs
- * BENCH_STORED_VISITS (default 10,000,000) sets the stored visits; they are bulk-loaded with bench:cloud's loader.
+ * BENCH_STORED_VISITS (default 10,000,000) sets the stored visits; they are bulk-loaded by bench-database.ts, as bench:cloud's are.
  * Everything is dropped at the end. Progress goes to stderr.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
 import { hqPageDir } from '../../cloud-sync/src/app.js';
 import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
 import { percentile, roundTo } from '../../device/src/util/stats.js';
-import { bulkLoadVisits } from '../fleet-sim/bulk-load.js';
 import { prng } from '../fleet-sim/generate.js';
 import { sendHealthRound } from '../fleet-sim/health.js';
-import { startInstance, stopInstance } from '../fleet-sim/instances.js';
+import { startInstance } from '../fleet-sim/instances.js';
 import { provisionFleet } from '../fleet-sim/provision.js';
+import { benchOnThrowawayDatabase, DAY, isoDay, loadStoredVisits, today } from './bench-database.js';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const STORED_VISITS = Number(process.env.BENCH_STORED_VISITS ?? 10_000_000);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 15);
 const REPORT_ROUNDS = 20;
 const PASSWORD = 'bench password 1234';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const DAY = 86_400_000;
 const say = (msg: string) => process.stderr.write(`[bench:hq] ${msg}\n`);
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
-const today = (() => {
-  const n = new Date();
-  return Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate());
-})();
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Gzip sizes of the built page: everything, and the entry chunk + CSS the first load fetches. */
 function bundleSizes(): { all: number; initial: number } {
@@ -121,9 +102,7 @@ async function run(dbUrl: string, children: ChildProcess[]) {
     const render = await fleetRender(one.url, admin.email, fleet.length);
 
     const perSite = fleet.filter((_, i) => i % 10 === 0);
-    say(`bulk-loading ${STORED_VISITS.toLocaleString('en')} visits over 365 days (bench:cloud's loader)`);
-    const load = await bulkLoadVisits(db, perSite, STORED_VISITS, 365, today, (n) => say(`  ${n.toLocaleString('en')} rows`));
-    const stored = (await db.query<{ n: number }>('select count(*)::int as n from visits')).rows[0].n;
+    const stored = await loadStoredVisits(db, perSite, say);
 
     say(`reports: ${REPORT_ROUNDS} rounds of the Reports page's calls through HTTP`);
     const names = ['summary', 'visits&granularity=day', 'dwell', 'demographics', 'heatmap', 'peak-hours', 'comparison', 'staff-attendance'];
@@ -151,10 +130,10 @@ async function run(dbUrl: string, children: ChildProcess[]) {
       devices: fleet.length,
       cpuThrottling: 4,
       renderRuns: render.render.length,
-      storedVisits: stored,
+      storedVisits: stored.storedVisits,
       reportCalls: samples.length,
-      bulkLoadSeconds: roundTo(load.loadSeconds, 1),
-      rollupSeconds: roundTo(load.rollupSeconds, 1),
+      bulkLoadSeconds: stored.bulkLoadSeconds,
+      rollupSeconds: stored.rollupSeconds,
       database: 'postgres',
     };
   } finally {
@@ -162,15 +141,4 @@ async function run(dbUrl: string, children: ChildProcess[]) {
   }
 }
 
-const dbName = `cva_bench_hq_${process.pid}`;
-const u = new URL(BASE_URL);
-u.pathname = `/${dbName}`;
-const children: ChildProcess[] = [];
-await adminQuery(`create database ${dbName}`);
-say(`database ${dbName}`);
-try {
-  console.log(JSON.stringify(await run(u.toString(), children)));
-} finally {
-  for (const c of children) await stopInstance(c).catch(() => undefined);
-  await adminQuery(`drop database if exists ${dbName} with (force)`).catch((e) => say(`could not drop ${dbName}: ${e}`));
-}
+await benchOnThrowawayDatabase('cva_bench_hq', say, run);
