@@ -5,6 +5,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import pg from 'pg';
+import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
 import type { Db } from '../../cloud-sync/src/db/types.js';
 import { roundTo } from '../../device/src/util/stats.js';
 import { bulkLoadVisits } from '../fleet-sim/bulk-load.js';
@@ -35,19 +36,26 @@ async function adminQuery(sql: string): Promise<void> {
 }
 
 /**
- * Runs `run` on a fresh database `<prefix>_<pid>` and prints its result as the JSON last line. The child
- * processes it pushes to `children` are stopped and the database is dropped whatever happens.
+ * Runs `run` on a fresh database `<prefix>_<pid>` (its URL, and a pool on it) and prints its result, with
+ * `database: 'postgres'`, as the JSON last line. The child processes it pushes to `children` are stopped,
+ * the pool closed and the database dropped whatever happens.
  */
-export async function benchOnThrowawayDatabase(prefix: string, say: (msg: string) => void, run: (dbUrl: string, children: ChildProcess[]) => Promise<unknown>): Promise<void> {
+export async function benchOnThrowawayDatabase(
+  prefix: string,
+  say: (msg: string) => void,
+  run: (dbUrl: string, db: Db, children: ChildProcess[]) => Promise<Record<string, unknown>>,
+): Promise<void> {
   const dbName = `${prefix}_${process.pid}`;
   const u = new URL(BASE_URL);
   u.pathname = `/${dbName}`;
   const children: ChildProcess[] = [];
   await adminQuery(`create database ${dbName}`);
   say(`database ${dbName}`);
+  const db = openPostgres({ connectionString: u.toString(), max: 4 });
   try {
-    console.log(JSON.stringify(await run(u.toString(), children)));
+    console.log(JSON.stringify({ ...(await run(u.toString(), db, children)), database: 'postgres' }));
   } finally {
+    await db.close().catch(() => undefined);
     for (const c of children) await stopInstance(c).catch(() => undefined);
     await adminQuery(`drop database if exists ${dbName} with (force)`).catch((e) => say(`could not drop ${dbName}: ${e}`));
   }

@@ -9,7 +9,7 @@
  */
 import type { ChildProcess } from 'node:child_process';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
-import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
+import type { Db } from '../../cloud-sync/src/db/types.js';
 import { sendAll, type Upload } from '../fleet-sim/client.js';
 import { percentile, roundTo } from '../../device/src/util/stats.js';
 import { batchBody, prng, simulateDay, visitEndItem, type SimDevice } from '../fleet-sim/generate.js';
@@ -59,67 +59,59 @@ async function timedReport(url: string, token: string, path: string): Promise<nu
   return ms;
 }
 
-async function run(dbUrl: string, children: ChildProcess[]) {
-  const db = openPostgres({ connectionString: dbUrl, max: 4 });
-  try {
-    const one = await startInstance(dbUrl);
-    children.push(one.proc);
-    const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
-    say(`provisioning ${SITES} sites × ${DEVICES_PER_SITE} devices through the claim API`);
-    const fleet = await provisionFleet(one.url, admin.token, SITES, DEVICES_PER_SITE);
-    const perSite = fleet.filter((_, i) => i % DEVICES_PER_SITE === 0);
+async function run(dbUrl: string, db: Db, children: ChildProcess[]) {
+  const one = await startInstance(dbUrl);
+  children.push(one.proc);
+  const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
+  say(`provisioning ${SITES} sites × ${DEVICES_PER_SITE} devices through the claim API`);
+  const fleet = await provisionFleet(one.url, admin.token, SITES, DEVICES_PER_SITE);
+  const perSite = fleet.filter((_, i) => i % DEVICES_PER_SITE === 0);
 
-    // Warm-up (JIT, partitions, pools) is not measured.
-    await sendAll([one.url], ingestUploads(perSite, 8, 40), 4);
-    say(`ingest through 1 instance: ${INGEST_BATCHES} batches of 1,000 visits`);
-    const ingest1 = await measureIngest([one.url], ingestUploads(perSite, INGEST_BATCHES, 1), 6);
-    const two = await startInstance(dbUrl);
-    children.push(two.proc);
-    await sendAll([two.url], ingestUploads(perSite, 4, 45), 2);
-    say('ingest through 2 instances');
-    const ingest2 = await measureIngest([one.url, two.url], ingestUploads(perSite, INGEST_BATCHES, 10), 8);
-    await stopInstance(two.proc);
+  // Warm-up (JIT, partitions, pools) is not measured.
+  await sendAll([one.url], ingestUploads(perSite, 8, 40), 4);
+  say(`ingest through 1 instance: ${INGEST_BATCHES} batches of 1,000 visits`);
+  const ingest1 = await measureIngest([one.url], ingestUploads(perSite, INGEST_BATCHES, 1), 6);
+  const two = await startInstance(dbUrl);
+  children.push(two.proc);
+  await sendAll([two.url], ingestUploads(perSite, 4, 45), 2);
+  say('ingest through 2 instances');
+  const ingest2 = await measureIngest([one.url, two.url], ingestUploads(perSite, INGEST_BATCHES, 10), 8);
+  await stopInstance(two.proc);
 
-    say(`heartbeats: ${fleet.length} devices, one per 60 s, for ${HEARTBEAT_SECONDS} s`);
-    const cpu0 = cpuSeconds(one.proc.pid!);
-    const t0 = performance.now();
-    const hb = await runHeartbeats([one.url], fleet, 60_000, HEARTBEAT_SECONDS * 1000);
-    const wall = (performance.now() - t0) / 1000;
-    const cpuShare = (cpuSeconds(one.proc.pid!) - cpu0) / wall;
+  say(`heartbeats: ${fleet.length} devices, one per 60 s, for ${HEARTBEAT_SECONDS} s`);
+  const cpu0 = cpuSeconds(one.proc.pid!);
+  const t0 = performance.now();
+  const hb = await runHeartbeats([one.url], fleet, 60_000, HEARTBEAT_SECONDS * 1000);
+  const wall = (performance.now() - t0) / 1000;
+  const cpuShare = (cpuSeconds(one.proc.pid!) - cpu0) / wall;
 
-    const stored = await loadStoredVisits(db, perSite, say);
+  const stored = await loadStoredVisits(db, perSite, say);
 
-    say(`reports: ${REPORT_RUNS} runs each through HTTP`);
-    const daily: number[] = [];
-    const hourly: number[] = [];
-    for (let i = 0; i < REPORT_RUNS; i++) {
-      const to = today - (1 + i * 7) * DAY;
-      daily.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=day&from=${isoDay(to - 29 * DAY)}&to=${isoDay(to)}`));
-      const site = perSite[(i * 37) % perSite.length].siteId;
-      hourly.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=hour&sites=${site}&from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`));
-    }
-    return {
-      ingestPerSec: { '1': ingest1, '2': ingest2 },
-      heartbeats: {
-        devices: fleet.length,
-        intervalSeconds: 60,
-        windowSeconds: roundTo(wall, 1),
-        sent: hb.requests,
-        failures: hb.failures,
-        serviceCpuPercentOfOneCore: roundTo(cpuShare * 100, 2),
-        latencyP95Ms: roundTo(percentile(hb.latenciesMs, 95), 1),
-      },
-      reportP95Ms: { allSitesDaily30d: roundTo(percentile(daily, 95), 1), siteHourly: roundTo(percentile(hourly, 95), 1) },
-      storedVisits: stored.storedVisits,
-      sites: perSite.length,
-      siteHourlyDays: 7,
-      bulkLoadSeconds: stored.bulkLoadSeconds,
-      rollupSeconds: stored.rollupSeconds,
-      database: 'postgres',
-    };
-  } finally {
-    await db.close().catch(() => undefined);
+  say(`reports: ${REPORT_RUNS} runs each through HTTP`);
+  const daily: number[] = [];
+  const hourly: number[] = [];
+  for (let i = 0; i < REPORT_RUNS; i++) {
+    const to = today - (1 + i * 7) * DAY;
+    daily.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=day&from=${isoDay(to - 29 * DAY)}&to=${isoDay(to)}`));
+    const site = perSite[(i * 37) % perSite.length].siteId;
+    hourly.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=hour&sites=${site}&from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`));
   }
+  return {
+    ingestPerSec: { '1': ingest1, '2': ingest2 },
+    heartbeats: {
+      devices: fleet.length,
+      intervalSeconds: 60,
+      windowSeconds: roundTo(wall, 1),
+      sent: hb.requests,
+      failures: hb.failures,
+      serviceCpuPercentOfOneCore: roundTo(cpuShare * 100, 2),
+      latencyP95Ms: roundTo(percentile(hb.latenciesMs, 95), 1),
+    },
+    reportP95Ms: { allSitesDaily30d: roundTo(percentile(daily, 95), 1), siteHourly: roundTo(percentile(hourly, 95), 1) },
+    sites: perSite.length,
+    siteHourlyDays: 7,
+    ...stored,
+  };
 }
 
 await benchOnThrowawayDatabase('cva_bench', say, run);

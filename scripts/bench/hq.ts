@@ -15,7 +15,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chromium } from 'playwright-core';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
 import { hqPageDir } from '../../cloud-sync/src/app.js';
-import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
+import type { Db } from '../../cloud-sync/src/db/types.js';
 import { percentile, roundTo } from '../../device/src/util/stats.js';
 import { prng } from '../fleet-sim/generate.js';
 import { sendHealthRound } from '../fleet-sim/health.js';
@@ -81,64 +81,56 @@ async function timed(url: string, token: string, path: string): Promise<number> 
   return performance.now() - t0;
 }
 
-async function run(dbUrl: string, children: ChildProcess[]) {
-  const db = openPostgres({ connectionString: dbUrl, max: 4 });
-  try {
-    const one = await startInstance(dbUrl);
-    children.push(one.proc);
-    const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
-    const accept = await fetch(`${one.url}/api/session/invite`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: admin.invite.code, password: PASSWORD }),
-    });
-    if (!accept.ok) throw new Error(`invite: ${accept.status}`);
-    say('provisioning 100 sites × 10 devices through the claim API, then one health round');
-    const fleet = await provisionFleet(one.url, admin.token, 100, 10);
-    const health = await sendHealthRound([one.url], fleet, prng(3));
-    if (health.failures) throw new Error(`health round: ${health.errors.join('; ')}`);
+async function run(dbUrl: string, db: Db, children: ChildProcess[]) {
+  const one = await startInstance(dbUrl);
+  children.push(one.proc);
+  const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
+  const accept = await fetch(`${one.url}/api/session/invite`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: admin.invite.code, password: PASSWORD }),
+  });
+  if (!accept.ok) throw new Error(`invite: ${accept.status}`);
+  say('provisioning 100 sites × 10 devices through the claim API, then one health round');
+  const fleet = await provisionFleet(one.url, admin.token, 100, 10);
+  const health = await sendHealthRound([one.url], fleet, prng(3));
+  if (health.failures) throw new Error(`health round: ${health.errors.join('; ')}`);
 
-    say(`fleet page: ${RENDER_RUNS} loads of ${fleet.length} devices at 4× CPU throttling`);
-    const render = await fleetRender(one.url, admin.email, fleet.length);
+  say(`fleet page: ${RENDER_RUNS} loads of ${fleet.length} devices at 4× CPU throttling`);
+  const render = await fleetRender(one.url, admin.email, fleet.length);
 
-    const perSite = fleet.filter((_, i) => i % 10 === 0);
-    const stored = await loadStoredVisits(db, perSite, say);
+  const perSite = fleet.filter((_, i) => i % 10 === 0);
+  const stored = await loadStoredVisits(db, perSite, say);
 
-    say(`reports: ${REPORT_ROUNDS} rounds of the Reports page's calls through HTTP`);
-    const names = ['summary', 'visits&granularity=day', 'dwell', 'demographics', 'heatmap', 'peak-hours', 'comparison', 'staff-attendance'];
-    const samples: number[] = [];
-    const byName: Record<string, number[]> = {};
-    for (let i = 0; i < REPORT_ROUNDS; i++) {
-      const to = today - i * 7 * DAY;
-      const range = `from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`;
-      for (const n of names) {
-        const [name, extra] = n.split('&');
-        const ms = await timed(one.url, admin.token, `/api/reports/${name}?${range}${extra ? `&${extra}` : ''}`);
-        samples.push(ms);
-        (byName[name] ??= []).push(ms);
-      }
+  say(`reports: ${REPORT_ROUNDS} rounds of the Reports page's calls through HTTP`);
+  const names = ['summary', 'visits&granularity=day', 'dwell', 'demographics', 'heatmap', 'peak-hours', 'comparison', 'staff-attendance'];
+  const samples: number[] = [];
+  const byName: Record<string, number[]> = {};
+  for (let i = 0; i < REPORT_ROUNDS; i++) {
+    const to = today - i * 7 * DAY;
+    const range = `from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`;
+    for (const n of names) {
+      const [name, extra] = n.split('&');
+      const ms = await timed(one.url, admin.token, `/api/reports/${name}?${range}${extra ? `&${extra}` : ''}`);
+      samples.push(ms);
+      (byName[name] ??= []).push(ms);
     }
-    const bundle = bundleSizes();
-    return {
-      fleetRenderMs: { p50: roundTo(percentile(render.render, 50), 0), p95: roundTo(percentile(render.render, 95), 0) },
-      fleetApiMs: { p50: roundTo(percentile(render.api, 50), 0), p95: roundTo(percentile(render.api, 95), 0) },
-      reportApiP95Ms: roundTo(percentile(samples, 95), 1),
-      reportApiP50Ms: roundTo(percentile(samples, 50), 1),
-      reportP95MsByName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, roundTo(percentile(v, 95), 1)])),
-      bundleKbGzip: bundle.all,
-      bundleInitialKbGzip: bundle.initial,
-      devices: fleet.length,
-      cpuThrottling: 4,
-      renderRuns: render.render.length,
-      storedVisits: stored.storedVisits,
-      reportCalls: samples.length,
-      bulkLoadSeconds: stored.bulkLoadSeconds,
-      rollupSeconds: stored.rollupSeconds,
-      database: 'postgres',
-    };
-  } finally {
-    await db.close().catch(() => undefined);
   }
+  const bundle = bundleSizes();
+  return {
+    fleetRenderMs: { p50: roundTo(percentile(render.render, 50), 0), p95: roundTo(percentile(render.render, 95), 0) },
+    fleetApiMs: { p50: roundTo(percentile(render.api, 50), 0), p95: roundTo(percentile(render.api, 95), 0) },
+    reportApiP95Ms: roundTo(percentile(samples, 95), 1),
+    reportApiP50Ms: roundTo(percentile(samples, 50), 1),
+    reportP95MsByName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, roundTo(percentile(v, 95), 1)])),
+    bundleKbGzip: bundle.all,
+    bundleInitialKbGzip: bundle.initial,
+    devices: fleet.length,
+    cpuThrottling: 4,
+    renderRuns: render.render.length,
+    reportCalls: samples.length,
+    ...stored,
+  };
 }
 
 await benchOnThrowawayDatabase('cva_bench_hq', say, run);
