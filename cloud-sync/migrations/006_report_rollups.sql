@@ -32,5 +32,10 @@ create function cva_histogram(xs integer[], len integer) returns integer[] langu
   from generate_series(1, coalesce(len, (select max(x) from unnest(xs) x))) i
   left join (select x, count(*)::int as n from unnest(xs) x group by x) h on h.x = i
 $$;
+-- [i] = xs[i] + xs[i + 1] + … (fresh_customers from counts per gap).
+create function cva_suffix_sums(xs integer[]) returns integer[] language sql immutable as $$
+  select coalesce(array_agg(s::int order by k), '{}'::integer[])
+  from (select k, sum(c) over (order by k desc) as s from unnest(xs) with ordinality h(c, k)) x
+$$;
 -- Rows made before this migration lack the new figures: every stored day is recomputed by the next refresh.
 insert into rollup_dirty(site_id, day) select site_id, day from site_daily on conflict do nothing;

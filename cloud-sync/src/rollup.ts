@@ -109,19 +109,18 @@ async function recomputePersonDays(q: Queryable, k: DayKeys): Promise<DayKeys | 
   return changed.rows.length ? dayKeys(changed.rows) : null;
 }
 
-/** `fresh_customers` of the given days from their customers' gaps since their previous visit. */
+/**
+ * `fresh_customers` of the given days from their customers' gaps since their previous visit: counts per gap
+ * (1 … the longest gap, then one place for "none within a report's reach"), summed from the end.
+ */
 async function recomputeFresh(q: Queryable, k: DayKeys): Promise<void> {
   await q.query(
-    `with g as (
-       select d.site_id, d.day, least(coalesce(d.day - d.prev_day, ${NO_PREVIOUS}), ${NO_PREVIOUS}) as gap, count(*)::int as n
-       from site_person_days d where ${IN_KEYS('d')} group by 1, 2, 3),
-     m as (select site_id, day, coalesce(max(gap) filter (where gap < ${NO_PREVIOUS}), 0) + 1 as len from g group by 1, 2),
-     c as (
-       select m.site_id, m.day, k, (sum(coalesce(g.n, 0)) over (partition by m.site_id, m.day order by k desc))::int as n
-       from m cross join lateral generate_series(1, m.len) k
-       left join g on g.site_id = m.site_id and g.day = m.day and (case when g.gap = ${NO_PREVIOUS} then m.len else g.gap end) = k),
-     f as (select site_id, day, array_agg(n order by k) as fresh from c group by 1, 2)
-     update site_daily sd set fresh_customers = f.fresh from f where sd.site_id = f.site_id and sd.day = f.day`,
+    `with m as (
+       select d.site_id, d.day, array_agg(least(coalesce(d.day - d.prev_day, ${NO_PREVIOUS}), ${NO_PREVIOUS})) as gaps,
+         coalesce(max(d.day - d.prev_day) filter (where d.day - d.prev_day < ${NO_PREVIOUS}), 0) + 1 as len
+       from site_person_days d where ${IN_KEYS('d')} group by 1, 2)
+     update site_daily sd set fresh_customers = cva_suffix_sums(cva_histogram(array(select least(x, m.len) from unnest(m.gaps) x), m.len))
+     from m where sd.site_id = m.site_id and sd.day = m.day`,
     keyParams(k),
   );
 }
