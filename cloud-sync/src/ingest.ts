@@ -335,17 +335,21 @@ async function upsertVisits(q: Queryable, device: DevicePrincipal, incoming: Ind
      returning visit_id, arrived_at`,
     [device.id, device.siteId, JSON.stringify(rows)],
   );
-  if (r.rows.length > 0 || removed.length > 0) {
-    // Mark the touched local days (and those a moved visit left) so the daily rollup is recomputed from the raw rows.
-    await q.query(
-      `insert into rollup_dirty(site_id, day)
-       select distinct $1, (a at time zone $2)::date from unnest($3::timestamptz[]) a
-       on conflict do nothing`,
-      [device.siteId, device.timezone, [...r.rows.map((x) => x.arrived_at), ...removed]],
-    );
-  }
+  // Mark the touched local days (and those a moved visit left) so the daily rollup is recomputed from the raw rows.
+  await markRollupDirty(q, device, [...r.rows.map((x) => x.arrived_at), ...removed]);
   const byId = new Map(items.map((x) => [x.item.payload.visit.id, x.index]));
   return r.rows.map((x) => byId.get(x.visit_id)!).filter((i) => i !== undefined);
+}
+
+/** The local days of these arrivals must be recomputed by the rollup (rollup.ts). */
+async function markRollupDirty(q: Queryable, device: DevicePrincipal, arrivals: Date[]): Promise<void> {
+  if (arrivals.length === 0) return;
+  await q.query(
+    `insert into rollup_dirty(site_id, day)
+     select distinct $1, (a at time zone $2)::date from unnest($3::timestamptz[]) a
+     on conflict do nothing`,
+    [device.siteId, device.timezone, arrivals],
+  );
 }
 
 async function insertHeartbeats(q: Queryable, device: DevicePrincipal, items: Indexed<HeartbeatItem>[]): Promise<number[]> {
@@ -396,7 +400,12 @@ async function upsertCameraStatus(q: Queryable, device: DevicePrincipal, items: 
  */
 async function forgetPersons(q: Queryable, device: DevicePrincipal, items: Indexed<ForgetItem>[]): Promise<number[]> {
   for (const { item } of items) {
-    await q.query('update visits set person_id = $3 where device_id = $1 and person_id = $2', [device.id, item.payload.personId, item.payload.tombstone]);
+    const renamed = await q.query<{ arrived_at: Date }>(
+      'update visits set person_id = $3 where device_id = $1 and person_id = $2 returning arrived_at',
+      [device.id, item.payload.personId, item.payload.tombstone],
+    );
+    // The rollup keeps person ids per day (site_person_days): those days are recomputed, so the old id goes there too.
+    await markRollupDirty(q, device, renamed.rows.map((x) => x.arrived_at));
   }
   return items.map((x) => x.index);
 }

@@ -8,43 +8,23 @@
  * Everything is dropped at the end. Progress goes to stderr.
  */
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
-import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
-import { bulkLoadVisits } from '../fleet-sim/bulk-load.js';
+import type { Db } from '../../cloud-sync/src/db/types.js';
 import { sendAll, type Upload } from '../fleet-sim/client.js';
 import { percentile, roundTo } from '../../device/src/util/stats.js';
 import { batchBody, prng, simulateDay, visitEndItem, type SimDevice } from '../fleet-sim/generate.js';
 import { runHeartbeats } from '../fleet-sim/heartbeats.js';
 import { cpuSeconds, startInstance, stopInstance } from '../fleet-sim/instances.js';
 import { provisionFleet } from '../fleet-sim/provision.js';
+import { benchOnThrowawayDatabase, DAY, isoDay, loadStoredVisits, today } from './bench-database.js';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SITES = 100;
 const DEVICES_PER_SITE = 10;
 const INGEST_BATCHES = Number(process.env.BENCH_INGEST_BATCHES ?? 240);
-const STORED_VISITS = Number(process.env.BENCH_STORED_VISITS ?? 10_000_000);
-const STORED_DAYS = 365;
 const HEARTBEAT_SECONDS = Number(process.env.BENCH_HEARTBEAT_SECONDS ?? 60);
 const REPORT_RUNS = 40;
-const DAY = 86_400_000;
 
 const say = (msg: string) => process.stderr.write(`[bench:cloud] ${msg}\n`);
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
-const today = (() => {
-  const n = new Date();
-  return Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate());
-})();
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Each ingest device uploads whole simulated days: 1,000 closed visits per batch, all new. */
 function ingestUploads(devices: SimDevice[], batches: number, firstDayOffset: number): Upload[] {
@@ -79,81 +59,59 @@ async function timedReport(url: string, token: string, path: string): Promise<nu
   return ms;
 }
 
-async function run(dbUrl: string, children: ChildProcess[]) {
-  const db = openPostgres({ connectionString: dbUrl, max: 4 });
-  try {
-    const one = await startInstance(dbUrl);
-    children.push(one.proc);
-    const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
-    say(`provisioning ${SITES} sites × ${DEVICES_PER_SITE} devices through the claim API`);
-    const fleet = await provisionFleet(one.url, admin.token, SITES, DEVICES_PER_SITE);
-    const perSite = fleet.filter((_, i) => i % DEVICES_PER_SITE === 0);
+async function run(dbUrl: string, db: Db, children: ChildProcess[]) {
+  const one = await startInstance(dbUrl);
+  children.push(one.proc);
+  const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
+  say(`provisioning ${SITES} sites × ${DEVICES_PER_SITE} devices through the claim API`);
+  const fleet = await provisionFleet(one.url, admin.token, SITES, DEVICES_PER_SITE);
+  const perSite = fleet.filter((_, i) => i % DEVICES_PER_SITE === 0);
 
-    // Warm-up (JIT, partitions, pools) is not measured.
-    await sendAll([one.url], ingestUploads(perSite, 8, 40), 4);
-    say(`ingest through 1 instance: ${INGEST_BATCHES} batches of 1,000 visits`);
-    const ingest1 = await measureIngest([one.url], ingestUploads(perSite, INGEST_BATCHES, 1), 6);
-    const two = await startInstance(dbUrl);
-    children.push(two.proc);
-    await sendAll([two.url], ingestUploads(perSite, 4, 45), 2);
-    say('ingest through 2 instances');
-    const ingest2 = await measureIngest([one.url, two.url], ingestUploads(perSite, INGEST_BATCHES, 10), 8);
-    await stopInstance(two.proc);
+  // Warm-up (JIT, partitions, pools) is not measured.
+  await sendAll([one.url], ingestUploads(perSite, 8, 40), 4);
+  say(`ingest through 1 instance: ${INGEST_BATCHES} batches of 1,000 visits`);
+  const ingest1 = await measureIngest([one.url], ingestUploads(perSite, INGEST_BATCHES, 1), 6);
+  const two = await startInstance(dbUrl);
+  children.push(two.proc);
+  await sendAll([two.url], ingestUploads(perSite, 4, 45), 2);
+  say('ingest through 2 instances');
+  const ingest2 = await measureIngest([one.url, two.url], ingestUploads(perSite, INGEST_BATCHES, 10), 8);
+  await stopInstance(two.proc);
 
-    say(`heartbeats: ${fleet.length} devices, one per 60 s, for ${HEARTBEAT_SECONDS} s`);
-    const cpu0 = cpuSeconds(one.proc.pid!);
-    const t0 = performance.now();
-    const hb = await runHeartbeats([one.url], fleet, 60_000, HEARTBEAT_SECONDS * 1000);
-    const wall = (performance.now() - t0) / 1000;
-    const cpuShare = (cpuSeconds(one.proc.pid!) - cpu0) / wall;
+  say(`heartbeats: ${fleet.length} devices, one per 60 s, for ${HEARTBEAT_SECONDS} s`);
+  const cpu0 = cpuSeconds(one.proc.pid!);
+  const t0 = performance.now();
+  const hb = await runHeartbeats([one.url], fleet, 60_000, HEARTBEAT_SECONDS * 1000);
+  const wall = (performance.now() - t0) / 1000;
+  const cpuShare = (cpuSeconds(one.proc.pid!) - cpu0) / wall;
 
-    say(`bulk-loading ${STORED_VISITS.toLocaleString('en')} visits over ${STORED_DAYS} days with generate_series`);
-    const load = await bulkLoadVisits(db, perSite, STORED_VISITS, STORED_DAYS, today, (n) => say(`  ${n.toLocaleString('en')} rows`));
-    const stored = (await db.query<{ n: number }>('select count(*)::int as n from visits')).rows[0].n;
-    say(`  stored ${stored.toLocaleString('en')} visits; load ${roundTo(load.loadSeconds, 1)} s, rollup ${roundTo(load.rollupSeconds, 1)} s`);
+  const stored = await loadStoredVisits(db, perSite, say);
 
-    say(`reports: ${REPORT_RUNS} runs each through HTTP`);
-    const daily: number[] = [];
-    const hourly: number[] = [];
-    for (let i = 0; i < REPORT_RUNS; i++) {
-      const to = today - (1 + i * 7) * DAY;
-      daily.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=day&from=${isoDay(to - 29 * DAY)}&to=${isoDay(to)}`));
-      const site = perSite[(i * 37) % perSite.length].siteId;
-      hourly.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=hour&sites=${site}&from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`));
-    }
-    return {
-      ingestPerSec: { '1': ingest1, '2': ingest2 },
-      heartbeats: {
-        devices: fleet.length,
-        intervalSeconds: 60,
-        windowSeconds: roundTo(wall, 1),
-        sent: hb.requests,
-        failures: hb.failures,
-        serviceCpuPercentOfOneCore: roundTo(cpuShare * 100, 2),
-        latencyP95Ms: roundTo(percentile(hb.latenciesMs, 95), 1),
-      },
-      reportP95Ms: { allSitesDaily30d: roundTo(percentile(daily, 95), 1), siteHourly: roundTo(percentile(hourly, 95), 1) },
-      storedVisits: stored,
-      sites: perSite.length,
-      siteHourlyDays: 7,
-      bulkLoadSeconds: roundTo(load.loadSeconds, 1),
-      rollupSeconds: roundTo(load.rollupSeconds, 1),
-      database: 'postgres',
-    };
-  } finally {
-    await db.close().catch(() => undefined);
+  say(`reports: ${REPORT_RUNS} runs each through HTTP`);
+  const daily: number[] = [];
+  const hourly: number[] = [];
+  for (let i = 0; i < REPORT_RUNS; i++) {
+    const to = today - (1 + i * 7) * DAY;
+    daily.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=day&from=${isoDay(to - 29 * DAY)}&to=${isoDay(to)}`));
+    const site = perSite[(i * 37) % perSite.length].siteId;
+    hourly.push(await timedReport(one.url, admin.token, `/api/reports/visits?granularity=hour&sites=${site}&from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`));
   }
+  return {
+    ingestPerSec: { '1': ingest1, '2': ingest2 },
+    heartbeats: {
+      devices: fleet.length,
+      intervalSeconds: 60,
+      windowSeconds: roundTo(wall, 1),
+      sent: hb.requests,
+      failures: hb.failures,
+      serviceCpuPercentOfOneCore: roundTo(cpuShare * 100, 2),
+      latencyP95Ms: roundTo(percentile(hb.latenciesMs, 95), 1),
+    },
+    reportP95Ms: { allSitesDaily30d: roundTo(percentile(daily, 95), 1), siteHourly: roundTo(percentile(hourly, 95), 1) },
+    sites: perSite.length,
+    siteHourlyDays: 7,
+    ...stored,
+  };
 }
 
-const dbName = `cva_bench_${process.pid}`;
-const u = new URL(BASE_URL);
-u.pathname = `/${dbName}`;
-const children: ChildProcess[] = [];
-await adminQuery(`create database ${dbName}`);
-say(`database ${dbName}`);
-try {
-  console.log(JSON.stringify(await run(u.toString(), children)));
-} finally {
-  for (const c of children) await stopInstance(c).catch(() => undefined);
-  await adminQuery(`drop database if exists ${dbName} with (force)`).catch((e) => say(`could not drop ${dbName}: ${e}`));
-}
+await benchOnThrowawayDatabase('cva_bench', say, run);

@@ -5,48 +5,29 @@
  *   fleetRenderMs {p50,p95}  navigation → fleet of 1,000 devices on screen, Debian's chromium at 4× CPU throttling
  *   reportApiP95Ms           every call the Reports page makes (7-day default period, all sites), at STORED_VISITS
  *   bundleKbGzip             the whole built page (dist/ui-hq/assets), gzip; bundleInitialKbGzip: what the first load needs
- * BENCH_STORED_VISITS (default 10,000,000) sets the stored visits; they are bulk-loaded with bench:cloud's loader.
+ * BENCH_STORED_VISITS (default 10,000,000) sets the stored visits; they are bulk-loaded by bench-database.ts, as bench:cloud's are.
  * Everything is dropped at the end. Progress goes to stderr.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { ChildProcess } from 'node:child_process';
-import pg from 'pg';
 import { chromium } from 'playwright-core';
 import { createOrganisationWithAdmin } from '../../cloud-sync/src/admin.js';
 import { hqPageDir } from '../../cloud-sync/src/app.js';
-import { openPostgres } from '../../cloud-sync/src/db/postgres.js';
+import type { Db } from '../../cloud-sync/src/db/types.js';
 import { percentile, roundTo } from '../../device/src/util/stats.js';
-import { bulkLoadVisits } from '../fleet-sim/bulk-load.js';
 import { prng } from '../fleet-sim/generate.js';
 import { sendHealthRound } from '../fleet-sim/health.js';
-import { startInstance, stopInstance } from '../fleet-sim/instances.js';
+import { startInstance } from '../fleet-sim/instances.js';
 import { provisionFleet } from '../fleet-sim/provision.js';
+import { benchOnThrowawayDatabase, DAY, isoDay, loadStoredVisits, today } from './bench-database.js';
 
-const BASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
-const STORED_VISITS = Number(process.env.BENCH_STORED_VISITS ?? 10_000_000);
 const RENDER_RUNS = Number(process.env.BENCH_RENDER_RUNS ?? 15);
 const REPORT_ROUNDS = 20;
 const PASSWORD = 'bench password 1234';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-const DAY = 86_400_000;
 const say = (msg: string) => process.stderr.write(`[bench:hq] ${msg}\n`);
-const isoDay = (t: number) => new Date(t).toISOString().slice(0, 10);
-const today = (() => {
-  const n = new Date();
-  return Date.UTC(n.getUTCFullYear(), n.getUTCMonth(), n.getUTCDate());
-})();
-
-async function adminQuery(sql: string): Promise<void> {
-  const c = new pg.Client({ connectionString: BASE_URL });
-  await c.connect();
-  try {
-    await c.query(sql);
-  } finally {
-    await c.end();
-  }
-}
 
 /** Gzip sizes of the built page: everything, and the entry chunk + CSS the first load fetches. */
 function bundleSizes(): { all: number; initial: number } {
@@ -100,77 +81,56 @@ async function timed(url: string, token: string, path: string): Promise<number> 
   return performance.now() - t0;
 }
 
-async function run(dbUrl: string, children: ChildProcess[]) {
-  const db = openPostgres({ connectionString: dbUrl, max: 4 });
-  try {
-    const one = await startInstance(dbUrl);
-    children.push(one.proc);
-    const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
-    const accept = await fetch(`${one.url}/api/session/invite`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: admin.invite.code, password: PASSWORD }),
-    });
-    if (!accept.ok) throw new Error(`invite: ${accept.status}`);
-    say('provisioning 100 sites × 10 devices through the claim API, then one health round');
-    const fleet = await provisionFleet(one.url, admin.token, 100, 10);
-    const health = await sendHealthRound([one.url], fleet, prng(3));
-    if (health.failures) throw new Error(`health round: ${health.errors.join('; ')}`);
+async function run(dbUrl: string, db: Db, children: ChildProcess[]) {
+  const one = await startInstance(dbUrl);
+  children.push(one.proc);
+  const admin = await createOrganisationWithAdmin(db, 'Bench', 'bench@bench.example');
+  const accept = await fetch(`${one.url}/api/session/invite`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code: admin.invite.code, password: PASSWORD }),
+  });
+  if (!accept.ok) throw new Error(`invite: ${accept.status}`);
+  say('provisioning 100 sites × 10 devices through the claim API, then one health round');
+  const fleet = await provisionFleet(one.url, admin.token, 100, 10);
+  const health = await sendHealthRound([one.url], fleet, prng(3));
+  if (health.failures) throw new Error(`health round: ${health.errors.join('; ')}`);
 
-    say(`fleet page: ${RENDER_RUNS} loads of ${fleet.length} devices at 4× CPU throttling`);
-    const render = await fleetRender(one.url, admin.email, fleet.length);
+  say(`fleet page: ${RENDER_RUNS} loads of ${fleet.length} devices at 4× CPU throttling`);
+  const render = await fleetRender(one.url, admin.email, fleet.length);
 
-    const perSite = fleet.filter((_, i) => i % 10 === 0);
-    say(`bulk-loading ${STORED_VISITS.toLocaleString('en')} visits over 365 days (bench:cloud's loader)`);
-    const load = await bulkLoadVisits(db, perSite, STORED_VISITS, 365, today, (n) => say(`  ${n.toLocaleString('en')} rows`));
-    const stored = (await db.query<{ n: number }>('select count(*)::int as n from visits')).rows[0].n;
+  const perSite = fleet.filter((_, i) => i % 10 === 0);
+  const stored = await loadStoredVisits(db, perSite, say);
 
-    say(`reports: ${REPORT_ROUNDS} rounds of the Reports page's calls through HTTP`);
-    const names = ['summary', 'visits&granularity=day', 'dwell', 'demographics', 'heatmap', 'peak-hours', 'comparison', 'staff-attendance'];
-    const samples: number[] = [];
-    const byName: Record<string, number[]> = {};
-    for (let i = 0; i < REPORT_ROUNDS; i++) {
-      const to = today - i * 7 * DAY;
-      const range = `from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`;
-      for (const n of names) {
-        const [name, extra] = n.split('&');
-        const ms = await timed(one.url, admin.token, `/api/reports/${name}?${range}${extra ? `&${extra}` : ''}`);
-        samples.push(ms);
-        (byName[name] ??= []).push(ms);
-      }
+  say(`reports: ${REPORT_ROUNDS} rounds of the Reports page's calls through HTTP`);
+  const names = ['summary', 'visits&granularity=day', 'dwell', 'demographics', 'heatmap', 'peak-hours', 'comparison', 'staff-attendance'];
+  const samples: number[] = [];
+  const byName: Record<string, number[]> = {};
+  for (let i = 0; i < REPORT_ROUNDS; i++) {
+    const to = today - i * 7 * DAY;
+    const range = `from=${isoDay(to - 6 * DAY)}&to=${isoDay(to)}`;
+    for (const n of names) {
+      const [name, extra] = n.split('&');
+      const ms = await timed(one.url, admin.token, `/api/reports/${name}?${range}${extra ? `&${extra}` : ''}`);
+      samples.push(ms);
+      (byName[name] ??= []).push(ms);
     }
-    const bundle = bundleSizes();
-    return {
-      fleetRenderMs: { p50: roundTo(percentile(render.render, 50), 0), p95: roundTo(percentile(render.render, 95), 0) },
-      fleetApiMs: { p50: roundTo(percentile(render.api, 50), 0), p95: roundTo(percentile(render.api, 95), 0) },
-      reportApiP95Ms: roundTo(percentile(samples, 95), 1),
-      reportApiP50Ms: roundTo(percentile(samples, 50), 1),
-      reportP95MsByName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, roundTo(percentile(v, 95), 1)])),
-      bundleKbGzip: bundle.all,
-      bundleInitialKbGzip: bundle.initial,
-      devices: fleet.length,
-      cpuThrottling: 4,
-      renderRuns: render.render.length,
-      storedVisits: stored,
-      reportCalls: samples.length,
-      bulkLoadSeconds: roundTo(load.loadSeconds, 1),
-      rollupSeconds: roundTo(load.rollupSeconds, 1),
-      database: 'postgres',
-    };
-  } finally {
-    await db.close().catch(() => undefined);
   }
+  const bundle = bundleSizes();
+  return {
+    fleetRenderMs: { p50: roundTo(percentile(render.render, 50), 0), p95: roundTo(percentile(render.render, 95), 0) },
+    fleetApiMs: { p50: roundTo(percentile(render.api, 50), 0), p95: roundTo(percentile(render.api, 95), 0) },
+    reportApiP95Ms: roundTo(percentile(samples, 95), 1),
+    reportApiP50Ms: roundTo(percentile(samples, 50), 1),
+    reportP95MsByName: Object.fromEntries(Object.entries(byName).map(([k, v]) => [k, roundTo(percentile(v, 95), 1)])),
+    bundleKbGzip: bundle.all,
+    bundleInitialKbGzip: bundle.initial,
+    devices: fleet.length,
+    cpuThrottling: 4,
+    renderRuns: render.render.length,
+    reportCalls: samples.length,
+    ...stored,
+  };
 }
 
-const dbName = `cva_bench_hq_${process.pid}`;
-const u = new URL(BASE_URL);
-u.pathname = `/${dbName}`;
-const children: ChildProcess[] = [];
-await adminQuery(`create database ${dbName}`);
-say(`database ${dbName}`);
-try {
-  console.log(JSON.stringify(await run(u.toString(), children)));
-} finally {
-  for (const c of children) await stopInstance(c).catch(() => undefined);
-  await adminQuery(`drop database if exists ${dbName} with (force)`).catch((e) => say(`could not drop ${dbName}: ${e}`));
-}
+await benchOnThrowawayDatabase('cva_bench_hq', say, run);

@@ -10,13 +10,15 @@ export function startInstance(databaseUrl: string): Promise<{ url: string; proc:
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout!.on('data', (d) => {
-      out += d;
-      const m = /listening on port (\d+)/.exec(out);
+    // The log (stderr, passed through) says when it listens; stdout is only drained.
+    let log = '';
+    proc.stdout!.resume();
+    proc.stderr!.on('data', (d) => {
+      process.stderr.write(d);
+      log += d;
+      const m = /listening on port (\d+)/.exec(log);
       if (m) resolve({ url: `http://127.0.0.1:${m[1]}`, proc });
     });
-    proc.stderr!.on('data', (d) => process.stderr.write(d));
     proc.once('exit', (code) => reject(new Error(`cloud-sync exited (${code}) before listening`)));
   });
 }

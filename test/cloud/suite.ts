@@ -259,16 +259,18 @@ export function cloudSuite(kind: DbKind): void {
       it('summary: unique visitors, new vs returning, dwell median and mean', async () => {
         const r = await api(url, 'GET', `/api/reports/summary?${period}&sites=${P.siteId}`, adminA);
         const s = r.body.data[0];
+        // Closed dwells 120, 300, 600, 1800 s: the exact median is 450 s; read from the fine bins it is the mean of
+        // the middles of [300, 310) and [600, 630), 460 s, within half the coarser bin (15 s) of 450.
         assert.deepEqual(
-          [s.visits, s.uniqueVisitors, s.newVisitors, s.returningVisitors, s.staffVisits, s.medianDwellSeconds, s.meanDwellSeconds],
-          [5, 3, 3, 2, 1, 450, 705],
+          [s.visits, s.uniqueVisitors, s.newVisitors, s.returningVisitors, s.staffVisits, s.medianDwellSeconds, s.medianDwellResolutionSeconds, s.meanDwellSeconds],
+          [5, 3, 3, 2, 1, 460, 30, 705],
         );
       });
 
       it('dwell distribution', async () => {
         const r = await api(url, 'GET', `/api/reports/dwell?${period}&sites=${P.siteId}`, adminA);
         assert.deepEqual(r.body.data.bins.map((b: any) => b.visits), [0, 1, 2, 0, 1, 0]);
-        assert.equal(r.body.data.medianSeconds, 450);
+        assert.deepEqual([r.body.data.medianSeconds, r.body.data.medianResolutionSeconds], [460, 30]);
       });
 
       it('staff attendance hours', async () => {

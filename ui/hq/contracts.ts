@@ -36,6 +36,8 @@ export interface SiteSummary {
   returningVisitors: number;
   staffVisits: number;
   medianDwellSeconds: number | null;
+  /** The median is read from fine dwell bins: it is within half of this of the exact median (null: 24 h or more). */
+  medianDwellResolutionSeconds: number | null;
   meanDwellSeconds: number | null;
 }
 export interface VisitBucket {
@@ -47,6 +49,7 @@ export interface VisitBucket {
 export interface DwellReport {
   bins: Array<{ fromSeconds: number; toSeconds: number | null; visits: number }>;
   medianSeconds: number | null;
+  medianResolutionSeconds: number | null;
   closedVisits: number;
 }
 export interface DemographicsReport {
@@ -73,7 +76,9 @@ export interface ComparisonRow {
   previousUniqueVisitors: number;
   uniqueVisitorsChangePercent: number | null;
   medianDwellSeconds: number | null;
+  medianDwellResolutionSeconds: number | null;
   previousMedianDwellSeconds: number | null;
+  previousMedianDwellResolutionSeconds: number | null;
 }
 export interface ComparisonReport {
   period: { from: string; to: string };

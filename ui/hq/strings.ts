@@ -181,6 +181,9 @@ export const S = {
     newVisitors: 'New',
     returning: 'Returning',
     medianDwell: 'Median dwell',
+    /** Medians come from fine dwell bins (10 s below 10 min, 30 s below 1 h, 2 min below 4 h, 10 min below 24 h). */
+    dwellResolution: (seconds: number | null) => (seconds === null ? '24 h or more' : `± ${seconds / 2} s`),
+    dwellNote: 'Median dwell is read from dwell bins of 10 s (below 10 min), 30 s (below 1 h), 2 min (below 4 h) and 10 min (below 24 h): within half a bin of the exact median.',
     perDay: 'Visits per day',
     dwell: 'Dwell time',
     ageGender: 'Age and gender',

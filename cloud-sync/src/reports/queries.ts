@@ -1,10 +1,12 @@
 import type { Db } from '../db/types.js';
 import { refreshRollup } from '../rollup.js';
+import { addHistograms, alignsWithFineBins, coarseHistogram, histogramMedian } from './dwell-bins.js';
 import { daysBetween, shiftDays, type Granularity, type ReportRange } from './range.js';
 
 /**
- * Report queries. Every figure comes from the stored visit rows (or from `site_daily`, which is
- * recomputed from them), bucketed in each site's own timezone. Params are always
+ * Report queries. Every figure comes from `site_daily` (recomputed from the stored visit rows whenever
+ * they change; see rollup.ts) or, for hourly series, staff attendance and footfall, from the rows
+ * themselves, bucketed in each site's own timezone. Params are always
  * $1 site ids, $2 first local day, $3 last local day (inclusive).
  */
 const BOUNDS = `b as (
@@ -70,40 +72,51 @@ export interface VisitBucket extends VisitorCounts {
   bucket: string;
 }
 
+/** The period's rows of the daily rollup (callers refresh it for their sites first), with each element of an array column when given. */
+const rollupDays = (unnest?: string) =>
+  `site_daily sd ${unnest ? `cross join lateral unnest(sd.${unnest}) with ordinality h(n, i)` : ''}
+   where sd.site_id = any($1::text[]) and sd.day between $2::date and $3::date`;
+/**
+ * Exact unique customers of `sd`'s site over the days from `start` (a date expression) to the period's end:
+ * each person counts on their first day from `start` on (see `fresh_customers` in migration 006).
+ */
+const freshFrom = (start: string) =>
+  `coalesce(sd.fresh_customers[(sd.day - ${start}) + 1], sd.fresh_customers[cardinality(sd.fresh_customers)], 0)`;
+
 /**
  * Customer visits per bucket and site, with every bucket of the period present (zeros included).
- * Days come from the exact daily rollup (refreshed for these sites first); hours, weeks and months
- * from the raw rows (unique visitors are not additive across days).
+ * Days, weeks and months come from the exact daily rollup (unique visitors of a week or month are
+ * distinct persons over its days in the period, not a sum of daily figures); hours from the raw rows.
  */
 export async function visitSeries(db: Db, r: ReportRange, g: Granularity): Promise<VisitBucket[]> {
   const step = `1 ${g}`;
   const series = `select b.site_id, gs as bucket from b
      cross join generate_series(date_trunc('${g}', $2::date::timestamp), ($3::date + 1)::timestamp - interval '1 second', interval '${step}') gs`;
   let agg: string;
-  if (g === 'day') {
+  if (g !== 'hour') {
     await refreshRollup(db, r.siteIds);
-    agg = `select sd.site_id, sd.day::timestamp as bucket, sd.customer_visits as visits, sd.unique_customers as uniq,
-             sd.new_customers as new_v, sd.returning_customers as ret_v, sd.staff_visits as staff
-           from site_daily sd where sd.site_id = any($1::text[]) and sd.day between $2::date and $3::date`;
-    // The rollup predates unidentified visitors: they are counted from the raw rows below.
+    const bucket = `date_trunc('${g}', sd.day::timestamp)`;
+    agg = `select sd.site_id, ${bucket} as bucket, sum(sd.customer_visits) as visits,
+             sum(${freshFrom(`greatest(${bucket}::date, $2::date)`)}) as uniq,
+             sum(sd.new_customers) as new_v, sum(sd.returning_customers) as ret_v, sum(sd.staff_visits) as staff,
+             sum(sd.unidentified_visits) as unid
+           from ${rollupDays()} group by 1, 2`;
   } else {
     agg = `select v.site_id, date_trunc('${g}', v.arrived_at at time zone b.tz) as bucket,
              count(*) filter (where v.kind = 'customer') as visits,
              count(distinct v.person_id) filter (where v.kind = 'customer') as uniq,
              count(*) filter (where v.kind = 'customer' and not v.is_returning) as new_v,
              count(*) filter (where v.kind = 'customer' and v.is_returning) as ret_v,
-             count(*) filter (where v.kind = 'staff') as staff
+             count(*) filter (where v.kind = 'staff') as staff,
+             count(*) filter (where v.kind = 'unidentified') as unid
            from ${JOIN_VISITS} group by 1, 2`;
   }
-  const unid = `select v.site_id, date_trunc('${g}', v.arrived_at at time zone b.tz) as bucket, count(*) as unid
-           from ${JOIN_VISITS} where v.kind = 'unidentified' group by 1, 2`;
   const res = await db.query<VisitorCountColumns & { site_id: string; bucket: string }>(
-    `with ${BOUNDS}, s as (${series}), a as (${agg}), u as (${unid})
+    `with ${BOUNDS}, s as (${series}), a as (${agg})
      select s.site_id, to_char(s.bucket, '${BUCKET_FORMAT[g]}') as bucket,
        coalesce(a.visits, 0)::int as visits, coalesce(a.uniq, 0)::int as uniq, coalesce(a.new_v, 0)::int as new_v,
-       coalesce(a.ret_v, 0)::int as ret_v, coalesce(a.staff, 0)::int as staff, coalesce(u.unid, 0)::int as unid
+       coalesce(a.ret_v, 0)::int as ret_v, coalesce(a.staff, 0)::int as staff, coalesce(a.unid, 0)::int as unid
      from s left join a on a.site_id = s.site_id and a.bucket = s.bucket
-       left join u on u.site_id = s.site_id and u.bucket = s.bucket
      order by s.site_id, s.bucket`,
     params(r),
   );
@@ -114,53 +127,67 @@ export interface SiteSummary extends VisitorCounts {
   siteId: string;
   siteName: string;
   timezone: string;
+  /** From the fine dwell bins (dwell-bins.ts): within half of `medianDwellResolutionSeconds` of the exact median. */
   medianDwellSeconds: number | null;
+  medianDwellResolutionSeconds: number | null;
   meanDwellSeconds: number | null;
 }
 
-/** Per-site totals for the period; dwell figures use closed customer visits only. */
-export async function siteSummaries(db: Db, r: ReportRange): Promise<SiteSummary[]> {
-  const res = await db.query<VisitorCountColumns & { site_id: string; name: string; tz: string; median: number | null; mean: number | null }>(
-    `with ${BOUNDS}
-     select b.site_id, b.name, b.tz,
-       count(v.visit_id) filter (where v.kind = 'customer')::int as visits,
-       count(distinct v.person_id) filter (where v.kind = 'customer')::int as uniq,
-       count(v.visit_id) filter (where v.kind = 'customer' and not v.is_returning)::int as new_v,
-       count(v.visit_id) filter (where v.kind = 'customer' and v.is_returning)::int as ret_v,
-       count(v.visit_id) filter (where v.kind = 'staff')::int as staff,
-       count(v.visit_id) filter (where v.kind = 'unidentified')::int as unid,
-       (percentile_cont(0.5) within group (order by v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as median,
-       (avg(v.dwell_seconds) filter (where v.kind = 'customer' and v.status = 'closed'))::float8 as mean
-     from b left join visits v on ${IN_PERIOD}
-     group by b.site_id, b.name, b.tz order by b.name, b.site_id`,
+/** Fine dwell histograms summed per site over the period's days (dense: each day's array covers 1..its length). */
+const DWELL_HISTOGRAMS = `select site_id, array_agg(n order by i) as hist from (
+    select sd.site_id, h.i, sum(h.n)::int as n
+    from ${rollupDays('dwell_histogram')}
+    group by 1, 2) x group by 1`;
+
+/** Per-site totals for the period from the daily rollup; dwell figures use closed customer visits only. */
+export async function siteSummaries(db: Db, r: ReportRange, refreshed = false): Promise<SiteSummary[]> {
+  if (!refreshed) await refreshRollup(db, r.siteIds);
+  const res = await db.query<VisitorCountColumns & { site_id: string; name: string; tz: string; dwell_sum: number | null; dwell_count: number; hist: number[] | null }>(
+    `with b as (select id as site_id, name, timezone as tz from sites where id = any($1::text[])),
+     d as (select sd.site_id, sum(sd.customer_visits) as visits, sum(${freshFrom('$2::date')}) as uniq,
+             sum(sd.new_customers) as new_v, sum(sd.returning_customers) as ret_v, sum(sd.staff_visits) as staff,
+             sum(sd.unidentified_visits) as unid, sum(sd.dwell_sum) as dwell_sum, sum(sd.dwell_count) as dwell_count
+           from ${rollupDays()} group by 1),
+     h as (${DWELL_HISTOGRAMS})
+     select b.site_id, b.name, b.tz, coalesce(d.visits, 0)::int as visits, coalesce(d.uniq, 0)::int as uniq,
+       coalesce(d.new_v, 0)::int as new_v, coalesce(d.ret_v, 0)::int as ret_v, coalesce(d.staff, 0)::int as staff,
+       coalesce(d.unid, 0)::int as unid, d.dwell_sum::float8 as dwell_sum, coalesce(d.dwell_count, 0)::int as dwell_count, h.hist
+     from b left join d on d.site_id = b.site_id left join h on h.site_id = b.site_id
+     order by b.name, b.site_id`,
     params(r),
   );
-  return res.rows.map((x) => ({
-    siteId: x.site_id,
-    siteName: x.name,
-    timezone: x.tz,
-    ...visitorCounts(x),
-    medianDwellSeconds: x.median,
-    meanDwellSeconds: x.mean,
-  }));
+  return res.rows.map((x) => {
+    const median = histogramMedian(x.hist ?? []);
+    return {
+      siteId: x.site_id,
+      siteName: x.name,
+      timezone: x.tz,
+      ...visitorCounts(x),
+      medianDwellSeconds: median?.seconds ?? null,
+      medianDwellResolutionSeconds: median?.resolutionSeconds ?? null,
+      meanDwellSeconds: x.dwell_count ? x.dwell_sum! / x.dwell_count : null,
+    };
+  });
 }
 
-/** Dwell histogram bounds in seconds; the last bin is open-ended. */
+/** Dwell histogram bounds in seconds; the last bin is open-ended. Each is a fine bin edge, so the bins are exact. */
 export const DWELL_BINS = [0, 60, 300, 900, 1800, 3600] as const;
+if (!alignsWithFineBins(DWELL_BINS)) throw new Error('DWELL_BINS must fall on fine dwell bin edges');
 
-/** Dwell histogram and median of closed customer visits, in one pass over the period's rows. */
+/** Dwell histogram and median of closed customer visits, from the fine daily histograms. */
 export async function dwellDistribution(db: Db, r: ReportRange) {
-  const res = await db.query<{ counts: number[] | null; m: number | null }>(
-    `with ${BOUNDS}, x as (
-       select width_bucket(v.dwell_seconds, $4::float8[]) as bin, v.dwell_seconds
-       from ${JOIN_VISITS} where v.kind = 'customer' and v.status = 'closed')
-     select array(select count(x.bin)::int from generate_series(1, $5::int) g left join x on x.bin = g group by g order by g) as counts,
-       (select (percentile_cont(0.5) within group (order by dwell_seconds))::float8 from x) as m`,
-    [...params(r), DWELL_BINS, DWELL_BINS.length],
-  );
-  const counts = res.rows[0]?.counts ?? [];
-  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts[i] ?? 0 }));
-  return { bins, medianSeconds: res.rows[0]?.m ?? null, closedVisits: bins.reduce((s, b) => s + b.visits, 0) };
+  await refreshRollup(db, r.siteIds);
+  const res = await db.query<{ hist: number[] }>(DWELL_HISTOGRAMS, params(r));
+  const fine = res.rows.reduce<number[]>((sum, x) => addHistograms(sum, x.hist), []);
+  const counts = coarseHistogram(fine, DWELL_BINS);
+  const bins = DWELL_BINS.map((lo, i) => ({ fromSeconds: lo, toSeconds: DWELL_BINS[i + 1] ?? null, visits: counts[i] }));
+  const median = histogramMedian(fine);
+  return {
+    bins,
+    medianSeconds: median?.seconds ?? null,
+    medianResolutionSeconds: median?.resolutionSeconds ?? null,
+    closedVisits: bins.reduce((s, b) => s + b.visits, 0),
+  };
 }
 
 /**
@@ -197,26 +224,28 @@ export async function staffAttendance(db: Db, r: ReportRange) {
 
 export const AGE_BANDS = ['0-17', '18-24', '25-34', '35-44', '45-54', '55-64', '65+'] as const;
 
+/** Sums one of the rollup's fixed-length per-day arrays over the period, grouped by `key` (an expression of sd). */
+const ROLLUP_ARRAY_SUM = (column: string, key = `0`) => `select ${key} as key, h.i::int as i, sum(h.n)::int as n
+  from ${rollupDays(column)}
+  group by 1, 2`;
+
 /** Customer visits by age band and gender (visits whose demographics are unknown are counted as such). */
 export async function demographics(db: Db, r: ReportRange) {
-  const res = await db.query<{ band: number | null; gender: string | null; n: number }>(
-    `with ${BOUNDS}
-     select case when v.age_median is null then null else width_bucket(v.age_median, array[18,25,35,45,55,65]::real[]) end as band,
-       v.gender, count(*)::int as n
-     from ${JOIN_VISITS} where v.kind = 'customer' group by 1, 2`,
-    params(r),
-  );
+  await refreshRollup(db, r.siteIds);
+  // The rollup's cell [band * 3 + gender + 1]: band 0-6 (AGE_BANDS), 7 unknown; gender 0 male, 1 female, 2 unknown.
+  const res = await db.query<{ i: number; n: number }>(ROLLUP_ARRAY_SUM('demographics'), params(r));
   const bands = AGE_BANDS.map((band) => ({ band, male: 0, female: 0, unknownGender: 0, total: 0 }));
   let unknownAge = 0;
   const gender = { male: 0, female: 0, unknown: 0 };
   for (const x of res.rows) {
-    const g = x.gender === 'male' || x.gender === 'female' ? x.gender : null;
+    const band = Math.floor((x.i - 1) / 3);
+    const g = (['male', 'female', null] as const)[(x.i - 1) % 3];
     gender[g ?? 'unknown'] += x.n;
-    if (x.band === null) {
+    if (band === AGE_BANDS.length) {
       unknownAge += x.n;
       continue;
     }
-    const b = bands[x.band];
+    const b = bands[band];
     b.total += x.n;
     if (g) b[g] += x.n;
     else b.unknownGender += x.n;
@@ -226,35 +255,30 @@ export async function demographics(db: Db, r: ReportRange) {
 
 /** Customer visits by local ISO weekday (1 = Monday) × hour of arrival. */
 export async function heatmap(db: Db, r: ReportRange) {
-  const res = await db.query<{ dow: number; hour: number; n: number }>(
-    `with ${BOUNDS}
-     select extract(isodow from v.arrived_at at time zone b.tz)::int as dow, extract(hour from v.arrived_at at time zone b.tz)::int as hour,
-       count(*)::int as n
-     from ${JOIN_VISITS} where v.kind = 'customer' group by 1, 2`,
-    params(r),
-  );
+  await refreshRollup(db, r.siteIds);
+  const res = await db.query<{ key: number; i: number; n: number }>(ROLLUP_ARRAY_SUM('arrivals_by_hour', 'extract(isodow from sd.day)::int'), params(r));
   const cells = Array.from({ length: 7 }, () => new Array<number>(24).fill(0));
-  for (const x of res.rows) cells[x.dow - 1][x.hour] = x.n;
+  for (const x of res.rows) cells[x.key - 1][x.i - 1] = x.n;
   return { weekdays: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'], cells };
 }
 
 /** Hours of the day ranked by customer arrivals, with the mean per day of the period. */
 export async function peakHours(db: Db, r: ReportRange, top = 3) {
-  const res = await db.query<{ hour: number; n: number }>(
-    `with ${BOUNDS}
-     select extract(hour from v.arrived_at at time zone b.tz)::int as hour, count(*)::int as n
-     from ${JOIN_VISITS} where v.kind = 'customer' group by 1 order by 2 desc, 1 limit $4`,
+  await refreshRollup(db, r.siteIds);
+  const res = await db.query<{ i: number; n: number }>(
+    `select i, sum(n)::int as n from (${ROLLUP_ARRAY_SUM('arrivals_by_hour')}) x group by i having sum(n) > 0 order by 2 desc, 1 limit $4`,
     [...params(r), top],
   );
   const days = daysBetween(r.from, r.to) * Math.max(1, r.siteIds.length);
-  return res.rows.map((x) => ({ hour: x.hour, visits: x.n, meanPerSiteDay: Math.round((x.n / days) * 100) / 100 }));
+  return res.rows.map((x) => ({ hour: x.i - 1, visits: x.n, meanPerSiteDay: Math.round((x.n / days) * 100) / 100 }));
 }
 
 /** Each site's period against the previous period of the same length. */
 export async function comparison(db: Db, r: ReportRange) {
   const n = daysBetween(r.from, r.to);
   const prev: ReportRange = { siteIds: r.siteIds, from: shiftDays(r.from, -n), to: shiftDays(r.from, -1) };
-  const [cur, before] = await Promise.all([siteSummaries(db, r), siteSummaries(db, prev)]);
+  await refreshRollup(db, r.siteIds);
+  const [cur, before] = await Promise.all([siteSummaries(db, r, true), siteSummaries(db, prev, true)]);
   const byId = new Map(before.map((s) => [s.siteId, s]));
   const change = (a: number, b: number) => (b === 0 ? null : Math.round(((a - b) / b) * 10000) / 100);
   return {
@@ -272,7 +296,9 @@ export async function comparison(db: Db, r: ReportRange) {
         previousUniqueVisitors: p.uniqueVisitors,
         uniqueVisitorsChangePercent: change(c.uniqueVisitors, p.uniqueVisitors),
         medianDwellSeconds: c.medianDwellSeconds,
+        medianDwellResolutionSeconds: c.medianDwellResolutionSeconds,
         previousMedianDwellSeconds: p.medianDwellSeconds,
+        previousMedianDwellResolutionSeconds: p.medianDwellResolutionSeconds,
       };
     }),
   };

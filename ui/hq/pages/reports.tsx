@@ -46,6 +46,9 @@ async function load(q: ReportQuery): Promise<Reports> {
   return { summary, daily, dwell, demographics, heatmap, peaks, comparison };
 }
 
+/** A median dwell with the resolution of the bins it was read from. */
+const withResolution = (seconds: number | null, resolution: number | null) =>
+  seconds === null ? fmt.duration(null) : `${fmt.duration(seconds)} (${S.reports.dwellResolution(resolution)})`;
 const pct = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${fmt.number(n, 1)} %`);
 const dwellLabel = (b: DwellReport['bins'][number]) => (b.toSeconds === null ? `${b.fromSeconds / 60}+ min` : `${b.fromSeconds / 60}–${b.toSeconds / 60} min`);
 
@@ -57,17 +60,17 @@ function Comparison({ c, from, to }: { c: ComparisonReport; from: string; to: st
     { key: 'prev', label: cols.previous, numeric: true, render: (r: ComparisonRow) => fmt.number(r.previousVisits), sortValue: (r: ComparisonRow) => r.previousVisits },
     { key: 'change', label: cols.change, numeric: true, render: (r: ComparisonRow) => pct(r.visitsChangePercent), sortValue: (r: ComparisonRow) => r.visitsChangePercent },
     { key: 'unique', label: cols.unique, numeric: true, render: (r: ComparisonRow) => fmt.number(r.uniqueVisitors), sortValue: (r: ComparisonRow) => r.uniqueVisitors },
-    { key: 'dwell', label: cols.dwell, numeric: true, render: (r: ComparisonRow) => fmt.duration(r.medianDwellSeconds), sortValue: (r: ComparisonRow) => r.medianDwellSeconds },
+    { key: 'dwell', label: cols.dwell, numeric: true, render: (r: ComparisonRow) => withResolution(r.medianDwellSeconds, r.medianDwellResolutionSeconds), sortValue: (r: ComparisonRow) => r.medianDwellSeconds },
   ];
   const csv = () =>
     downloadCsv(
       `site-comparison-${from}-${to}.csv`,
-      ['site', 'visits', 'previous_visits', 'visits_change_percent', 'unique_visitors', 'previous_unique_visitors', 'median_dwell_seconds'],
-      c.sites.map((r) => [r.siteName, r.visits, r.previousVisits, r.visitsChangePercent, r.uniqueVisitors, r.previousUniqueVisitors, r.medianDwellSeconds]),
+      ['site', 'visits', 'previous_visits', 'visits_change_percent', 'unique_visitors', 'previous_unique_visitors', 'median_dwell_seconds', 'median_dwell_resolution_seconds'],
+      c.sites.map((r) => [r.siteName, r.visits, r.previousVisits, r.visitsChangePercent, r.uniqueVisitors, r.previousUniqueVisitors, r.medianDwellSeconds, r.medianDwellResolutionSeconds]),
     );
   return (
     <Card title={S.reports.comparison} actions={<Button onClick={csv}>{S.reports.tableCsv}</Button>}>
-      <p class="small muted">{c.previous.from} – {c.previous.to} → {c.period.from} – {c.period.to}</p>
+      <p class="small muted">{c.previous.from} – {c.previous.to} → {c.period.from} – {c.period.to}. {S.reports.dwellNote}</p>
       <SortableTable caption={S.reports.comparison} columns={table} rows={c.sites} rowKey={(r) => r.siteId} initial={{ key: 'visits', desc: true }} empty={S.reports.noSites} />
     </Card>
   );
@@ -94,7 +97,7 @@ function Body({ r }: { r: Reports }) {
             <Stat label={S.reports.unique} value={fmt.number(t.unique)} />
             <Stat label={S.reports.newVisitors} value={fmt.number(t.fresh)} />
             <Stat label={S.reports.returning} value={fmt.number(t.back)} />
-            <Stat label={S.reports.medianDwell} value={fmt.duration(r.dwell.medianSeconds)} />
+            <Stat label={S.reports.medianDwell} value={withResolution(r.dwell.medianSeconds, r.dwell.medianResolutionSeconds)} hint={S.reports.dwellNote} />
           </div>
           <div class="grid wide">
             <Card><Chart label={S.reports.perDay} kind="bars" x={days.map((_, i) => i)} xLabels={days.map((d) => d.slice(5))} series={[{ label: S.reports.visits, values: perDay }]} /></Card>

@@ -1,0 +1,4 @@
+import { rollupSuite } from './rollup-suite.js';
+
+// Embedded PGlite in a temp directory.
+rollupSuite('pglite');
