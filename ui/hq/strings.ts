@@ -190,6 +190,7 @@ export const S = {
     male: 'Male',
     female: 'Female',
     unknown: 'Unknown',
+    unknownAge: 'Age unknown',
     heatmap: 'Arrivals by weekday and hour (local time)',
     heatCell: (day: string, hour: string, n: number) => `${day} ${hour}:00: ${n} arrivals`,
     peak: 'Peak hours',

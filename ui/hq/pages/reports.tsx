@@ -49,6 +49,15 @@ async function load(q: ReportQuery): Promise<Reports> {
 /** A median dwell with the resolution of the bins it was read from. */
 const withResolution = (seconds: number | null, resolution: number | null) =>
   seconds === null ? fmt.duration(null) : `${fmt.duration(seconds)} (${S.reports.dwellResolution(resolution)})`;
+/** The tile's large figure is the median; its resolution rides below it in small type. */
+const medianTile = (seconds: number | null, resolution: number | null) =>
+  seconds === null ? (
+    fmt.duration(null)
+  ) : (
+    <>
+      {fmt.duration(seconds)} <span class="small muted">{S.reports.dwellResolution(resolution)}</span>
+    </>
+  );
 const pct = (n: number | null) => (n === null ? '—' : `${n > 0 ? '+' : ''}${fmt.number(n, 1)} %`);
 const dwellLabel = (b: DwellReport['bins'][number]) => (b.toSeconds === null ? `${b.fromSeconds / 60}+ min` : `${b.fromSeconds / 60}–${b.toSeconds / 60} min`);
 
@@ -97,7 +106,7 @@ function Body({ r }: { r: Reports }) {
             <Stat label={S.reports.unique} value={fmt.number(t.unique)} />
             <Stat label={S.reports.newVisitors} value={fmt.number(t.fresh)} />
             <Stat label={S.reports.returning} value={fmt.number(t.back)} />
-            <Stat label={S.reports.medianDwell} value={withResolution(r.dwell.medianSeconds, r.dwell.medianResolutionSeconds)} hint={S.reports.dwellNote} />
+            <Stat label={S.reports.medianDwell} value={medianTile(r.dwell.medianSeconds, r.dwell.medianResolutionSeconds)} hint={S.reports.dwellNote} />
           </div>
           <div class="grid wide">
             <Card><Chart label={S.reports.perDay} kind="bars" x={days.map((_, i) => i)} xLabels={days.map((d) => d.slice(5))} series={[{ label: S.reports.visits, values: perDay }]} /></Card>
@@ -114,7 +123,7 @@ function Body({ r }: { r: Reports }) {
                   { label: S.reports.unknown, values: r.demographics.ageBands.map((b) => b.unknownGender) },
                 ]}
               />
-              <p class="small muted bars-legend">{S.reports.unknown}: {fmt.number(r.demographics.unknownAge)}</p>
+              <p class="small muted bars-legend">{S.reports.unknownAge}: {fmt.number(r.demographics.unknownAge)}</p>
             </Card>
             <Card title={S.reports.peak}>
               {r.peaks.length ? <ol>{r.peaks.map((p) => <li key={p.hour}>{S.reports.peakLine(p.hour, p.visits, p.meanPerSiteDay)}</li>)}</ol> : <Empty>{S.reports.noPeak}</Empty>}
