@@ -7,8 +7,8 @@ import { euclidean } from '../vision/similarity.js';
 
 /**
  * When a never-identified track continues one that ended just before, in the same place. On soft footage one
- * person's face track breaks wherever the detector loses the face for half a second or the descriptor of a blurred
- * face drifts past the tracker's appearance check; without stitching every piece is a visitor of its own.
+ * person's face track breaks into many short ones (the face missed for a while, a box jumping away from the track's
+ * prediction); without stitching every piece is a visitor of its own.
  */
 export interface StitchOptions {
   /** Longest gap between the earlier track's last frame and the later one's first. */
