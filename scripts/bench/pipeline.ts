@@ -10,7 +10,8 @@
  *              with 1 and 4 simultaneous RTSP test cameras (10 fps, 640 wide), each count in a fresh process
  *   searchMs   {"10000", "100000"}: 1:N gallery search (D's scripts/bench/search.ts)
  *   store      visit append rate / p99 and cold start with a year of visits (E's scripts/bench/store.ts)
- *   counting   {"<version>": {present, counted, unidentified, staffAsCustomers, customersPerPerson}}: hamilton.mp4
+ *   counting   {"<version>": {present, counted, unidentified, staffAsCustomers, customersPerPerson, visitsPerPerson}}:
+ *              (visitsPerPerson: visits arriving in each labelled person's shots; more than one is over-counting) hamilton.mp4
  *              and versions made harder with GStreamer (rotated 40°, downscaled to a third, blurred, all three),
  *              each played once through a fresh appliance (test/pipeline/hard-footage.ts); `--counting` runs only it,
  *              `--counting rotated,degraded` only those versions
@@ -174,7 +175,9 @@ async function benchCounting(engine: FaceEngine, versions = Object.keys(CLIP_VER
         staffAsCustomers: c.staffAsCustomers,
         customersPerPerson: c.customersPerPerson,
         customersInStaffShot: c.customersInStaffShot,
+        visitsPerPerson: c.visitsPerPerson,
         visits: c.visits,
+        stitched: c.stitched,
       };
     }
     return out;

@@ -33,7 +33,7 @@ describe('staff, customers and review on the real identity service and face engi
       shots.push({ face, at: Date.now(), weight: 1 });
     }
     return {
-      cameraId: 'door', trackId, firstSeenAt: Date.now() - 2000, lastSeenAt: Date.now(), detections: ns.length,
+      cameraId: 'door', trackId, firstSeenAt: Date.now() - 2000, lastSeenAt: Date.now(), firstBox: shots[0].face.box, lastBox: shots[shots.length - 1].face.box, detections: ns.length,
       goodFaces: ns.length, shots, concurrentPersonIds: [], ageMedian: null, gender: null, genderConfidence: null,
     };
   }

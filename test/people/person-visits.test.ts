@@ -34,8 +34,9 @@ test('counted people become one visit each: their own, or their face’s', async
     for (const f of faces) people!.held(t, f);
     return t;
   };
+  const faceBox = { x: 10, y: 10, width: 40, height: 40 };
   const face = (trackId: string, detections: number, from: number, to: number): TrackSummary<TrackedFace> => ({
-    cameraId: 'door', trackId, firstSeenAt: t0 + from, lastSeenAt: t0 + to, detections, goodFaces: 0, shots: [],
+    cameraId: 'door', trackId, firstSeenAt: t0 + from, lastSeenAt: t0 + to, firstBox: faceBox, lastBox: faceBox, detections, goodFaces: 0, shots: [],
     concurrentPersonIds: [], ageMedian: null, gender: null, genderConfidence: null,
   });
   const visits = () => rig.tracker.openVisits().map((v) => [v.personId, v.kind, (Date.parse(v.arrivedAt) - t0) / 1000, v.dwellSeconds]);

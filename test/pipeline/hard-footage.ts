@@ -80,7 +80,14 @@ export interface Counting {
   customersInStaffShot: number;
   /** Customer ids whose best crop shows Obama (the clip's one labelled customer): 1 is right, more is a split. */
   customersPerPerson: number;
+  /**
+   * Visits of any kind arriving in each labelled person's shots (their windows, no slack): over-counting shows here
+   * (one person's track broken into pieces, each a visit). Obama's shot also holds unlabelled audience members.
+   */
+  visitsPerPerson: Record<(typeof PEOPLE)[number]['who'], number>;
   visits: { staff: number; customer: number; unidentified: number };
+  /** Never-identified tracks that joined the visit of the track they continued (pipeline/fragment-stitcher.ts). */
+  stitched: number;
   /** Who was counted, and the visits in clip seconds (for the record). */
   detail: { countedPeople: string[]; arrivals: { kind: string; personId: string; at: number }[] };
 }
@@ -112,6 +119,7 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
     await manager.apply([]);
     await rig.pipeline.endTracks('stage');
     await rig.visits.stop();
+    const stitched = rig.pipeline.stats().sightings.stitched;
     const stored = (await rig.store.visits.page({ limit: 500 })).items;
     const clipSeconds = (ms: number) => {
       let i = 0;
@@ -136,6 +144,8 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
       return d !== undefined && d.obama <= 0.65 && d.obama < d.lin && d.obama < d.alex;
     }).map((v) => v.personId));
     const kinds = (k: string) => stored.filter((v) => v.kind === k).length;
+    const arrivingIn = (windows: readonly (readonly [number, number])[]) => arrivals.filter((a) => inWindows(a.at, windows, 0)).length;
+    const visitsPerPerson = Object.fromEntries(PEOPLE.map((p) => [p.who, arrivingIn(p.windows)])) as Counting['visitsPerPerson'];
     return {
       present: present.length,
       counted: countedPeople.length,
@@ -143,7 +153,9 @@ export async function countClip(engine: FaceEngine, path: string): Promise<Count
       staffAsCustomers: customers.filter(showsStaff).length,
       customersInStaffShot: arrivals.filter((a) => a.kind === 'customer' && a.at >= LIN_CLOSE_UP[0] && a.at < LIN_CLOSE_UP[1]).length,
       customersPerPerson: obamaIds.size,
+      visitsPerPerson,
       visits: { staff: kinds('staff'), customer: kinds('customer'), unidentified: kinds('unidentified') },
+      stitched,
       detail: { countedPeople, arrivals },
     };
   } finally {

@@ -132,8 +132,9 @@ test('sighting relay: a real undecided track is an unidentified visitor; identif
   await rig.tracker.start();
   const relay = new SightingRelay(rig.tracker, createLogger('test'));
   const t0 = clock.now();
+  const faceBox = { x: 10, y: 10, width: 40, height: 40 };
   const summary = (trackId: string, detections: number): TrackSummary<TrackedFace> => ({
-    cameraId: 'door', trackId, firstSeenAt: t0, lastSeenAt: t0 + 2000, detections, goodFaces: 0, shots: [],
+    cameraId: 'door', trackId, firstSeenAt: t0, lastSeenAt: t0 + 2000, firstBox: faceBox, lastBox: faceBox, detections, goodFaces: 0, shots: [],
     concurrentPersonIds: [], ageMedian: 41, gender: 'female', genderConfidence: 0.9,
   });
   relay.ended('blip', summary('blip', MIN_VISITOR_DETECTIONS - 1)); // a flicker is nobody

@@ -80,7 +80,8 @@ export interface PipelineStats {
   cameras: CameraPipelineStats[];
   /** Medians of the recent samples per stage (ms). */
   stageMs: Partial<Record<Stage, number>>;
-  sightings: { sent: number; refused: number };
+  /** `stitched`: never-identified tracks that joined the visit of the track they continued (fragment-stitcher.ts). */
+  sightings: { sent: number; refused: number; stitched: number };
   /** Person tracking per camera (cameras that run persons). */
   people: CameraPeopleStats[];
 }
@@ -237,7 +238,7 @@ export class AnalysisPipeline implements Feature {
         lastAnalysedAt: c.lastAnalysedAt === null ? null : new Date(c.lastAnalysedAt).toISOString(),
       })),
       stageMs: this.timings.medians(),
-      sightings: { sent: this.relay.sent, refused: this.relay.refused },
+      sightings: { sent: this.relay.sent, refused: this.relay.refused, stitched: this.relay.stitched },
       people: this.deps.people?.stats() ?? [],
     };
   }

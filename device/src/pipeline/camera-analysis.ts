@@ -93,6 +93,7 @@ export class CameraAnalysis {
 
   /** Ends every track at a view change; their last decisions finish off the frame loop. */
   endTracksNow(at: number): void {
+    this.deps.relay.viewChanged(this.cameraId, at);
     this.tracker.endAll(at);
   }
 

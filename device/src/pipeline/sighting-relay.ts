@@ -4,6 +4,7 @@ import type { Logger } from '../util/log.js';
 import type { Result } from '../util/result.js';
 import type { Sighting } from '../visits/sighting.js';
 import type { BodySeen, FaceVisit, VisitorSink } from '../people/person-visits.js';
+import { FragmentStitcher } from './fragment-stitcher.js';
 
 /** Where decided sightings go (the VisitTracker). */
 export interface SightingSink {
@@ -34,7 +35,8 @@ interface Relayed {
  * with its best crop; after that every frame the track is seen in is one sighting, carrying a crop only when it
  * beats the best. Demographics are decided over the whole track and sent once, when it ends.
  * A real track that ends never identified (too small, too blurred, or never sure) becomes ONE visit of an
- * unidentified visitor (`U-<track id>`, from its first to its last frame): counted, never a customer.
+ * unidentified visitor (`U-<track id>`, from its first to its last frame): counted, never a customer, unless it
+ * continues a track that ended just before in the same place (fragment-stitcher.ts): then it joins that track's visit.
  * People counted by their bodies (person-visits.ts) join the visit of one of their faces, or become one
  * unidentified visitor each; `faceVisit` tells the people stage where each ended face track's sightings went.
  */
@@ -43,6 +45,8 @@ export class SightingRelay implements VisitorSink {
   /** Ended tracks that became unidentified visitors: track id → the visitor's id. */
   private readonly unidentified = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Never-identified tracks that joined an earlier track's visit instead of opening one. */
+  stitched = 0;
   /** Sightings handed over / refused by the visit tracker. */
   sent = 0;
   refused = 0;
@@ -51,6 +55,7 @@ export class SightingRelay implements VisitorSink {
     private readonly sink: SightingSink,
     private readonly log: Logger,
     private readonly faceVisit: (faceTrackId: string, visit: FaceVisit | null) => void = () => {},
+    private readonly stitcher = new FragmentStitcher(),
   ) {}
 
   /** A track's decision was made or changed. */
@@ -106,14 +111,25 @@ export class SightingRelay implements VisitorSink {
     if (relayed) {
       const { personId, kind } = relayed;
       if (summary.ageMedian !== null || summary.genderConfidence !== null) this.send({ personId, kind, cameraId: summary.cameraId, at: summary.lastSeenAt, ...demographics, quality: 0 });
+      this.stitcher.record(summary, { personId, kind });
       return this.faceVisit(trackId, { personId, kind });
     }
     if (summary.detections < MIN_VISITOR_DETECTIONS) return this.faceVisit(trackId, null);
-    const base = { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const, cameraId: summary.cameraId, quality: 0 };
-    this.remember(summary.trackId, base.personId);
+    // A fragment of a face track that broke on soft footage: its frames extend the visit it continues.
+    const continued = this.stitcher.continued(summary);
+    if (continued) this.stitched++;
+    const visit = continued ?? { personId: `U-${summary.trackId}`.slice(0, 64), kind: 'unidentified' as const };
+    const base = { ...visit, cameraId: summary.cameraId, quality: 0 };
+    if (visit.kind === 'unidentified') this.remember(summary.trackId, visit.personId);
+    this.stitcher.record(summary, visit);
     this.send({ ...base, at: summary.firstSeenAt, age: null, gender: null });
     this.send({ ...base, at: summary.lastSeenAt, ...demographics });
-    this.faceVisit(trackId, { personId: base.personId, kind: base.kind });
+    this.faceVisit(trackId, visit);
+  }
+
+  /** The camera's view changed (a cut, a PTZ move): no track after it continues one before it. */
+  viewChanged(cameraId: string, at: number): void {
+    this.stitcher.viewChanged(cameraId, at);
   }
 
   /** A person seen by its body joins the visit of one of its faces, from its first to its last frame. */
@@ -147,6 +163,8 @@ export class SightingRelay implements VisitorSink {
       this.ended(summary.trackId, summary);
     };
     if (!visitor || !person || !this.sink.fold) return relay();
+    // Its fragments' visit is now the person's: a fragment after them continues the person's visit.
+    this.stitcher.folded(visitor, person);
     const p = this.sink.fold(visitor, person.personId, person.kind).then(relay, (e: unknown) => {
       this.log.warn('unidentified visit not taken over', { visitor, personId: person.personId, error: String(e) });
       relay();

@@ -17,6 +17,7 @@ const VELOCITY_ALPHA = 0.5;
 /** One face followed across frames of one camera. Plain state; the tracker drives it. */
 export class Track<F extends TrackedFace = TrackedFace> {
   box: Box;
+  readonly firstBox: Box;
   velocity: Velocity = { vx: 0, vy: 0 };
   lastSeenAt: number;
   missedFrames = 0;
@@ -43,6 +44,7 @@ export class Track<F extends TrackedFace = TrackedFace> {
     readonly firstSeenAt: number,
   ) {
     this.box = face.box;
+    this.firstBox = face.box;
     this.lastSeenAt = firstSeenAt;
   }
 
@@ -102,6 +104,8 @@ export class Track<F extends TrackedFace = TrackedFace> {
       trackId: this.id,
       firstSeenAt: this.firstSeenAt,
       lastSeenAt: this.lastSeenAt,
+      firstBox: this.firstBox,
+      lastBox: this.box,
       detections: this.detections,
       goodFaces: this.goodFaces,
       shots: [...this.shots],

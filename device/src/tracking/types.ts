@@ -36,6 +36,9 @@ export interface TrackSummary<F extends TrackedFace = TrackedFace> {
   trackId: string;
   firstSeenAt: number;
   lastSeenAt: number;
+  /** Where the face was in the track's first and latest frame (fragment stitching, pipeline/fragment-stitcher.ts). */
+  firstBox: Box;
+  lastBox: Box;
   /** Frames the track was matched in. */
   detections: number;
   /** Faces that passed the size/sharpness gate (with or without an embedding). */
