@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { consensusRoll, rollCandidates } from '../../device/src/vision/engine.js';
+import { appliedRoll } from '../../device/src/vision/align.js';
+import { consensusRoll, DEFAULT_ROLL_POLICY, rollCandidates } from '../../device/src/vision/engine.js';
 import { describe, it } from 'node:test';
 import { boxIou, nms, tileRects } from '../../device/src/vision/detector.js';
 import { canIdentify, combinedQuality, MIN_IDENTITY_FACE_PX } from '../../device/src/vision/quality.js';
@@ -113,5 +114,24 @@ describe('roll vote', () => {
     assert.deepEqual(rollCandidates(views).map(deg), [-59, 22]);
     // views that fit nothing (misfit past the cap) fall back to a head count
     assert.equal(deg(consensusRoll(rolls.map((r) => ({ roll: rad(r), misfit: 0.9 })))), 22);
+  });
+});
+
+describe('roll policy', () => {
+  const rad = (d: number) => d * Math.PI / 180;
+  const deg = (r: number) => Math.round(r * 180 / Math.PI);
+  const frontal = 0.5;
+  it('levels a head rolled 25° or more whatever its fit, and marks it levelled', () => {
+    const r = appliedRoll(rad(-40), { frontal: 0.1, misfit: 0.35 }, DEFAULT_ROLL_POLICY);
+    assert.deepEqual([deg(r.applied), r.levelled], [-40, true]);
+  });
+  it('levels a milder roll (15–25°) only when the five points fit a face, without marking it levelled', () => {
+    // sheldon/3.png turned −20° (bench:faces robustness): 23° at misfit 0.13 → levelled, named right again
+    const fits = appliedRoll(rad(-23), { frontal, misfit: 0.13 }, DEFAULT_ROLL_POLICY);
+    assert.deepEqual([deg(fits.applied), fits.levelled], [-23, false]);
+    // Obama laughing in hamilton.mp4: 18–20° at misfit 0.27–0.38, better known unrotated → plain chip
+    assert.deepEqual(appliedRoll(rad(19), { frontal: 0.35, misfit: 0.31 }, DEFAULT_ROLL_POLICY), { applied: 0, levelled: false });
+    // below 15° the plain chip stays, however well the points fit
+    assert.deepEqual(appliedRoll(rad(12), { frontal, misfit: 0.05 }, DEFAULT_ROLL_POLICY), { applied: 0, levelled: false });
   });
 });

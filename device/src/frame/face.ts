@@ -14,7 +14,8 @@ export interface FaceQuality {
   /** Combined 0..1: how much an identity decision from this face can be trusted; ranks a track's shots. */
   score: number;
   /**
-   * The head was rolled so far that its recognition chip was turned upright (vision/align.ts, the roll policy).
+   * The head was rolled so far (25° or more) that its recognition chip was turned upright (vision/align.ts, the
+   * roll policy; a milder roll levelled by the policy's `fitted` rule does not set it).
    * Such a descriptor may name someone known, but it never mints a new customer: a levelled head lands farther
    * from its own photos (a staff member's tilted head came 0.70–0.76 from hers). Absent: upright.
    */

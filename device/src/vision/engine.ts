@@ -59,7 +59,7 @@ export interface FaceEngineOptions {
   modelsDir?: string;
   /** Detector score threshold (default 0.8). */
   detectionThreshold?: number;
-  /** When the recognition chip is rotated upright (default: heads rolled 15° or more). */
+  /** When the recognition chip is rotated upright (default `DEFAULT_ROLL_POLICY`). */
   roll?: RollPolicy;
   /**
    * Landmarks of a head rolled at least this much (degrees) are measured again on a crop turned upright by the
@@ -86,10 +86,12 @@ export interface AnalyzeOptions extends DetectOptions {
  * Level the chip for every head rolled 25° or more, whatever its frontal score, measuring the roll by the
  * five-point fit (eyes, nose, mouth corners) on landmarks taken upright (`uprightLandmarks`). The eye line alone
  * tilts with yaw on turned faces, which is why the old policy (eye line, ≥ 15°, only frontal ≥ 0.4) left turned
- * AND tilted heads unrotated: a staff member tilted 55–60° became a customer. Below 25° the plain chip stays:
- * Obama's laughing three-quarter face measures 17–20° and the embedder knows it better unrotated (docs/vision.md).
+ * AND tilted heads unrotated: a staff member tilted 55–60° became a customer. From 15° to 25° only a face whose
+ * five points fit a face's shape (misfit ≤ 0.23) is levelled: look-alikes rolled 20° were named as each other
+ * with the plain chip, while Obama's laughing three-quarter face (15–21°, misfit 0.27–0.38) is known better
+ * unrotated (docs/vision.md "Mild roll").
  */
-export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 25, estimate: 'five-point' };
+export const DEFAULT_ROLL_POLICY: RollPolicy = { minDegrees: 25, estimate: 'five-point', fitted: { minDegrees: 15, maxMisfit: 0.23 } };
 const PAD_FRACTION = 0.3;
 export const DEFAULT_UPRIGHT_LANDMARKS_DEGREES = 25;
 const PROBE_TURNS = [30, -30, 45, -45, 60, -60].map((d) => d * Math.PI / 180);
@@ -171,7 +173,7 @@ export class FaceEngine {
     for (const d of dets) {
       const landmarks = await this.uprightLandmarks(frame, d.box);
       const geometry = chipGeometry(landmarks, this.roll);
-      const quality = measureQuality(frame, d.box.width, landmarks, chipTransform(geometry, SHARPNESS_CHIP), d.score, geometry.applied !== 0);
+      const quality = measureQuality(frame, d.box.width, landmarks, chipTransform(geometry, SHARPNESS_CHIP), d.score, geometry.levelled);
       out.push({ box: d.box, score: d.score, landmarks, rollDegrees: rollAngle(landmarks) * 180 / Math.PI, quality });
     }
     return out;
