@@ -56,6 +56,29 @@ test('staff guard: a look-alike of staff is not minted a customer while the trac
   await svc.stop();
 });
 
+test("staff guard: after a human says 'not Alex' on the review item, the look-alike's next track is a customer", async () => {
+  const svc = await service();
+  const alex = await enrol(svc, 'Alex', ALEX);
+  const running = await svc.decider.decide(trackOf('cam1', 'raj-a', await faces(RAJ_SHORT), 1000));
+  assert.equal(await finished(svc, trackOf('cam1', 'raj-a', await faces(RAJ_SHORT), 1000), running), null);
+  const [item] = svc.people.listReview();
+  assert.equal(item.candidates[0].personId, alex);
+  const answered = await svc.people.notThisPersonReview(item.id);
+  assert.ok(answered.ok && answered.value.personId === alex);
+  // Without the answer this track went to review (the test above); now Alex is ruled out for faces like these.
+  const again = trackOf('cam1', 'raj-b', await faces(RAJ_SHORT), 5000);
+  const decided = await svc.decider.decide(again);
+  assert.equal(decided.reason === 'uncertain' && decided.runnerUp?.personId === alex, false, JSON.stringify(decided));
+  const last = (await finished(svc, again, decided)) ?? decided;
+  assert.equal(last.kind, 'customer', JSON.stringify(last));
+  assert.equal(svc.people.listCustomers().length, 1);
+  assert.equal(svc.people.listReview().length, 0);
+  // Alex himself is still Alex: the answer was about Raj's faces, not his.
+  const own = await svc.decider.decide(trackOf('cam1', 'alex-a', await faces(['alex_lacamoire/3.jpg', 'alex_lacamoire/3.jpg~m']), 9000));
+  assert.equal(own.personId, alex, JSON.stringify(own));
+  await svc.stop();
+});
+
 test('staff guard: a long track that stays apart from every staff member in every face becomes a customer at its end', async () => {
   const svc = await service();
   const alex = await enrol(svc, 'Alex', ALEX);

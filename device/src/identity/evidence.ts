@@ -40,14 +40,20 @@ export function gatherEvidence(
   const out: PersonEvidence[] = [];
   for (const personId of candidates) {
     const e = personEvidence(gallery, shots, personId);
-    const negatives = negativesOf(personId);
-    if (negatives.length) {
-      const neg = shots.reduce((n, s) => n + s.weight * Math.min(...negatives.map((v) => euclidean(s.embedding, v))), 0) / totalWeight;
-      if (neg <= e.distance) continue;
-    }
-    out.push(e);
+    if (!refuted(shots, e, negativesOf(personId), totalWeight)) out.push(e);
   }
   return out.sort((a, b) => a.distance - b.distance);
+}
+
+/** A human said "not this person" of faces like these: the track is nearer those negatives than the person's exemplars. */
+function refuted(shots: readonly EvidenceShot[], e: PersonEvidence, negatives: readonly Float32Array[], totalWeight: number): boolean {
+  if (!negatives.length) return false;
+  const neg = shots.reduce((n, s) => n + s.weight * nearestNegative(s.embedding, negatives), 0) / totalWeight;
+  return neg <= e.distance;
+}
+
+export function nearestNegative(embedding: Float32Array, negatives: readonly Float32Array[]): number {
+  return Math.min(...negatives.map((v) => euclidean(embedding, v)));
 }
 
 /** A track's weighted mean closest-exemplar distance to one person, and how many shots agree on their own. */
@@ -67,10 +73,17 @@ export function personEvidence(gallery: Gallery, shots: readonly EvidenceShot[],
  * The staff member nearest to a track (measured against every staff member, not only the search's top two,
  * so a crowd of customers cannot hide a staff look-alike), or null when there is no staff.
  */
-export function nearestOf(gallery: Gallery, shots: readonly EvidenceShot[], personIds: Iterable<string>): PersonEvidence | null {
+export function nearestOf(
+  gallery: Gallery,
+  shots: readonly EvidenceShot[],
+  personIds: Iterable<string>,
+  negativesOf: (personId: string) => readonly Float32Array[] = () => [],
+): PersonEvidence | null {
+  const totalWeight = shots.reduce((n, s) => n + s.weight, 0) || 1;
   let best: PersonEvidence | null = null;
   for (const id of personIds) {
     const e = personEvidence(gallery, shots, id);
+    if (refuted(shots, e, negativesOf(id), totalWeight)) continue;
     if (!best || e.distance < best.distance) best = e;
   }
   return best;

@@ -3,7 +3,7 @@ import type { CriticalSection } from '../util/critical-section.js';
 import type { QualityGate } from '../tracking/quality-gate.js';
 import { CustomerBook } from './customers.js';
 import { createLogger } from '../util/log.js';
-import { nearestOf, personEvidence, type EvidenceShot, type PersonEvidence } from './evidence.js';
+import { nearestNegative, nearestOf, personEvidence, type EvidenceShot, type PersonEvidence } from './evidence.js';
 import { IdentityStore } from './identity-store.js';
 import { ReviewQueue } from './review-queue.js';
 import { StaffBook } from './staff.js';
@@ -152,19 +152,27 @@ export class IdentityRecords {
     return this.staffIdsMemo.ids;
   }
 
-  /** The staff member nearest to these shots, leaving out staff held by a face in the same frame. */
+  /**
+   * The staff member nearest to these shots, leaving out staff held by a face in the same frame and staff a human
+   * already said these faces are not (a review item's "not this person").
+   */
   nearestStaff(shots: readonly EvidenceShot[], concurrent: readonly string[]): PersonEvidence | null {
-    return nearestOf(this.ready().gallery, shots, this.staffIds().filter((id) => !concurrent.includes(id)));
+    return nearestOf(this.ready().gallery, shots, this.staffIds().filter((id) => !concurrent.includes(id)), (id) => this.negativesOf(id));
   }
 
-  /** The single shot closest to any staff member (not held by a face in the same frame), with that member. */
+  /**
+   * The single shot closest to any staff member (not held by a face in the same frame), with that member. A shot
+   * nearer one of that member's "not this person" faces than to the member is no evidence for them.
+   */
   closestStaffShot(shots: readonly EvidenceShot[], concurrent: readonly string[]): { personId: string; distance: number } | null {
     const gallery = this.ready().gallery;
     let best: { personId: string; distance: number } | null = null;
     for (const id of this.staffIds()) {
       if (concurrent.includes(id)) continue;
-      const d = Math.min(...gallery.distancesToPerson(shots.map((s) => s.embedding), id));
-      if (!best || d < best.distance) best = { personId: id, distance: d };
+      const negatives = this.negativesOf(id);
+      const distances = gallery.distancesToPerson(shots.map((s) => s.embedding), id);
+      const d = Math.min(...distances.filter((dist, i) => !negatives.length || nearestNegative(shots[i].embedding, negatives) > dist));
+      if (Number.isFinite(d) && (!best || d < best.distance)) best = { personId: id, distance: d };
     }
     return best;
   }
