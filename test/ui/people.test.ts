@@ -1,6 +1,7 @@
 // The Staff, Customers and Review pages, the placement check and backup/restore in Debian's chromium against a
-// real appliance process watching the shared clip: enrol Lin by upload and from the camera, see his staff visit;
-// find Obama's anonymous customer, split, merge, forget; act on a review group; back up, restore into a fresh box.
+// real appliance process watching the shared clip: enrol Lin by upload; find Obama's anonymous customer, split,
+// merge, forget; enrol Lin from the camera, see his staff visit; act on a review group; back up, restore into a
+// fresh box.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
@@ -119,67 +120,9 @@ describe('people pages, placement check and backup/restore in a real browser', (
     await screenshot(page, 'staff-enrol-upload');
   });
 
-  it('enrols Lin from the camera: shots collected, kept, enrolled; then his staff visit shows', { timeout: 400_000 }, async () => {
-    await page.goto(`/staff/${linId}`);
-    const capture = page.getByRole('region', { name: 'Enrol from a camera' });
-    await capture.getByLabel('Camera').waitFor();
-    await capture.getByLabel('Seconds').fill('12');
-    await capture.getByRole('button', { name: 'Start' }).click();
-    await capture.getByText(/Collecting…/).waitFor();
-    const enrol = capture.getByRole('button', { name: /^Enrol \d+ kept shots?$/ });
-    await enrol.waitFor({ timeout: 90_000 });
-    const shots = await capture.locator('.face-tile').count();
-    assert.ok(shots >= 1, 'shots to choose from');
-    await until('shot images loaded', async () => (await capture.locator('.face-tile img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))), 30_000);
-    await screenshot(page, 'staff-enrol-camera-shots');
-    // The manager drops one shot when there are several, and keeps the rest.
-    if (shots > 2) await capture.getByRole('checkbox', { name: /^Keep shot/ }).last().uncheck();
-    await enrol.click();
-    await capture.getByText(/\d+ accepted, \d+ not used\./).waitFor({ timeout: 60_000 });
-    await screenshot(page, 'staff-enrol-camera-done');
-
-    // Lin was seen before he was staff: an anonymous customer holds his earlier faces. The manager picks that
-    // customer under "Enrol from faces the box already saw" (found here the way a person would by his crops).
-    const lin = await recognise(app, LIN);
-    if (lin?.personId !== linId) {
-      const customers = (await call('GET', '/customers?limit=200')).body.items;
-      const his: string[] = [];
-      for (const c of customers) {
-        if (!c.photoCropId) continue;
-        const jpeg = Buffer.from(await (await page.request.get(`/api/v1/crops/${c.photoCropId}`)).body());
-        const file = join(app.dir, `probe-${c.id}.jpg`);
-        await writeFile(file, jpeg);
-        const who = await recognise(app, file, 'image/jpeg');
-        if (who?.personId === c.id && who.runnerUp?.personId === linId && who.runnerUp.distance < 0.5) his.push(c.id);
-      }
-      assert.ok(his.length, `Lin is nobody known: ${JSON.stringify(lin)}`);
-      await page.reload();
-      const seen = page.getByRole('region', { name: 'Enrol from faces the box already saw' });
-      for (const id of his) await seen.getByRole('checkbox', { name: `Use ${id}` }).check();
-      await seen.getByRole('button', { name: /^Enrol \d+ selected$/ }).click();
-      await seen.getByText(/Done: the staff member now has \d+ face samples\./).waitFor({ timeout: 30_000 });
-      await screenshot(page, 'staff-enrol-seen');
-    }
-    assert.equal((await recognise(app, LIN))?.personId, linId);
-
-    await page.goto('/staff');
-    const row = page.locator('tr', { hasText: 'Lin' });
-    await until(
-      "Lin's staff visit today",
-      async () => {
-        await page.reload();
-        await row.waitFor();
-        return /arrived/.test(await row.innerText());
-      },
-      180_000,
-    );
-    assert.ok(await row.locator('img.thumb').count(), 'his face thumbnail');
-    await screenshot(page, 'staff-attendance');
-  });
-
-  // Skipped: passes alone (4 s) but times out waiting for the customer record when the other browser suites ran
-  // first in the same run (seen twice after the HQ merge); the cause is not found yet. Run it alone with
-  // TEST_FILTER=ui/people. The same flows are covered over HTTP in test/http/review-groups.test.ts.
+  // Before Lin is enrolled from the camera: his soft close-up shots from the clip sit 0.58–0.62 from Obama's
+  // photos, inside the staff guard, so Obama's tracks would go to review as "maybe Lin" (by design: staff are never
+  // minted as customers) instead of making his customer record. His clear uploaded photo is 0.69–0.76 away.
   it("finds Obama's anonymous customer by photo, splits a sample off, merges, and forgets, saying what is removed", { timeout: 400_000 }, async () => {
     const counter = await photoCamera(OBAMA);
     cleanups.push(counter.close);
@@ -187,19 +130,24 @@ describe('people pages, placement check and backup/restore in a real browser', (
     assert.equal(added.status, 201, JSON.stringify(added.body));
     let obama = '';
     let probe = '';
+    let lastAnswers: unknown[] = [];
     await until(
       "Obama's customer record",
       async () => {
+        lastAnswers = [];
         for (const f of OBAMA) {
           const who = await recognise(app, f, 'image/jpeg');
+          lastAnswers.push(who);
           if (who?.kind === 'customer' && who.personId) [obama, probe] = [who.personId, f];
         }
         return obama !== '';
       },
       240_000,
-    ).catch((e: Error) => {
-      // What the counter camera's tracks came to, so a failure here says why.
-      throw new Error(`${e.message}\n${app.lines.filter((l) => /counter|track|customer|unidentified/i.test(l)).slice(-40).join('\n')}`);
+    ).catch(async (e: Error) => {
+      // What the counter camera's tracks came to (visits, review items and their reasons), so a failure says why.
+      const review = JSON.stringify((await call('GET', '/review?limit=20')).body).slice(0, 3000);
+      const lines = app.lines.filter((l) => /counter/i.test(l)).slice(-20).join('\n');
+      throw new Error(`${e.message}\nrecognised: ${JSON.stringify(lastAnswers).slice(0, 2000)}\nreview: ${review}\n${lines}`);
     });
     await page.goto('/customers');
     await page.getByRole('heading', { name: 'Customers' }).waitFor();
@@ -258,6 +206,65 @@ describe('people pages, placement check and backup/restore in a real browser', (
     await forget.getByRole('button', { name: 'Yes' }).click();
     await page.waitForURL(/\/customers$/, { timeout: 30_000 });
     assert.equal((await call('GET', `/customers/${splitId}`)).status, 404);
+  });
+
+  it('enrols Lin from the camera: shots collected, kept, enrolled; then his staff visit shows', { timeout: 400_000 }, async () => {
+    await page.goto(`/staff/${linId}`);
+    const capture = page.getByRole('region', { name: 'Enrol from a camera' });
+    await capture.getByLabel('Camera').waitFor();
+    await capture.getByLabel('Camera').selectOption({ label: 'Door' }); // not the counter camera of Obama's photos
+    await capture.getByLabel('Seconds').fill('12');
+    await capture.getByRole('button', { name: 'Start' }).click();
+    await capture.getByText(/Collecting…/).waitFor();
+    const enrol = capture.getByRole('button', { name: /^Enrol \d+ kept shots?$/ });
+    await enrol.waitFor({ timeout: 90_000 });
+    const shots = await capture.locator('.face-tile').count();
+    assert.ok(shots >= 1, 'shots to choose from');
+    await until('shot images loaded', async () => (await capture.locator('.face-tile img').evaluateAll((imgs) => imgs.every((i) => (i as HTMLImageElement).naturalWidth > 0))), 30_000);
+    await screenshot(page, 'staff-enrol-camera-shots');
+    // The manager drops one shot when there are several, and keeps the rest.
+    if (shots > 2) await capture.getByRole('checkbox', { name: /^Keep shot/ }).last().uncheck();
+    await enrol.click();
+    await capture.getByText(/\d+ accepted, \d+ not used\./).waitFor({ timeout: 60_000 });
+    await screenshot(page, 'staff-enrol-camera-done');
+
+    // Lin was seen before he was staff: an anonymous customer holds his earlier faces. The manager picks that
+    // customer under "Enrol from faces the box already saw" (found here the way a person would by his crops).
+    const lin = await recognise(app, LIN);
+    if (lin?.personId !== linId) {
+      const customers = (await call('GET', '/customers?limit=200')).body.items;
+      const his: string[] = [];
+      for (const c of customers) {
+        if (!c.photoCropId) continue;
+        const jpeg = Buffer.from(await (await page.request.get(`/api/v1/crops/${c.photoCropId}`)).body());
+        const file = join(app.dir, `probe-${c.id}.jpg`);
+        await writeFile(file, jpeg);
+        const who = await recognise(app, file, 'image/jpeg');
+        if (who?.personId === c.id && who.runnerUp?.personId === linId && who.runnerUp.distance < 0.5) his.push(c.id);
+      }
+      assert.ok(his.length, `Lin is nobody known: ${JSON.stringify(lin)}`);
+      await page.reload();
+      const seen = page.getByRole('region', { name: 'Enrol from faces the box already saw' });
+      for (const id of his) await seen.getByRole('checkbox', { name: `Use ${id}` }).check();
+      await seen.getByRole('button', { name: /^Enrol \d+ selected$/ }).click();
+      await seen.getByText(/Done: the staff member now has \d+ face samples\./).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'staff-enrol-seen');
+    }
+    assert.equal((await recognise(app, LIN))?.personId, linId);
+
+    await page.goto('/staff');
+    const row = page.locator('tr', { hasText: 'Lin' });
+    await until(
+      "Lin's staff visit today",
+      async () => {
+        await page.reload();
+        await row.waitFor();
+        return /arrived/.test(await row.innerText());
+      },
+      180_000,
+    );
+    assert.ok(await row.locator('img.thumb').count(), 'his face thumbnail');
+    await screenshot(page, 'staff-attendance');
   });
 
   it('acts on a whole review group with the keyboard', { timeout: 400_000 }, async () => {
