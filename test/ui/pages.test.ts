@@ -76,7 +76,9 @@ describe('the appliance page in a real browser', () => {
     await until('the live view shows frames', async () => (await tile.evaluate((img: HTMLImageElement) => img.naturalWidth)) > 0, 90_000);
     await page.locator('.feed li').first().waitFor({ timeout: 120_000 });
     await until('a face crop in the feed', async () => (await page.locator('.feed li img.thumb').count()) > 0, 120_000);
-    assert.match(await page.locator('.feed li').first().innerText(), /C-\d{6}/);
+    // A customer by their id; an unidentified visitor by what they are, never by a track id.
+    await until('a customer in the feed', async () => (await page.locator('.feed li').allInnerTexts()).some((t) => /C-\d{6}/.test(t)), 120_000);
+    for (const text of await page.locator('.feed li').allInnerTexts()) assert.doesNotMatch(text, /U-door/);
     await page.getByText('live', { exact: true }).waitFor();
   });
 

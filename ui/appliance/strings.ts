@@ -81,7 +81,7 @@ export const S = {
   },
   overview: {
     title: 'Overview',
-    inShop: 'Customers in the shop now',
+    inShop: 'Visitors in the shop now',
     footfall: 'Footfall',
     entriesToday: 'People in today',
     occupancyNow: 'People inside now',
@@ -102,6 +102,7 @@ export const S = {
     left: (dwell: string) => `left after ${dwell}`,
     visitNo: (n: number) => (n === 1 ? 'first visit' : `visit #${n}`),
     staffMember: 'staff',
+    unidentifiedVisitor: 'Unidentified visitor',
     liveOf: (name: string) => `Live view of ${name}`,
     liveUnavailable: 'The live view is not available (the camera may be reconnecting).',
   },

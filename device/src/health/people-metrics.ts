@@ -41,7 +41,7 @@ export class PeopleMetrics implements Feature {
     const c = this.counts;
     const gauge = (name: string, help: string, v: number | undefined): MetricFamily => ({ name, help, type: 'gauge', samples: v === undefined ? [] : [{ value: v }] });
     return [
-      gauge('cva_people_in_shop', 'Customers with an open visit now', c?.inShopNow),
+      gauge('cva_people_in_shop', 'Visitors (customers and unidentified, not staff) with an open visit now', c?.inShopNow),
       gauge('cva_staff_in_shop', 'Staff with an open visit now', c?.staffInShopNow),
       gauge('cva_visits_today', 'Customer visits that started today (site timezone)', c?.visitsToday),
       {

@@ -71,6 +71,12 @@ export function CameraState({ state }: { state: string }) {
   return <Badge kind={kind}>{S.cameras.states[state] ?? state}</Badge>;
 }
 
+/** Staff and customers by their id; an unidentified visitor's id is a track id, which tells staff nothing. */
+function feedName(visit: FeedEntry['visit']): string {
+  if (visit.kind === 'staff') return `${S.overview.staffMember} ${visit.personId}`;
+  return visit.kind === 'unidentified' ? S.overview.unidentifiedVisitor : visit.personId;
+}
+
 function Feed({ entries }: { entries: FeedEntry[] }) {
   if (entries.length === 0) return <Empty>{S.overview.feedEmpty}</Empty>;
   return (
@@ -81,7 +87,7 @@ function Feed({ entries }: { entries: FeedEntry[] }) {
           <CropImage cropId={e.visit.bestCropId} alt={e.visit.personId} />
           <div>
             <div>
-              <strong>{e.visit.kind === 'staff' ? `${S.overview.staffMember} ${e.visit.personId}` : e.visit.personId}</strong>{' '}
+              <strong>{feedName(e.visit)}</strong>{' '}
               {e.type === 'new' ? S.overview.arrived : S.overview.left(fmt.duration(e.visit.dwellSeconds))}
             </div>
             <div class="small muted">
