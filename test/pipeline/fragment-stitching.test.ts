@@ -2,7 +2,8 @@
  * Fragment stitching (pipeline/fragment-stitcher.ts) through the real face tracker, sighting relay and visit
  * tracker (a store in a temp dir), with real faces from the shared photos: a never-identified track that starts
  * where another ended, shortly after, joins its visit; a clear gap, a face that looks like someone else, a view
- * change, or two faces at once keep people apart; a later identification of a fragment folds the visit as before.
+ * change, or two faces at once keep people apart; a later identification of a fragment folds the visit as before,
+ * and so does a track identified while it runs (the real identity service, a staff member enrolled from photos).
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -10,15 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test, type TestContext } from 'node:test';
 import type { Box } from '../../device/src/contracts/live.js';
+import { analyzeEnrolPhotos } from '../../device/src/identity/enrolment.js';
+import { Identity } from '../../device/src/identity/identity.js';
 import { SightingRelay } from '../../device/src/pipeline/sighting-relay.js';
 import { defaultStitchOptions } from '../../device/src/pipeline/fragment-stitcher.js';
 import { defaultTrackerOptions, FaceTracker } from '../../device/src/tracking/tracker.js';
-import type { TrackedFace, TrackSummary } from '../../device/src/tracking/types.js';
+import type { TrackDecider, TrackedFace, TrackSummary } from '../../device/src/tracking/types.js';
 import { ManualClock } from '../../device/src/util/clock.js';
 import { createLogger } from '../../device/src/util/log.js';
 import type { FaceEngine, FaceAnalysis } from '../../device/src/vision/engine.js';
 import { euclidean } from '../../device/src/vision/similarity.js';
-import { createEngine, faceOf } from '../identity/face-fixture.js';
+import { createEngine, faceOf, photo } from '../identity/face-fixture.js';
 import { trackerRig } from '../visits/rig.js';
 
 const FRAME_MS = 100;
@@ -42,8 +45,11 @@ const at = (box: Box, face: FaceAnalysis, described = true): TrackedFace => {
 };
 const box = (x: number, y: number): Box => ({ x, y, width: 80, height: 80 });
 
-/** One camera's real tracker feeding a real relay and visit tracker; frames are played by `play`. */
-async function scene(t: TestContext) {
+/**
+ * One camera's real tracker feeding a real relay and visit tracker; frames are played by `play`. With `decider`
+ * (the real identity service's) its decisions reach the relay as the camera's analysis hands them over.
+ */
+async function scene(t: TestContext, decider: TrackDecider | null = null) {
   const dir = await mkdtemp(join(tmpdir(), 'cva-stitch-'));
   const clock = new ManualClock(Date.parse('2026-05-04T10:00:00Z'));
   const rig = await trackerRig(dir, clock);
@@ -54,7 +60,10 @@ async function scene(t: TestContext) {
   });
   const relay = new SightingRelay(rig.tracker, createLogger('test'));
   const ended: TrackSummary<TrackedFace>[] = [];
-  const tracker = new FaceTracker<TrackedFace>('door', {}, null, (e) => {
+  const tracker = new FaceTracker<TrackedFace>('door', {}, decider, (e) => {
+    if (e.type === 'seen' && e.state === 'decided') relay.seen(e.trackId, e.cameraId, e.at, e.face);
+    if (e.type === 'decision') relay.decided(e.decision, e.summary);
+    if (e.type === 'decided-after-end') relay.decidedAfterEnd(e.decision, e.summary);
     if (e.type !== 'ended') return;
     ended.push(e.summary);
     relay.ended(e.trackId, e.summary);
@@ -139,4 +148,40 @@ test('a fragment identified after it ended makes the whole stitched visit the pe
   await s.finish();
   assert.deepEqual(s.rig.tracker.openVisits().map((v) => [v.id, v.personId]), [[visit[0].id, 'C-000001']]);
   assert.equal(s.rig.tracker.counts().visitsToday, 1);
+});
+
+test('a fragment identified while it runs takes over the unidentified visit of the fragments before it', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'cva-stitch-id-'));
+  const identity = new Identity({ dir });
+  await identity.start();
+  t.after(async () => {
+    await identity.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+  const staff = await identity.people.createStaff('Obama');
+  assert.ok(staff.ok);
+  const photos = await analyzeEnrolPhotos(engine, ['3.jpg', '7.jpg'].map((n) => ({ source: n, data: photo(`obama/${n}`) })));
+  const enrolled = await identity.people.enrolStaff(staff.value.id, photos);
+  assert.ok(enrolled.ok && enrolled.value.accepted === 2, JSON.stringify(enrolled));
+
+  const s = await scene(t, identity.decider);
+  s.play(10, () => [at(box(100, 100), obama1, false)]); // too soft to describe: an unidentified fragment
+  s.play(BREAK_FRAMES);
+  await s.tracker.idle();
+  await s.relay.settled();
+  assert.equal(s.ended.length, 1);
+  const before = s.rig.tracker.openVisits();
+  assert.deepEqual(before.map((v) => [v.personId, v.kind]), [[`U-${s.ended[0].trackId}`, 'unidentified']]);
+  // The face is sharp again where it was: its track is named while it runs.
+  s.play(10, () => [at(box(110, 100), obama2)]);
+  await s.tracker.idle();
+  await s.relay.settled();
+  assert.equal(s.ended.length, 1, 'the second track still runs');
+  assert.deepEqual(s.rig.tracker.openVisits().map((v) => [v.id, v.personId, v.kind]), [[before[0].id, staff.value.id, 'staff']], 'the fragments’ visit is now the staff member’s');
+  s.play(10, () => [at(box(112, 100), obama1)]);
+  const visits = await s.finish();
+  assert.equal(s.ended.length, 2);
+  assert.deepEqual(visits, [{ personId: staff.value.id, kind: 'staff', from: 0, to: (10 + BREAK_FRAMES + 19) * FRAME_MS / 1000 }], 'one visit, from the first fragment');
+  assert.equal(s.rig.tracker.counts().visitsToday, 1);
+  assert.equal(s.relay.stitched, 0, 'the identified track was never an unidentified fragment');
 });

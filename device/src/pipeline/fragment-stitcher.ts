@@ -62,7 +62,10 @@ export class FragmentStitcher {
     this.opts = { ...defaultStitchOptions, ...opts };
   }
 
-  /** The visit this never-identified track continues, or null when it starts one of its own. */
+  /**
+   * The visit this track continues, or null when it starts one of its own. Asked for a never-identified track that
+   * ended, and for a track as it is identified (running or late), whose unidentified fragment visit it takes over.
+   */
   continued(track: TrackSummary<TrackedFace>): FaceVisit | null {
     const cuts = this.viewChanges.get(track.cameraId) ?? [];
     const first = shotEmbedding(track, 'earliest');
@@ -91,7 +94,7 @@ export class FragmentStitcher {
     this.ended.set(track.cameraId, list);
   }
 
-  /** The visit `from` became `into`'s (an unidentified visitor identified after its track ended). */
+  /** The visit `from` became `into`'s (an unidentified visitor identified late, or continued by an identified track). */
   folded(from: string, into: FaceVisit): void {
     for (const list of this.ended.values()) for (const e of list) if (e.visit.personId === from) e.visit = into;
   }

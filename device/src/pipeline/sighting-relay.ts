@@ -45,6 +45,8 @@ export class SightingRelay implements VisitorSink {
   /** Ended tracks that became unidentified visitors: track id → the visitor's id. */
   private readonly unidentified = new Map<string, string>();
   private readonly pending = new Set<Promise<unknown>>();
+  /** Folds of unidentified visits into a person still being written, by the person's id (`fold`). */
+  private readonly folding = new Map<string, Promise<void>>();
   /** Never-identified tracks that joined an earlier track's visit instead of opening one. */
   stitched = 0;
   /** Sightings handed over / refused by the visit tracker. */
@@ -58,12 +60,18 @@ export class SightingRelay implements VisitorSink {
     private readonly stitcher = new FragmentStitcher(),
   ) {}
 
-  /** A track's decision was made or changed. */
+  /**
+   * A track's decision was made or changed. A track that continues an unidentified fragment visit (the stitching
+   * rule: it broke off the same face just before) takes that visit over, as a late decision does: the person's one
+   * visit starts at the first fragment.
+   */
   decided(decision: IdentityDecision, summary: TrackSummary<TrackedFace>): void {
     const person = personOf(decision);
     if (!person) return;
     const known = this.tracks.get(summary.trackId);
     if (known && known.personId === person.personId) return;
+    const continued = this.stitcher.continued(summary);
+    if (continued?.kind === 'unidentified') this.fold(continued.personId, person);
     const best = summary.shots[0];
     const quality = best ? best.face.quality.score : 0;
     this.tracks.set(summary.trackId, { ...person, bestQuality: quality });
@@ -158,19 +166,31 @@ export class SightingRelay implements VisitorSink {
     const visitor = this.unidentified.get(summary.trackId);
     const person = personOf(decision);
     this.unidentified.delete(summary.trackId);
-    const relay = () => {
-      this.decided(decision, summary);
-      this.ended(summary.trackId, summary);
-    };
-    if (!visitor || !person || !this.sink.fold) return relay();
+    if (visitor && person) this.fold(visitor, person);
+    this.decided(decision, summary);
+    this.ended(summary.trackId, summary);
+  }
+
+  /**
+   * The unidentified `visitor`'s open visit becomes `person`'s (VisitTracker.fold). The person's sightings wait
+   * for it (`send`): one arriving first would open a visit of their own, and the folded one would end beside it.
+   */
+  private fold(visitor: string, person: { personId: string; kind: 'staff' | 'customer' }): void {
+    const fold = this.sink.fold?.bind(this.sink);
+    if (!fold) return;
     // Its fragments' visit is now the person's: a fragment after them continues the person's visit.
     this.stitcher.folded(visitor, person);
-    const p = this.sink.fold(visitor, person.personId, person.kind).then(relay, (e: unknown) => {
-      this.log.warn('unidentified visit not taken over', { visitor, personId: person.personId, error: String(e) });
-      relay();
-    });
+    const before = this.folding.get(person.personId) ?? Promise.resolve();
+    const p = before.then(() => fold(visitor, person.personId, person.kind)).then(
+      () => {},
+      (e: unknown) => this.log.warn('unidentified visit not taken over', { visitor, personId: person.personId, error: String(e) }),
+    );
+    this.folding.set(person.personId, p);
     this.pending.add(p);
-    void p.finally(() => this.pending.delete(p));
+    void p.finally(() => {
+      this.pending.delete(p);
+      if (this.folding.get(person.personId) === p) this.folding.delete(person.personId);
+    });
   }
 
   /** Resolves when every sighting handed over so far has been accepted or refused. */
@@ -184,7 +204,9 @@ export class SightingRelay implements VisitorSink {
   }
 
   private send(s: Sighting): void {
-    const p = this.sink.observe(s).then(
+    const folding = this.folding.get(s.personId);
+    const observed = folding ? folding.then(() => this.sink.observe(s)) : this.sink.observe(s);
+    const p = observed.then(
       (r) => {
         if (r.ok) this.sent++;
         else {
