@@ -68,3 +68,28 @@ test('visits stay one per person: a counted person with a face adds no visit to 
   assert.equal(replay.visitors.joinedFaceVisit + replay.visitors.ownVisit, replay.counts.entriesToday, 'every entrant is in exactly one visit');
   assert.equal(replay.visitors.waiting, 0);
 });
+
+test('a face visit a counted person joined never arrives later than with faces only', (t) => {
+  // Ms into the clip (each replay has its own start), per identified person (unidentified ids differ per run).
+  // On this clip the people who join are seen by their faces from their first frame: nothing moves, nothing may
+  // move later; one-by-one.mp4 (footfall-pipeline.test.ts) has a body seen before its "face".
+  const arrivals = (run: OneByOneReplay) => {
+    const by = new Map<string, number[]>();
+    for (const v of run.visits.filter((x) => x.kind !== 'unidentified')) {
+      by.set(v.personId, [...(by.get(v.personId) ?? []), Date.parse(v.arrivedAt) - run.clipStart].sort((a, b) => a - b));
+    }
+    return by;
+  };
+  const both = arrivals(replay);
+  const alone = arrivals(facesOnly);
+  const earlier: string[] = [];
+  for (const [personId, at] of both) {
+    const faceOnly = alone.get(personId) ?? [];
+    assert.equal(at.length, faceOnly.length, `${personId}: as many visits as with faces only`);
+    at.forEach((a, i) => {
+      assert.ok(a <= faceOnly[i], `${personId}: arrived ${a - faceOnly[i]} ms after its faces-only visit`);
+      if (a < faceOnly[i]) earlier.push(`${personId} ${((faceOnly[i] - a) / 1000).toFixed(1)} s`);
+    });
+  }
+  t.diagnostic(`identified visits arriving earlier with their bodies: ${earlier.join(', ') || 'none'}`);
+});

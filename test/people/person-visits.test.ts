@@ -1,7 +1,8 @@
 /**
  * Visits of people counted by their bodies, through the real sighting relay and visit tracker (a store in a temp
  * dir): a counted person with no face is one unidentified visit; a counted person joins the visit of a face its box
- * held, also when that face track ends after the person track; a person never counted entering makes no visit;
+ * held, also when that face track ends after the person track (the visit then arrived when the body was first seen,
+ * before its face); a person never counted entering makes no visit;
  * a fleeting face of a faceless visitor decided later makes the visitor's visit that person's.
  */
 import assert from 'node:assert/strict';
@@ -56,7 +57,7 @@ test('counted people become one visit each: their own, or their face’s', async
     relay.ended('f-c', face('f-c', 12, 12_000, 18_000));
     await relay.settled();
     assert.equal(people.pending, 0);
-    assert.deepEqual(visits().slice(1), [['U-f-c', 'unidentified', 12, 8]], 'one visit: the face’s, lasting until the body was last seen');
+    assert.deepEqual(visits().slice(1), [['U-f-c', 'unidentified', 10, 10]], 'one visit: the face’s, from when the body was first seen until it was last seen');
     assert.deepEqual([people.joined, people.own], [1, 1]);
 
     // A faceless visitor's fleeting face (too short for a visit of its own) decided later: the visit becomes that person's.

@@ -15,6 +15,8 @@ import { SyncService, type CloudTarget } from '../../device/src/sync/sync-servic
 import { api, makeTestDb, newOrg, startCloud, type TestDb } from '../cloud/harness.js';
 import { visitLifecycle } from './visit-events.js';
 import { until } from '../mqtt/until.js';
+import { ManualClock } from '../../device/src/util/clock.js';
+import { sighting, trackerRig } from '../visits/rig.js';
 
 describe('device → cloud over HTTP (real PostgreSQL)', () => {
   let t: TestDb;
@@ -126,6 +128,34 @@ describe('device → cloud over HTTP (real PostgreSQL)', () => {
     await until('second claim', () => svc.status().siteId === second.siteId);
     for (const e of visitLifecycle('mv2', 'C-2', new Date(Date.UTC(2026, 1, 5, 10)))) bus.emit('visit', e);
     await until('upload to the new site', async () => (await visitsOf(second.siteId)).length === 1);
+    await svc.stop();
+  });
+
+  it('a visit whose arrival moved earlier (a body seen before its face) replaces its row: one row, the new arrival', async () => {
+    const { siteId, code } = await newSite('Earlier arrival');
+    const arrived = Date.UTC(2026, 1, 6, 9);
+    const clock = new ManualClock(arrived);
+    const rig = await trackerRig(tmp(), clock, { updateMs: 1000 });
+    const { svc } = device(tmp(), () => ({ url, claimCode: code }), rig.bus);
+    await svc.start();
+    await until('claim', () => svc.status().siteId === siteId);
+    await rig.tracker.start();
+    const cloudRows = async () =>
+      (await db.query<{ visit_id: string; arrived_at: Date; dwell_seconds: number; detections: number }>(
+        'select visit_id, arrived_at, dwell_seconds, detections from visits where site_id = $1', [siteId],
+      )).rows.map((r) => [r.visit_id, r.arrived_at.toISOString(), r.dwell_seconds, r.detections]);
+    const opened = await rig.tracker.observe(sighting(clock, 'C-1'));
+    assert.ok(opened.ok);
+    await until('the new visit', async () => (await cloudRows()).length === 1);
+    assert.deepEqual(await cloudRows(), [[opened.value.id, new Date(arrived).toISOString(), 0, 1]]);
+    // The person's body, seen 20 s before their face, joins the visit; the next tick sends the update.
+    await rig.tracker.observe(sighting(clock, 'C-1', { at: arrived - 20_000, quality: 0 }));
+    clock.advance(2000);
+    await rig.tracker.tick();
+    assert.equal(rig.events.at(-1)?.type, 'update');
+    await until('the update', async () => (await cloudRows())[0]?.[3] === 2);
+    assert.deepEqual(await cloudRows(), [[opened.value.id, new Date(arrived - 20_000).toISOString(), 20, 2]], 'moved in place, not a second row');
+    await rig.tracker.stop();
     await svc.stop();
   });
 

@@ -2,7 +2,8 @@
  * Visits of people counted by their bodies. A person track that was counted entering (a counted `in` crossing of a
  * line, or of a zone on a camera without lines) is a visitor, and ONE visit is kept per visitor:
  * - if one of the faces its box held went to a visit (the face was identified, recognised, or became an
- *   unidentified visitor itself), the person joins that face's visit: one person, one visit, no double count;
+ *   unidentified visitor itself), the person joins that face's visit: one person, one visit, no double count,
+ *   arriving when the body was first seen if that was before the face (the visit tracker moves the arrival);
  * - if none did (no face seen, or only fleeting ones), the person is an unidentified visitor of its own, from its
  *   first to its last frame; a face of it decided later folds that visit into the person's (the relay does it).
  * The visit is settled when the person track ends, after every face track it held has ended (their visits are

@@ -54,20 +54,26 @@ export class OpenVisit {
     return this.current !== this.published;
   }
 
-  /** Fold one sighting into the visit (pure bookkeeping; no I/O). */
-  add(s: Sighting): void {
+  /**
+   * Fold one sighting into the visit (pure bookkeeping; no I/O). A sighting older than the arrival moves the
+   * arrival back to it (the visit arrived when any of its tracks was first seen, a body before its face), but
+   * never before `arrivalFloor`; without a floor (the sighting is not this visit's) it only counts as a detection.
+   */
+  add(s: Sighting, arrivalFloor?: number): void {
     if (s.age !== null) this.ages.push(s.age);
     if (s.gender !== null) {
       this.genderVotes.push({ value: s.gender, confidence: s.genderConfidence ?? 1 });
     }
     if (s.age !== null || s.gender !== null) this.samples++;
     const v = this.current;
-    // Arrival is fixed (it files the visit); a late, older sighting only counts as a detection.
+    const arrived = Date.parse(v.arrivedAt);
+    const arrival = arrivalFloor !== undefined && s.at < arrived ? Math.min(arrived, Math.max(s.at, arrivalFloor)) : arrived;
     const lastSeen = Math.max(this.lastSeenMs, s.at);
     this.current = {
       ...v,
+      arrivedAt: arrival === arrived ? v.arrivedAt : new Date(arrival).toISOString(),
       lastSeenAt: new Date(lastSeen).toISOString(),
-      dwellSeconds: Math.max(0, (lastSeen - Date.parse(v.arrivedAt)) / 1000),
+      dwellSeconds: Math.max(0, (lastSeen - arrival) / 1000),
       cameras: v.cameras.includes(s.cameraId) ? v.cameras : [...v.cameras, s.cameraId].slice(0, 64),
       detections: v.detections + 1,
       demographics: this.demographics(),

@@ -76,6 +76,17 @@ export class PersonStats {
     return next!.visits;
   }
 
+  /**
+   * A visit of the person arrived earlier than first known (a body seen before its face): the span starts no
+   * later than `at`, so the day files searched for the person's visits still hold it.
+   */
+  async arrivedEarlier(personId: string, at: number): Promise<void> {
+    const t = Math.trunc(at);
+    const p = await this.backend.get(personId);
+    if (!p || (p.firstSeenAt ?? p.lastSeenAt) <= t) return;
+    await this.backend.update(personId, (cur) => cur && { ...cur, firstSeenAt: Math.min(cur.firstSeenAt ?? cur.lastSeenAt, t) });
+  }
+
   /** Arrival times of the person's first and latest visits, or null when unknown (never seen, forgotten). */
   async span(personId: string): Promise<{ first: number; last: number } | null> {
     const p = await this.backend.get(personId);

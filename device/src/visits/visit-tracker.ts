@@ -13,7 +13,8 @@ import { OpenVisit } from './open-visit.js';
 import type { OpenVisitIndex } from './open-visit-index.js';
 import type { PersonStats } from './person-stats.js';
 import { Sighting } from './sighting.js';
-import { zonedDayKey } from './site-time.js';
+import { startOfZonedDay, zonedDayKey } from './site-time.js';
+import { dayKeyStart, dayOfId } from '../store/day-id.js';
 
 export interface VisitTrackerDeps {
   visits: DayLog<Visit>;
@@ -234,9 +235,32 @@ export class VisitTracker implements Feature {
     if (!ov) return this.startVisit(s);
     // Folded in memory only: updates are written and announced by tick(), all due visits together,
     // so their day file is rewritten once per tick rather than once per visit (flash wear).
-    ov.add(s);
+    const arrived = ov.current.arrivedAt;
+    const floor = this.arrivalFloor(ov, s.at);
+    ov.add(s, floor);
+    if (ov.current.arrivedAt !== arrived) await this.arrivedEarlier(ov, floor !== undefined && s.at < floor);
     await this.maybeBetterCrop(ov, s);
     return ov.current;
+  }
+
+  /**
+   * How early a sighting at `at` may move the visit's arrival, or undefined when it is not this visit's arrival
+   * (seen more than the gap before it began: a late sighting of an earlier visit). The visit stays on the days it
+   * was filed and counted under: its id's UTC day (the day file that holds it) and its arrival's local day
+   * ("visits today" counted it there).
+   */
+  private arrivalFloor(ov: OpenVisit, at: number): number | undefined {
+    const arrived = Date.parse(ov.current.arrivedAt);
+    const day = dayOfId(ov.current.id);
+    if (arrived - at > this.gapMs || !day) return undefined;
+    return Math.max(dayKeyStart(day), startOfZonedDay(arrived, this.tz));
+  }
+
+  /** The visit's arrival moved earlier: the person's span follows (their visits are looked up within it). */
+  private async arrivedEarlier(ov: OpenVisit, clamped: boolean): Promise<void> {
+    const v = ov.current;
+    if (v.kind !== 'unidentified') await this.deps.stats.arrivedEarlier(v.personId, Date.parse(v.arrivedAt));
+    if (clamped) this.log.info('visit arrival held at the start of its day', { id: v.id, arrivedAt: v.arrivedAt });
   }
 
   private async startVisit(s: Sighting): Promise<Visit> {
