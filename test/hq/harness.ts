@@ -68,6 +68,7 @@ export async function startHq(kind: DbKind): Promise<Hq> {
 }
 
 export const DESKTOP = { width: 1360, height: 900 };
+export { PHONE } from '../ui/harness.js';
 
 export function newContext(browser: Browser, url: string): Promise<BrowserContext> {
   return browser.newContext({ baseURL: url, viewport: DESKTOP, acceptDownloads: true, colorScheme: 'light' });
@@ -86,6 +87,7 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await mkdir(screensDir, { recursive: true });
   const path = join(screensDir, `${name}.png`);
   const height = await page.evaluate(() => document.documentElement.scrollHeight);
-  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width: DESKTOP.width, height: Math.min(height, 1800) } });
+  const width = page.viewportSize()?.width ?? DESKTOP.width;
+  await page.screenshot({ path, fullPage: true, clip: { x: 0, y: 0, width, height: Math.min(height, 1800) } });
   return path;
 }

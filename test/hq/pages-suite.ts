@@ -12,7 +12,7 @@ import { provisionFleet } from '../../scripts/fleet-sim/provision.js';
 import { sendHealthRound } from '../../scripts/fleet-sim/health.js';
 import { prng } from '../../scripts/fleet-sim/generate.js';
 import { until } from '../mqtt/until.js';
-import { ADMIN, launchBrowser, newContext, screenshot, seriousViolations, signIn, startHq, type Hq } from './harness.js';
+import { ADMIN, DESKTOP, launchBrowser, newContext, PHONE, screenshot, seriousViolations, signIn, startHq, type Hq } from './harness.js';
 
 /**
  * HQ's page in Debian's chromium against cloud-sync on `kind`: first run, sign-in, sites and the claim
@@ -211,6 +211,10 @@ export function pagesSuite(kind: DbKind, opts: { fleetSites: number; devicesPerS
       const firstSite = await page.locator('.card').filter({ hasText: 'Site comparison' }).locator('tbody tr').first().textContent();
       assert.match(firstSite!, /Paris Rivoli|Sim shop/);
       await check('reports');
+      // An area manager reads it on a phone too: the same page, stacked.
+      await page.setViewportSize(PHONE);
+      await check('reports-phone');
+      await page.setViewportSize(DESKTOP);
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Visits (CSV)' }).click()]);
       const csv = await readFile((await download.path())!, 'utf8');
       const lines = csv.trimEnd().split('\r\n');
